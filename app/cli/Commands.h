@@ -1,0 +1,15 @@
+#pragma once
+// The tlscope-cli subcommands; each returns the process exit code.
+#include <string>
+#include <vector>
+
+namespace tlscope::cli {
+
+using Args = std::vector<std::string>;
+
+int evaluateCommand(const Args& args);
+int minimizeCommand(const Args& args);
+int mdCommand(const Args& args);
+int generateCommand(const Args& args);
+
+} // namespace tlscope::cli

@@ -1,0 +1,69 @@
+// tlscope-cli: the TLScope engine from the command line.
+#include "app/cli/Commands.h"
+#include "core/common/Error.h"
+
+#include <cstring>
+#include <functional>
+#include <iostream>
+#include <map>
+
+namespace {
+
+struct Command {
+    std::function<int(const tlscope::cli::Args&)> run;
+    const char* summary;
+};
+
+const std::map<std::string, Command>& commands() {
+    using namespace tlscope::cli;
+    static const std::map<std::string, Command> table = {
+        {"evaluate", {evaluateCommand, "energy and forces of a configuration"}},
+        {"minimize", {minimizeCommand, "relax a configuration to its inherent structure"}},
+        {"md", {mdCommand, "molecular dynamics (NVE or thermostatted)"}},
+        {"generate", {generateCommand, "make a random liquid equilibrated at a temperature"}},
+    };
+    return table;
+}
+
+void usage(std::ostream& out) {
+    out << "usage: tlscope-cli COMMAND [options]   (tlscope-cli COMMAND --help for details)\n\n"
+        << "TLScope finds and inspects two-level systems in simulated glasses.\n\ncommands:\n";
+    for (const auto& [name, c] : commands())
+        out << "  " << name << std::string(12 - name.size(), ' ') << c.summary << "\n";
+    out << "\nmodels: ka-rh (default), ka-rh-perpair, ka, ka-energy-shifted, or a model file\n";
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2) {
+        usage(std::cerr);
+        return 2;
+    }
+    const std::string name = argv[1];
+    if (name == "--help" || name == "-h" || name == "help") {
+        usage(std::cout);
+        return 0;
+    }
+    if (name == "--version") {
+        std::cout << "tlscope-cli " << TLSCOPE_VERSION << "\n";
+        return 0;
+    }
+    auto it = commands().find(name);
+    if (it == commands().end()) {
+        std::cerr << "tlscope-cli: unknown command '" << name << "' (see tlscope-cli --help)\n";
+        return 2;
+    }
+    try {
+        return it->second.run(tlscope::cli::Args(argv + 2, argv + argc));
+    } catch (const tlscope::InputError& e) {
+        std::cerr << "tlscope-cli " << name << ": error: " << e.what() << "\n";
+        return 2;
+    } catch (const tlscope::NumericalError& e) {
+        std::cerr << "tlscope-cli " << name << ": numerical failure: " << e.what() << "\n";
+        return 3;
+    } catch (const std::exception& e) {
+        std::cerr << "tlscope-cli " << name << ": unexpected error: " << e.what() << "\n";
+        return 4;
+    }
+}

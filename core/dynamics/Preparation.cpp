@@ -1,0 +1,82 @@
+#include "core/dynamics/Preparation.h"
+
+#include "core/common/Error.h"
+#include "core/landscape/Minimizer.h"
+#include "core/model/Model.h"
+#include "core/potential/PairPotential.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace tlscope {
+
+Configuration randomLatticeStart(const Model& model, int n, RandomStream& rng) {
+    if (n < 2) throw InputError("need at least 2 particles, got " + std::to_string(n));
+    Configuration c;
+    c.boxLength = model.boxLengthFor(n);
+    int cells = 1;
+    while (4 * cells * cells * cells < n) ++cells;
+    const double a = c.boxLength / cells;
+    static const double basis[4][3] = {{0, 0, 0}, {0.5, 0.5, 0}, {0.5, 0, 0.5}, {0, 0.5, 0.5}};
+    std::vector<Eigen::Vector3d> sites;
+    for (int i = 0; i < cells; ++i)
+        for (int j = 0; j < cells; ++j)
+            for (int k = 0; k < cells; ++k)
+                for (const auto& b : basis)
+                    sites.emplace_back(a * (i + b[0] + 0.25), a * (j + b[1] + 0.25),
+                                       a * (k + b[2] + 0.25));
+    // Partial Fisher-Yates: the first n sites after shuffling are the occupied ones.
+    for (int s = 0; s < n; ++s) {
+        const auto pick = s + static_cast<int>(rng.below(sites.size() - s));
+        std::swap(sites[s], sites[pick]);
+    }
+    c.positions.resize(3 * n);
+    for (int s = 0; s < n; ++s) c.positions.segment<3>(3 * s) = sites[s];
+    const auto counts = model.composition(n);
+    for (int sp = 0; sp < model.speciesCount(); ++sp)
+        for (int k = 0; k < counts[sp]; ++k) c.species.push_back(sp);
+    for (int s = n - 1; s > 0; --s) std::swap(c.species[s], c.species[rng.below(s + 1)]);
+    return c;
+}
+
+Configuration generateEquilibratedLiquid(const Model& model, int n,
+                                         const EquilibrationParameters& p, std::uint64_t seed,
+                                         const std::function<void(double)>& progress) {
+    if (!(p.temperature > 0.0)) throw InputError("temperature must be > 0");
+    if (p.time < 0.0 || p.meltTime < 0.0) throw InputError("equilibration time must be >= 0");
+    RandomStream rng(seed, 0);
+    Configuration c = randomLatticeStart(model, n, rng);
+    c.validateAgainst(model, "generated configuration");
+    PairPotential potential(model, c);
+    // Lattice sites may be closer than the B-B or A-A core; relax roughly before any dynamics.
+    MinimizerOptions rough;
+    rough.forceTolerance = 1.0;
+    rough.maxIterations = 5000;
+    minimize(potential, c.positions, MinimizerKind::Fire, rough);
+
+    MdParameters md;
+    md.timeStep = p.timeStep;
+    md.thermostat = p.thermostat == Thermostat::None ? Thermostat::Langevin : p.thermostat;
+    md.friction = p.friction;
+    md.temperature = std::max(p.meltTemperature, p.temperature);
+    MolecularDynamics dyn(potential, c.massVector(model), md, RandomStream(seed, 1));
+    dyn.setPositions(c.positions);
+    dyn.drawVelocities(md.temperature);
+    const long meltSteps = std::lround(p.meltTime / p.timeStep);
+    const long steps = std::lround(p.time / p.timeStep);
+    const long total = meltSteps + steps;
+    for (long s = 0; s < total; ++s) {
+        if (s == meltSteps) dyn.setTemperature(p.temperature);
+        dyn.step();
+        if (progress && s % 1000 == 0) progress(static_cast<double>(s) / total);
+        if (!std::isfinite(dyn.state().potentialEnergy))
+            throw NumericalError("equilibration became unstable (non-finite energy) at step " +
+                                 std::to_string(s) + "; try a smaller time step");
+    }
+    if (progress) progress(1.0);
+    c.positions = dyn.state().positions;
+    c.positions = c.wrappedPositions();
+    return c;
+}
+
+} // namespace tlscope

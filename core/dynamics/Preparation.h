@@ -1,0 +1,32 @@
+#pragma once
+// Making starting configurations: a random liquid equilibrated at a temperature.
+#include "core/dynamics/MolecularDynamics.h"
+#include "core/system/Configuration.h"
+
+#include <cstdint>
+#include <functional>
+
+namespace tlscope {
+
+class Model;
+
+/// N particles on randomly chosen sites of an fcc lattice filling the box, species shuffled.
+Configuration randomLatticeStart(const Model& model, int n, RandomStream& rng);
+
+struct EquilibrationParameters {
+    double temperature = 0.5;
+    double time = 100.0;       ///< in LJ time units at the target temperature
+    double meltTemperature = 2.0;
+    double meltTime = 10.0;    ///< at the melt temperature first, to forget the lattice
+    double timeStep = 0.01;
+    Thermostat thermostat = Thermostat::Langevin;
+    double friction = 1.0;
+};
+
+/// Random start -> overlap removal -> melt -> equilibrate at T. `progress(fraction)` is called
+/// now and then. Positions of the result are wrapped into the box.
+Configuration generateEquilibratedLiquid(const Model& model, int n,
+                                         const EquilibrationParameters& p, std::uint64_t seed,
+                                         const std::function<void(double)>& progress = {});
+
+} // namespace tlscope

@@ -1,0 +1,318 @@
+#include "core/landscape/Minimizer.h"
+
+#include "core/common/Error.h"
+
+#include <cmath>
+#include <deque>
+#include <limits>
+#include <sstream>
+
+namespace tlscope {
+
+MinimizerKind parseMinimizer(const std::string& name) {
+    if (name == "cg") return MinimizerKind::ConjugateGradient;
+    if (name == "fire") return MinimizerKind::Fire;
+    if (name == "lbfgs") return MinimizerKind::Lbfgs;
+    throw InputError("unknown minimizer '" + name + "', expected cg, fire or lbfgs");
+}
+
+std::string minimizerName(MinimizerKind kind) {
+    switch (kind) {
+    case MinimizerKind::ConjugateGradient: return "cg";
+    case MinimizerKind::Fire: return "fire";
+    case MinimizerKind::Lbfgs: return "lbfgs";
+    }
+    return "cg";
+}
+
+std::string MinimizationResult::describe() const {
+    std::ostringstream out;
+    out.precision(3);
+    switch (status) {
+    case MinimizationStatus::Converged: out << "converged"; break;
+    case MinimizationStatus::MaxIterations: out << "did not converge within the iteration limit"; break;
+    case MinimizationStatus::LineSearchFailed: out << "line search failed (no descent possible)"; break;
+    case MinimizationStatus::NonFinite: out << "energy or force became non-finite"; break;
+    case MinimizationStatus::Stopped: out << "stopped on request"; break;
+    }
+    out << " after " << iterations << " iterations (" << forceEvaluations
+        << " force evaluations), max force " << std::scientific << maxForce;
+    return out.str();
+}
+
+namespace {
+
+/// Evaluation counter around a surface.
+struct Evaluator {
+    EnergySurface& surface;
+    long count = 0;
+    double operator()(const Eigen::VectorXd& x, Eigen::VectorXd& f) {
+        ++count;
+        return surface.energyAndForce(x, f);
+    }
+};
+
+struct LineSearchResult {
+    bool ok = false;
+    double alpha = 0.0;
+};
+
+/// Finds alpha along descent direction d with a sufficient energy decrease (up to rounding) and
+/// |dE/dalpha| <= eta |dE/dalpha(0)|. It brackets a zero of the directional derivative and
+/// refines it by safeguarded secant steps: near a minimum energy differences drown in rounding,
+/// while the derivative stays accurate, which is what lets CG reach max forces of 1e-10.
+/// On success x, e, f hold the new point.
+LineSearchResult lineSearch(Evaluator& eval, Eigen::VectorXd& x, double& e, Eigen::VectorXd& f,
+                            const Eigen::VectorXd& d, double alpha0, double eta) {
+    const double g0 = -f.dot(d);
+    if (!(g0 < 0.0)) return {};
+    const double energyNoise = 1e-12 * std::max(1.0, std::abs(e));
+    const double c1 = 1e-4;
+    double aLo = 0.0, gLo = g0;
+    double aHi = std::numeric_limits<double>::infinity(), gHi = 0.0;
+    bool hiHasSlope = false;
+    double a = alpha0;
+    Eigen::VectorXd xt(x.size()), ft(x.size());
+    double bestE = e, bestA = 0.0;
+    Eigen::VectorXd bestF;
+    for (int iter = 0; iter < 60; ++iter) {
+        xt = x + a * d;
+        const double et = eval(xt, ft);
+        if (!std::isfinite(et)) {
+            aHi = a;
+            hiHasSlope = false;
+        } else {
+            const double ga = -ft.dot(d);
+            const bool decrease = et <= e + c1 * a * g0 + energyNoise;
+            if (decrease && std::abs(ga) <= eta * std::abs(g0)) {
+                x = xt;
+                e = et;
+                f = ft;
+                return {true, a};
+            }
+            if (decrease && et < bestE) {
+                bestE = et;
+                bestA = a;
+                bestF = ft;
+            }
+            if (!decrease || ga > 0.0) {
+                aHi = a;
+                gHi = ga;
+                hiHasSlope = decrease && ga > 0.0;
+            } else {
+                aLo = a;
+                gLo = ga;
+            }
+        }
+        if (std::isinf(aHi)) {
+            a *= 3.0; // still descending: expand
+            continue;
+        }
+        const double width = aHi - aLo;
+        if (width <= 1e-14 * std::max(1.0, aHi)) break;
+        double next = 0.5 * (aLo + aHi);
+        if (hiHasSlope && gHi != gLo) {
+            const double secant = aLo - gLo * width / (gHi - gLo);
+            if (secant > aLo + 0.05 * width && secant < aHi - 0.05 * width) next = secant;
+        }
+        a = next;
+    }
+    if (bestA > 0.0) { // accept the best decrease found even if the curvature test failed
+        x += bestA * d;
+        e = bestE;
+        f = bestF;
+        return {true, bestA};
+    }
+    return {};
+}
+
+MinimizationResult finish(MinimizationResult r, const Evaluator& eval, double e,
+                          const Eigen::VectorXd& f) {
+    r.forceEvaluations = eval.count;
+    r.energy = e;
+    r.maxForce = maxAbs(f);
+    if (!std::isfinite(e) || !std::isfinite(r.maxForce)) r.status = MinimizationStatus::NonFinite;
+    return r;
+}
+
+bool stopRequested(const MinimizerOptions& o) {
+    return o.stop && o.stop->load(std::memory_order_relaxed);
+}
+
+MinimizationResult conjugateGradient(EnergySurface& s, Eigen::VectorXd& x,
+                                     const MinimizerOptions& o) {
+    Evaluator eval{s};
+    MinimizationResult r;
+    Eigen::VectorXd f, fOld, d;
+    double e = eval(x, f);
+    d = f;
+    double alpha = o.maxDisplacement * 0.1 / std::max(maxAbs(d), 1e-300);
+    const Eigen::Index restartEvery = std::max<Eigen::Index>(x.size(), 50);
+    Eigen::Index sinceRestart = 0;
+    for (r.iterations = 0; r.iterations < o.maxIterations; ++r.iterations) {
+        if (!std::isfinite(e)) return finish(r, eval, e, f);
+        if (maxAbs(f) < o.forceTolerance) {
+            r.status = MinimizationStatus::Converged;
+            return finish(r, eval, e, f);
+        }
+        if (stopRequested(o)) {
+            r.status = MinimizationStatus::Stopped;
+            return finish(r, eval, e, f);
+        }
+        const double dmax = maxAbs(d);
+        alpha = std::min(alpha, o.maxDisplacement / dmax);
+        fOld = f;
+        const double slopeOld = f.dot(d);
+        auto ls = lineSearch(eval, x, e, f, d, alpha, 0.1);
+        if (!ls.ok) {
+            if (sinceRestart == 0) {
+                r.status = MinimizationStatus::LineSearchFailed;
+                return finish(r, eval, e, f);
+            }
+            d = f; // restart along steepest descent
+            sinceRestart = 0;
+            alpha = o.maxDisplacement * 0.1 / std::max(maxAbs(d), 1e-300);
+            continue;
+        }
+        // Polak-Ribiere with the non-negativity reset (PR+).
+        const double beta = std::max(0.0, f.dot(f - fOld) / fOld.squaredNorm());
+        Eigen::VectorXd dNew = f + beta * d;
+        ++sinceRestart;
+        if (dNew.dot(f) <= 0.0 || sinceRestart >= restartEvery) {
+            dNew = f;
+            sinceRestart = 0;
+        }
+        // Initial step for the next search: assume the same first-order change (N&W 3.60).
+        const double slopeNew = f.dot(dNew);
+        alpha = ls.alpha * slopeOld / slopeNew * 1.0;
+        if (!std::isfinite(alpha) || alpha <= 0.0) alpha = ls.alpha;
+        d = std::move(dNew);
+    }
+    return finish(r, eval, e, f);
+}
+
+MinimizationResult lbfgs(EnergySurface& s, Eigen::VectorXd& x, const MinimizerOptions& o) {
+    Evaluator eval{s};
+    MinimizationResult r;
+    Eigen::VectorXd f, fOld, xOld;
+    double e = eval(x, f);
+    std::deque<Eigen::VectorXd> sHist, yHist;
+    std::deque<double> rho;
+    for (r.iterations = 0; r.iterations < o.maxIterations; ++r.iterations) {
+        if (!std::isfinite(e)) return finish(r, eval, e, f);
+        if (maxAbs(f) < o.forceTolerance) {
+            r.status = MinimizationStatus::Converged;
+            return finish(r, eval, e, f);
+        }
+        if (stopRequested(o)) {
+            r.status = MinimizationStatus::Stopped;
+            return finish(r, eval, e, f);
+        }
+        // Two-loop recursion: d = -H g with g = -f.
+        Eigen::VectorXd q = f;
+        const std::size_t m = sHist.size();
+        std::vector<double> a(m);
+        for (std::size_t k = m; k-- > 0;) {
+            a[k] = rho[k] * sHist[k].dot(q);
+            q -= a[k] * yHist[k];
+        }
+        double gamma = 0.01;
+        if (m > 0) gamma = sHist.back().dot(yHist.back()) / yHist.back().squaredNorm();
+        q *= gamma;
+        for (std::size_t k = 0; k < m; ++k) {
+            const double b = rho[k] * yHist[k].dot(q);
+            q += (a[k] - b) * sHist[k];
+        }
+        Eigen::VectorXd d = q;
+        if (d.dot(f) <= 0.0) { // not a descent direction: forget the history
+            sHist.clear(), yHist.clear(), rho.clear();
+            d = 0.01 * f;
+        }
+        double alpha = std::min(1.0, o.maxDisplacement / maxAbs(d));
+        xOld = x;
+        fOld = f;
+        auto ls = lineSearch(eval, x, e, f, d, alpha, 0.9);
+        if (!ls.ok) {
+            if (sHist.empty()) {
+                r.status = MinimizationStatus::LineSearchFailed;
+                return finish(r, eval, e, f);
+            }
+            sHist.clear(), yHist.clear(), rho.clear();
+            continue;
+        }
+        Eigen::VectorXd sv = x - xOld, yv = fOld - f; // y = g_new - g_old
+        const double sy = sv.dot(yv);
+        if (sy > 1e-300) {
+            sHist.push_back(std::move(sv));
+            yHist.push_back(std::move(yv));
+            rho.push_back(1.0 / sy);
+            if (static_cast<int>(sHist.size()) > o.lbfgsMemory) {
+                sHist.pop_front(), yHist.pop_front(), rho.pop_front();
+            }
+        }
+    }
+    return finish(r, eval, e, f);
+}
+
+MinimizationResult fire(EnergySurface& s, Eigen::VectorXd& x, const MinimizerOptions& o) {
+    // FIRE (Bitzek et al. 2006) with unit masses and the standard parameters.
+    Evaluator eval{s};
+    MinimizationResult r;
+    Eigen::VectorXd f, v = Eigen::VectorXd::Zero(x.size());
+    double e = eval(x, f);
+    double dt = 0.002, alpha = 0.1;
+    const double dtMax = 0.02, alphaStart = 0.1;
+    int positiveSteps = 0;
+    for (r.iterations = 0; r.iterations < o.maxIterations; ++r.iterations) {
+        if (!std::isfinite(e)) return finish(r, eval, e, f);
+        if (maxAbs(f) < o.forceTolerance) {
+            r.status = MinimizationStatus::Converged;
+            return finish(r, eval, e, f);
+        }
+        if (stopRequested(o)) {
+            r.status = MinimizationStatus::Stopped;
+            return finish(r, eval, e, f);
+        }
+        const double power = f.dot(v);
+        if (power > 0.0) {
+            const double fn = f.norm(), vn = v.norm();
+            v = (1.0 - alpha) * v + alpha * vn / fn * f;
+            if (++positiveSteps > 5) {
+                dt = std::min(dt * 1.1, dtMax);
+                alpha *= 0.99;
+            }
+        } else {
+            positiveSteps = 0;
+            dt *= 0.5;
+            alpha = alphaStart;
+            x -= 0.5 * dt * v; // step back half a step (Guenole et al. 2020)
+            v.setZero();
+        }
+        v += dt * f;
+        Eigen::VectorXd step = dt * v;
+        const double big = maxAbs(step);
+        if (big > o.maxDisplacement) step *= o.maxDisplacement / big;
+        x += step;
+        e = eval(x, f);
+        if (dt < 1e-12) {
+            r.status = MinimizationStatus::LineSearchFailed;
+            return finish(r, eval, e, f);
+        }
+    }
+    return finish(r, eval, e, f);
+}
+
+} // namespace
+
+MinimizationResult minimize(EnergySurface& surface, Eigen::VectorXd& x, MinimizerKind kind,
+                            const MinimizerOptions& options) {
+    if (!(options.forceTolerance > 0.0)) throw InputError("force tolerance must be > 0");
+    switch (kind) {
+    case MinimizerKind::ConjugateGradient: return conjugateGradient(surface, x, options);
+    case MinimizerKind::Fire: return fire(surface, x, options);
+    case MinimizerKind::Lbfgs: return lbfgs(surface, x, options);
+    }
+    return {};
+}
+
+} // namespace tlscope

@@ -1,0 +1,258 @@
+#include "core/model/Model.h"
+
+#include "core/common/Error.h"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <iomanip>
+#include <map>
+#include <sstream>
+
+namespace tlscope {
+
+void Model::setPair(int a, int b, const PairParameters& p) {
+    const auto n = static_cast<std::size_t>(speciesCount());
+    if (pairs_.size() != n * n) pairs_.assign(n * n, PairParameters{});
+    pairs_[index(a, b)] = p;
+    pairs_[index(b, a)] = p;
+}
+
+int Model::speciesIndex(const std::string& n) const {
+    for (int i = 0; i < speciesCount(); ++i)
+        if (species[i].name == n) return i;
+    return -1;
+}
+
+double Model::maxCutoff() const {
+    double rc = 0.0;
+    for (const auto& p : pairs_) rc = std::max(rc, p.cutoff);
+    return rc;
+}
+
+std::vector<int> Model::composition(int n) const {
+    std::vector<int> counts(species.size(), 0);
+    int assigned = 0;
+    for (std::size_t s = 1; s < species.size(); ++s) {
+        counts[s] = static_cast<int>(std::lround(species[s].fraction * n));
+        assigned += counts[s];
+    }
+    if (!species.empty()) counts[0] = n - assigned;
+    if (!species.empty() && counts[0] < 0)
+        throw InputError("model '" + name + "': species fractions exceed 1 for N=" +
+                         std::to_string(n));
+    return counts;
+}
+
+double Model::boxLengthFor(int n) const { return std::cbrt(n / density); }
+
+void Model::validate() const {
+    if (species.empty()) throw InputError("model '" + name + "': no species defined");
+    double total = 0.0;
+    for (const auto& s : species) {
+        if (!(s.mass > 0.0))
+            throw InputError("model '" + name + "': species " + s.name + " has mass " +
+                             std::to_string(s.mass) + ", expected > 0");
+        if (s.fraction < 0.0 || s.fraction > 1.0)
+            throw InputError("model '" + name + "': species " + s.name +
+                             " fraction must be in [0, 1]");
+        total += s.fraction;
+    }
+    if (std::abs(total - 1.0) > 1e-6)
+        throw InputError("model '" + name + "': species fractions sum to " +
+                         std::to_string(total) + ", expected 1");
+    if (!(density > 0.0)) throw InputError("model '" + name + "': density must be > 0");
+    const std::size_t n = species.size();
+    if (pairs_.size() != n * n) throw InputError("model '" + name + "': pair table incomplete");
+    for (int a = 0; a < speciesCount(); ++a)
+        for (int b = a; b < speciesCount(); ++b) {
+            const auto& p = pair(a, b);
+            const std::string label = species[a].name + "-" + species[b].name;
+            if (!(p.sigma > 0.0) || !(p.epsilon > 0.0) || !(p.cutoff > 0.0))
+                throw InputError("model '" + name + "': pair " + label +
+                                 " needs sigma, epsilon and cutoff > 0");
+            if (p.cutoff < 0.9 * p.sigma)
+                throw InputError("model '" + name + "': pair " + label + " cutoff " +
+                                 std::to_string(p.cutoff) + " is inside the repulsive core");
+        }
+}
+
+namespace {
+
+Model kobAndersen(const std::string& name, double massB, bool uniformCutoff, double cutoffFactor,
+                  CutoffMode mode) {
+    Model m;
+    m.name = name;
+    m.species = {{"A", 1.0, 0.8}, {"B", massB, 0.2}};
+    m.cutoffMode = mode;
+    m.density = 1.2;
+    const double sAA = 1.0, sAB = 0.8, sBB = 0.88;
+    auto rc = [&](double s) { return uniformCutoff ? cutoffFactor * sAA : cutoffFactor * s; };
+    m.setPair(0, 0, {sAA, 1.0, rc(sAA)});
+    m.setPair(0, 1, {sAB, 1.5, rc(sAB)});
+    m.setPair(1, 1, {sBB, 0.5, rc(sBB)});
+    return m;
+}
+
+} // namespace
+
+Model Model::preset(const std::string& n) {
+    if (n == "ka-rh") return kobAndersen(n, 0.5, true, 1.8, CutoffMode::ForceShifted);
+    if (n == "ka-rh-perpair") return kobAndersen(n, 0.5, false, 1.8, CutoffMode::ForceShifted);
+    if (n == "ka") return kobAndersen(n, 1.0, false, 2.5, CutoffMode::ForceShifted);
+    if (n == "ka-energy-shifted")
+        return kobAndersen(n, 1.0, false, 2.5, CutoffMode::EnergyShifted);
+    std::string list;
+    for (const auto& p : presetNames()) list += (list.empty() ? "" : ", ") + p;
+    throw InputError("unknown model '" + n + "' (presets: " + list + ", or a model file path)");
+}
+
+std::vector<std::string> Model::presetNames() {
+    return {"ka-rh", "ka-rh-perpair", "ka", "ka-energy-shifted"};
+}
+
+Model Model::fromNameOrFile(const std::string& nameOrPath) {
+    for (const auto& p : presetNames())
+        if (p == nameOrPath) return preset(p);
+    std::ifstream in(nameOrPath);
+    if (!in) {
+        if (nameOrPath.find('/') == std::string::npos &&
+            nameOrPath.find('.') == std::string::npos)
+            return preset(nameOrPath); // throws "unknown model" with the preset list
+        throw InputError("cannot open model file '" + nameOrPath + "'");
+    }
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    return parse(buffer.str(), nameOrPath);
+}
+
+Model Model::parse(const std::string& text, const std::string& source) {
+    Model m;
+    m.name = source;
+    struct PendingPair {
+        std::string a, b;
+        PairParameters p;
+        int line;
+    };
+    std::vector<PendingPair> pending;
+    std::istringstream in(text);
+    std::string line;
+    int lineNo = 0;
+    auto fail = [&](const std::string& what) {
+        throw InputError(source + ":" + std::to_string(lineNo) + ": " + what);
+    };
+    auto number = [&](const std::string& token, const std::string& field) {
+        try {
+            std::size_t used = 0;
+            double v = std::stod(token, &used);
+            if (used != token.size()) throw std::invalid_argument(token);
+            return v;
+        } catch (const std::exception&) {
+            fail("expected a number for '" + field + "', got '" + token + "'");
+        }
+        return 0.0;
+    };
+    while (std::getline(in, line)) {
+        ++lineNo;
+        if (auto hash = line.find('#'); hash != std::string::npos) line.erase(hash);
+        std::istringstream words(line);
+        std::vector<std::string> w;
+        for (std::string t; words >> t;) w.push_back(t);
+        if (w.empty()) continue;
+        const std::string& key = w[0];
+        // Reads "key value key value ..." starting at word `first` into a map.
+        auto keyValues = [&](std::size_t first) {
+            std::map<std::string, double> kv;
+            if ((w.size() - first) % 2 != 0) fail("expected 'key value' pairs after '" + key + "'");
+            for (std::size_t i = first; i + 1 < w.size(); i += 2) kv[w[i]] = number(w[i + 1], w[i]);
+            return kv;
+        };
+        if (key == "name") {
+            if (w.size() != 2) fail("expected 'name NAME'");
+            m.name = w[1];
+        } else if (key == "cutoff-mode") {
+            if (w.size() != 2) fail("expected 'cutoff-mode force-shifted|energy-shifted'");
+            if (w[1] == "force-shifted")
+                m.cutoffMode = CutoffMode::ForceShifted;
+            else if (w[1] == "energy-shifted")
+                m.cutoffMode = CutoffMode::EnergyShifted;
+            else
+                fail("unknown cutoff-mode '" + w[1] + "', expected force-shifted or energy-shifted");
+        } else if (key == "density") {
+            if (w.size() != 2) fail("expected 'density VALUE'");
+            m.density = number(w[1], "density");
+        } else if (key == "species") {
+            if (w.size() < 2) fail("expected 'species NAME mass M fraction F'");
+            Species s{w[1], 1.0, 0.0};
+            for (const auto& [k, v] : keyValues(2)) {
+                if (k == "mass")
+                    s.mass = v;
+                else if (k == "fraction")
+                    s.fraction = v;
+                else
+                    fail("unknown species field '" + k + "', expected mass or fraction");
+            }
+            if (m.speciesIndex(s.name) >= 0) fail("species '" + s.name + "' defined twice");
+            m.species.push_back(s);
+        } else if (key == "pair") {
+            if (w.size() < 3) fail("expected 'pair A B sigma S epsilon E cutoff RC'");
+            PendingPair pp{w[1], w[2], {}, lineNo};
+            bool haveSigma = false, haveEps = false, haveCut = false;
+            for (const auto& [k, v] : keyValues(3)) {
+                if (k == "sigma")
+                    pp.p.sigma = v, haveSigma = true;
+                else if (k == "epsilon")
+                    pp.p.epsilon = v, haveEps = true;
+                else if (k == "cutoff")
+                    pp.p.cutoff = v, haveCut = true;
+                else
+                    fail("unknown pair field '" + k + "', expected sigma, epsilon or cutoff");
+            }
+            if (!haveSigma || !haveEps || !haveCut) fail("pair needs sigma, epsilon and cutoff");
+            pending.push_back(pp);
+        } else {
+            fail("unknown keyword '" + key + "', expected name, cutoff-mode, density, species or pair");
+        }
+    }
+    if (m.species.empty()) throw InputError(source + ": no 'species' lines");
+    const auto n = static_cast<std::size_t>(m.speciesCount());
+    m.pairs_.assign(n * n, PairParameters{-1.0, -1.0, -1.0});
+    for (const auto& pp : pending) {
+        lineNo = pp.line;
+        const int a = m.speciesIndex(pp.a), b = m.speciesIndex(pp.b);
+        if (a < 0) fail("pair names unknown species '" + pp.a + "'");
+        if (b < 0) fail("pair names unknown species '" + pp.b + "'");
+        m.setPair(a, b, pp.p);
+    }
+    for (int a = 0; a < m.speciesCount(); ++a)
+        for (int b = a; b < m.speciesCount(); ++b)
+            if (m.pair(a, b).sigma < 0.0)
+                throw InputError(source + ": missing 'pair " + m.species[a].name + " " +
+                                 m.species[b].name + " ...' line");
+    try {
+        m.validate();
+    } catch (const InputError& e) {
+        throw InputError(source + ": " + e.what());
+    }
+    return m;
+}
+
+std::string Model::serialize() const {
+    std::ostringstream out;
+    out << std::setprecision(17);
+    out << "name " << name << "\n";
+    out << "cutoff-mode "
+        << (cutoffMode == CutoffMode::ForceShifted ? "force-shifted" : "energy-shifted") << "\n";
+    out << "density " << density << "\n";
+    for (const auto& s : species)
+        out << "species " << s.name << " mass " << s.mass << " fraction " << s.fraction << "\n";
+    for (int a = 0; a < speciesCount(); ++a)
+        for (int b = a; b < speciesCount(); ++b) {
+            const auto& p = pair(a, b);
+            out << "pair " << species[a].name << " " << species[b].name << " sigma " << p.sigma
+                << " epsilon " << p.epsilon << " cutoff " << p.cutoff << "\n";
+        }
+    return out.str();
+}
+
+} // namespace tlscope

@@ -1,0 +1,29 @@
+#pragma once
+// The abstract energy landscape minimizers and saddle searches walk on.
+#include <Eigen/Core>
+
+namespace tlscope {
+
+/// A smooth function of 3N (or any) coordinates with its force (= minus gradient) and Hessian.
+/// Implementations may keep caches (neighbour lists): one instance per thread.
+class EnergySurface {
+public:
+    virtual ~EnergySurface() = default;
+    virtual Eigen::Index dimension() const = 0;
+    /// Energy at x; writes the force -dE/dx into `force` (resized as needed).
+    virtual double energyAndForce(const Eigen::VectorXd& x, Eigen::VectorXd& force) = 0;
+    virtual double energy(const Eigen::VectorXd& x) {
+        Eigen::VectorXd f;
+        return energyAndForce(x, f);
+    }
+    /// The Hessian d2E/dx2 (dense, symmetric).
+    virtual Eigen::MatrixXd hessian(const Eigen::VectorXd& x) = 0;
+    /// The displacement b - a; periodic surfaces apply the minimum-image convention.
+    virtual Eigen::VectorXd displacement(const Eigen::VectorXd& a, const Eigen::VectorXd& b) const {
+        return b - a;
+    }
+    /// Number of exact zero modes (e.g. 3 translations of a periodic system).
+    virtual int zeroModeCount() const { return 0; }
+};
+
+} // namespace tlscope

@@ -1,0 +1,60 @@
+#pragma once
+// Lennard-Jones pair interactions of a model in a periodic cubic box: energy, forces, Hessian.
+#include "core/model/Model.h"
+#include "core/potential/EnergySurface.h"
+#include "core/system/NeighbourList.h"
+
+#include <memory>
+#include <vector>
+
+namespace tlscope {
+
+struct Configuration;
+
+enum class NeighbourMethod { Auto, AllPairs, VerletList };
+
+/// The potential energy surface of one system (model, species, box). Keeps a neighbour list
+/// cache, so use one instance per thread.
+class PairPotential final : public EnergySurface {
+public:
+    PairPotential(const Model& model, const std::vector<int>& species, double boxLength,
+                  NeighbourMethod method = NeighbourMethod::Auto, double skin = 0.3);
+    PairPotential(const Model& model, const Configuration& conf,
+                  NeighbourMethod method = NeighbourMethod::Auto);
+
+    Eigen::Index dimension() const override { return 3 * static_cast<Eigen::Index>(species_.size()); }
+    double energyAndForce(const Eigen::VectorXd& x, Eigen::VectorXd& force) override;
+    double energy(const Eigen::VectorXd& x) override;
+    Eigen::MatrixXd hessian(const Eigen::VectorXd& x) override;
+    Eigen::VectorXd displacement(const Eigen::VectorXd& a, const Eigen::VectorXd& b) const override;
+    int zeroModeCount() const override { return 3; }
+
+    /// Each particle's share of the energy (half of each pair it belongs to).
+    Eigen::VectorXd particleEnergies(const Eigen::VectorXd& x);
+
+    bool usesNeighbourList() const { return list_ != nullptr; }
+    double boxLength() const { return box_; }
+    const std::vector<int>& species() const { return species_; }
+    const Model& model() const { return model_; }
+
+private:
+    struct PairTerm {
+        double sigma2, eps4, rc, rc2, vAtCutoff, dvAtCutoff;
+    };
+    template <class Visit> void forEachPair(const Eigen::VectorXd& x, Visit&& visit);
+    double allPairsEnergyForce(const Eigen::VectorXd& x, Eigen::VectorXd& force);
+
+    // Structure-of-arrays copies for the vectorised all-pairs kernel: coordinates, force
+    // accumulators, and for each species a the pair parameters with every particle j.
+    std::vector<double> sx_, sy_, sz_, fx_, fy_, fz_;
+    std::vector<double> pSigma2_, pEps4_, pRc_, pRc2_, pV_, pDv_;
+
+    Model model_;
+    std::vector<int> species_;
+    double box_;
+    int speciesCount_;
+    std::vector<PairTerm> table_;
+    std::unique_ptr<NeighbourList> list_;
+};
+
+} // namespace tlscope

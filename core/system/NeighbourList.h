@@ -1,0 +1,43 @@
+#pragma once
+// Verlet neighbour list with a skin, built from a cell list (or all pairs for small boxes).
+#include <Eigen/Core>
+
+#include <vector>
+
+namespace tlscope {
+
+/// Half neighbour list (j > i) in compressed rows; rebuilt when any particle has moved more
+/// than half the skin since the last build, so no pair inside the cutoff is ever missed.
+class NeighbourList {
+public:
+    NeighbourList(double cutoff, double skin, double boxLength);
+
+    /// True if the list must be rebuilt for positions x.
+    bool needsRebuild(const Eigen::VectorXd& x) const;
+    void build(const Eigen::VectorXd& x);
+    /// Rebuilds if needed; returns true if it did.
+    bool update(const Eigen::VectorXd& x) {
+        if (!needsRebuild(x)) return false;
+        build(x);
+        return true;
+    }
+
+    const std::vector<int>& rowStart() const { return start_; }
+    const std::vector<int>& neighbours() const { return neighbours_; }
+    int buildCount() const { return builds_; }
+    /// Whether a box of edge L can use a list with this cutoff+skin (each pair has one image).
+    static bool fits(double cutoff, double skin, double boxLength) {
+        return cutoff + skin < 0.5 * boxLength;
+    }
+
+private:
+    double listRadius_;
+    double skin_;
+    double box_;
+    std::vector<int> start_;
+    std::vector<int> neighbours_;
+    Eigen::VectorXd reference_;
+    int builds_ = 0;
+};
+
+} // namespace tlscope

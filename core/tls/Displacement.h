@@ -1,0 +1,39 @@
+#pragma once
+// Distances between configurations and how a transition is shared among particles (PHYSICS.md §5).
+#include <Eigen/Core>
+
+#include <vector>
+
+namespace tlscope {
+
+/// Per-particle displacement b - a (minimum image) with the mass-weighted centre-of-mass
+/// displacement removed. `mass` holds one mass per particle.
+Eigen::VectorXd comCorrectedDisplacement(const Eigen::VectorXd& a, const Eigen::VectorXd& b,
+                                         double boxLength, const Eigen::VectorXd& mass);
+
+/// d = sqrt(sum |dr_i|^2) after the centre-of-mass correction.
+double distance(const Eigen::VectorXd& a, const Eigen::VectorXd& b, double boxLength,
+                const Eigen::VectorXd& mass);
+/// d_mw = sqrt(sum (m_i/m_A) |dr_i|^2), with masses already in units of m_A.
+double massWeightedDistance(const Eigen::VectorXd& a, const Eigen::VectorXd& b, double boxLength,
+                            const Eigen::VectorXd& mass);
+
+/// Everything §5 says about the particle displacements of one transition.
+struct DisplacementProfile {
+    Eigen::VectorXd perParticle;       ///< |dr_i|
+    double d = 0.0, dMassWeighted = 0.0;
+    int centralParticle = -1;          ///< largest |dr_i|
+    double centralDisplacement = 0.0;
+    double pr2 = 0.0;                  ///< sum d_i^2 / d_max^2
+    double pr3 = 0.0;                  ///< sum d_i / d_max
+    double pr4 = 0.0;                  ///< (sum d_i^2)^2 / sum d_i^4
+    std::vector<double> sorted;        ///< d_(1) >= d_(2) >= ...
+};
+
+DisplacementProfile displacementProfile(const Eigen::VectorXd& a, const Eigen::VectorXd& b,
+                                        double boxLength, const Eigen::VectorXd& mass);
+
+/// PR1 over a set of transitions: 1 / < d_max^2 / sum d_i^2 >.
+double participationRatio1(const std::vector<DisplacementProfile>& set);
+
+} // namespace tlscope

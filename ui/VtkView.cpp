@@ -1,0 +1,194 @@
+#include "ui/VtkView.h"
+
+#include <QMouseEvent>
+#include <QOpenGLContext>
+#include <QOpenGLExtraFunctions>
+#include <QSurfaceFormat>
+#include <QWheelEvent>
+
+#include <vtkCallbackCommand.h>
+#include <vtkCommand.h>
+#include <vtkGenericOpenGLRenderWindow.h>
+#include <vtkGenericRenderWindowInteractor.h>
+#include <vtkInteractorStyleTrackballCamera.h>
+#include <vtkNew.h>
+#include <vtkOpenGLFramebufferObject.h>
+#include <vtkOpenGLState.h>
+#include <vtkRenderer.h>
+#include <vtkSmartPointer.h>
+
+namespace tlscope::ui {
+
+void setDefaultSurfaceFormat() {
+    QSurfaceFormat fmt;
+    fmt.setRenderableType(QSurfaceFormat::OpenGL);
+    fmt.setVersion(3, 2);
+    fmt.setProfile(QSurfaceFormat::CoreProfile);
+    fmt.setRedBufferSize(8);
+    fmt.setGreenBufferSize(8);
+    fmt.setBlueBufferSize(8);
+    fmt.setAlphaBufferSize(8);
+    fmt.setDepthBufferSize(24);
+    fmt.setStencilBufferSize(0);
+    fmt.setSamples(0); // multisampling is requested from VTK instead
+    fmt.setSwapBehavior(QSurfaceFormat::DoubleBuffer);
+    QSurfaceFormat::setDefaultFormat(fmt);
+}
+
+struct VtkView::Impl {
+    vtkNew<vtkGenericOpenGLRenderWindow> window;
+    vtkNew<vtkGenericRenderWindowInteractor> interactor;
+    vtkNew<vtkRenderer> renderer;
+    bool inPaint = false;
+    bool initialized = false;
+    QPoint pressPos;
+};
+
+VtkView::VtkView(QWidget* parent) : QOpenGLWidget(parent), d(std::make_unique<Impl>()) {
+    setFocusPolicy(Qt::StrongFocus);
+    setMouseTracking(false);
+    auto* w = d->window.Get();
+    w->SetReadyForRendering(false);
+    w->SetFrameBlitModeToNoBlit();
+    w->SetMultiSamples(4);
+    w->AddRenderer(d->renderer);
+    w->SetInteractor(d->interactor);
+    d->interactor->SetRenderWindow(w);
+    d->interactor->EnableRenderOff();
+    vtkNew<vtkInteractorStyleTrackballCamera> style;
+    d->interactor->SetInteractorStyle(style);
+
+    auto makeCallback = [this](void (*fn)(vtkObject*, unsigned long, void*, void*)) {
+        vtkNew<vtkCallbackCommand> cb;
+        cb->SetClientData(this);
+        cb->SetCallback(fn);
+        return vtkSmartPointer<vtkCallbackCommand>(cb.Get());
+    };
+    w->AddObserver(vtkCommand::WindowMakeCurrentEvent,
+                   makeCallback([](vtkObject*, unsigned long, void* self, void*) {
+                       static_cast<VtkView*>(self)->makeCurrent();
+                   }));
+    w->AddObserver(vtkCommand::WindowIsCurrentEvent,
+                   makeCallback([](vtkObject*, unsigned long, void* self, void* callData) {
+                       auto* view = static_cast<VtkView*>(self);
+                       auto* current = QOpenGLContext::currentContext();
+                       *static_cast<bool*>(callData) =
+                           current && current == view->context() &&
+                           current->surface() == view->context()->surface();
+                   }));
+    w->AddObserver(vtkCommand::WindowFrameEvent,
+                   makeCallback([](vtkObject*, unsigned long, void* self, void*) {
+                       auto* view = static_cast<VtkView*>(self);
+                       if (!view->d->inPaint) view->update();
+                   }));
+    d->interactor->AddObserver(vtkCommand::RenderEvent,
+                               makeCallback([](vtkObject*, unsigned long, void* self, void*) {
+                                   static_cast<VtkView*>(self)->update();
+                               }));
+}
+
+VtkView::~VtkView() {
+    makeCurrent();
+    cleanup();
+    doneCurrent();
+}
+
+vtkRenderer* VtkView::renderer() const { return d->renderer.Get(); }
+vtkGenericOpenGLRenderWindow* VtkView::renderWindow() const { return d->window.Get(); }
+void VtkView::requestRender() { update(); }
+
+void VtkView::cleanup() {
+    if (!d->initialized) return;
+    // Release VTK's GL resources while Qt's context is current (it is, in aboutToBeDestroyed
+    // and in the destructor after makeCurrent).
+    d->window->Finalize();
+    d->window->SetReadyForRendering(false);
+    d->initialized = false;
+}
+
+void VtkView::initializeGL() {
+    connect(context(), &QOpenGLContext::aboutToBeDestroyed, this, [this] {
+        makeCurrent();
+        cleanup();
+        doneCurrent();
+    }, Qt::DirectConnection);
+    auto* w = d->window.Get();
+    w->SetOwnContext(0);
+    w->SetReadyForRendering(true);
+    w->SetMapped(1);
+    w->OpenGLInitContext();
+    d->initialized = true;
+}
+
+void VtkView::resizeGL(int w, int h) {
+    const double dpr = devicePixelRatioF();
+    const int pw = static_cast<int>(w * dpr), ph = static_cast<int>(h * dpr);
+    d->window->SetSize(pw, ph);
+    d->interactor->UpdateSize(pw, ph);
+}
+
+void VtkView::paintGL() {
+    if (!d->initialized) return;
+    d->inPaint = true;
+    auto* w = d->window.Get();
+    w->Render();
+    QOpenGLExtraFunctions* f = context()->extraFunctions();
+    // Qt may give us a different FBO after a resize: never cache it.
+    f->glBindFramebuffer(GL_DRAW_FRAMEBUFFER, defaultFramebufferObject());
+    const GLenum bufs[1] = {GL_COLOR_ATTACHMENT0};
+    f->glDrawBuffers(1, bufs);
+    w->GetState()->vtkglDisable(GL_SCISSOR_TEST);
+    f->glDisable(GL_SCISSOR_TEST);
+    const int* size = w->GetRenderFramebuffer()->GetLastSize();
+    const double dpr = devicePixelRatioF();
+    const int tw = static_cast<int>(width() * dpr), th = static_cast<int>(height() * dpr);
+    w->BlitDisplayFramebuffer(0, 0, 0, size[0], size[1], 0, 0, tw, th, GL_COLOR_BUFFER_BIT,
+                              GL_LINEAR);
+    // Force alpha to 1 so the compositor does not blend the view with what is behind it.
+    f->glColorMask(GL_FALSE, GL_FALSE, GL_FALSE, GL_TRUE);
+    f->glClearColor(0.0f, 0.0f, 0.0f, 1.0f);
+    f->glClear(GL_COLOR_BUFFER_BIT);
+    f->glColorMask(GL_TRUE, GL_TRUE, GL_TRUE, GL_TRUE);
+    d->inPaint = false;
+}
+
+void VtkView::forwardMouse(QMouseEvent* e, unsigned long vtkEvent) {
+    const double dpr = devicePixelRatioF();
+    const QPointF p = e->position();
+    auto* i = d->interactor.Get();
+    i->SetEventInformationFlipY(static_cast<int>(p.x() * dpr), static_cast<int>(p.y() * dpr),
+                                (e->modifiers() & Qt::ControlModifier) ? 1 : 0,
+                                (e->modifiers() & Qt::ShiftModifier) ? 1 : 0);
+    i->InvokeEvent(vtkEvent, e);
+}
+
+void VtkView::mousePressEvent(QMouseEvent* e) {
+    d->pressPos = e->position().toPoint();
+    if (e->button() == Qt::LeftButton) forwardMouse(e, vtkCommand::LeftButtonPressEvent);
+    else if (e->button() == Qt::RightButton) forwardMouse(e, vtkCommand::RightButtonPressEvent);
+    else if (e->button() == Qt::MiddleButton) forwardMouse(e, vtkCommand::MiddleButtonPressEvent);
+}
+
+void VtkView::mouseMoveEvent(QMouseEvent* e) { forwardMouse(e, vtkCommand::MouseMoveEvent); }
+
+void VtkView::mouseReleaseEvent(QMouseEvent* e) {
+    if (e->button() == Qt::LeftButton) forwardMouse(e, vtkCommand::LeftButtonReleaseEvent);
+    else if (e->button() == Qt::RightButton) forwardMouse(e, vtkCommand::RightButtonReleaseEvent);
+    else if (e->button() == Qt::MiddleButton) forwardMouse(e, vtkCommand::MiddleButtonReleaseEvent);
+    if (e->button() == Qt::LeftButton && onClick &&
+        (e->position().toPoint() - d->pressPos).manhattanLength() < 4)
+        onClick(d->pressPos.x(), d->pressPos.y());
+}
+
+void VtkView::wheelEvent(QWheelEvent* e) {
+    const double dpr = devicePixelRatioF();
+    const QPointF p = e->position();
+    auto* i = d->interactor.Get();
+    i->SetEventInformationFlipY(static_cast<int>(p.x() * dpr), static_cast<int>(p.y() * dpr));
+    if (e->angleDelta().y() > 0) i->InvokeEvent(vtkCommand::MouseWheelForwardEvent, e);
+    else if (e->angleDelta().y() < 0) i->InvokeEvent(vtkCommand::MouseWheelBackwardEvent, e);
+}
+
+void VtkView::keyPressEvent(QKeyEvent* e) { QOpenGLWidget::keyPressEvent(e); }
+
+} // namespace tlscope::ui
