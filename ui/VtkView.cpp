@@ -50,7 +50,7 @@ VtkView::VtkView(QWidget* parent) : QOpenGLWidget(parent), d(std::make_unique<Im
     auto* w = d->window.Get();
     w->SetReadyForRendering(false);
     w->SetFrameBlitModeToNoBlit();
-    w->SetMultiSamples(4);
+    w->SetMultiSamples(0);
     w->AddRenderer(d->renderer);
     w->SetInteractor(d->interactor);
     d->interactor->SetRenderWindow(w);
@@ -66,7 +66,11 @@ VtkView::VtkView(QWidget* parent) : QOpenGLWidget(parent), d(std::make_unique<Im
     };
     w->AddObserver(vtkCommand::WindowMakeCurrentEvent,
                    makeCallback([](vtkObject*, unsigned long, void* self, void*) {
-                       static_cast<VtkView*>(self)->makeCurrent();
+                       // QOpenGLWidget::makeCurrent() also binds Qt's FBO behind VTK's state
+                       // cache, so VTK would attach its buffers to Qt's FBO: only switch
+                       // contexts when ours is not current.
+                       auto* view = static_cast<VtkView*>(self);
+                       if (QOpenGLContext::currentContext() != view->context()) view->makeCurrent();
                    }));
     w->AddObserver(vtkCommand::WindowIsCurrentEvent,
                    makeCallback([](vtkObject*, unsigned long, void* self, void* callData) {
@@ -117,12 +121,15 @@ void VtkView::initializeGL() {
     w->SetReadyForRendering(true);
     w->SetMapped(1);
     w->OpenGLInitContext();
+    w->GetState()->Reset();
     d->initialized = true;
 }
 
 void VtkView::resizeGL(int w, int h) {
     const double dpr = devicePixelRatioF();
     const int pw = static_cast<int>(w * dpr), ph = static_cast<int>(h * dpr);
+    // Resizing re-creates VTK's framebuffer attachments: its state cache must match GL first.
+    if (d->initialized) d->window->GetState()->Reset();
     d->window->SetSize(pw, ph);
     d->interactor->UpdateSize(pw, ph);
 }
@@ -131,8 +138,14 @@ void VtkView::paintGL() {
     if (!d->initialized) return;
     d->inPaint = true;
     auto* w = d->window.Get();
-    w->Render();
+    // Qt changed GL state (bound its FBO, depth function...) behind VTK's state cache.
+    vtkOpenGLState* state = w->GetState();
+    state->Reset();
+    state->Push();
+    state->vtkglDepthFunc(GL_LEQUAL);
     QOpenGLExtraFunctions* f = context()->extraFunctions();
+    const bool debugGl = qEnvironmentVariableIsSet("TLSCOPE_DEBUG_GL");
+    w->Render();
     // Qt may give us a different FBO after a resize: never cache it.
     f->glBindFramebuffer(GL_DRAW_FRAMEBUFFER, defaultFramebufferObject());
     const GLenum bufs[1] = {GL_COLOR_ATTACHMENT0};
@@ -140,15 +153,26 @@ void VtkView::paintGL() {
     w->GetState()->vtkglDisable(GL_SCISSOR_TEST);
     f->glDisable(GL_SCISSOR_TEST);
     const int* size = w->GetRenderFramebuffer()->GetLastSize();
+    if (debugGl)
+        qInfo("paintGL: vtk fb %dx%d, widget %dx%d, qt fbo %u, vtk render %u display %u, ctx %p, glerr %x",
+              size[0], size[1], width(), height(), defaultFramebufferObject(),
+              w->GetRenderFramebuffer()->GetFBOIndex(), w->GetDisplayFramebuffer()->GetFBOIndex(),
+              static_cast<void*>(QOpenGLContext::currentContext()), f->glGetError());
     const double dpr = devicePixelRatioF();
     const int tw = static_cast<int>(width() * dpr), th = static_cast<int>(height() * dpr);
-    w->BlitDisplayFramebuffer(0, 0, 0, size[0], size[1], 0, 0, tw, th, GL_COLOR_BUFFER_BIT,
-                              GL_LINEAR);
+    // Bind VTK's display framebuffer with raw GL: VTK's state cache may believe it is bound
+    // already (Qt rebinds framebuffers behind its back) and skip the bind.
+    f->glBindFramebuffer(GL_READ_FRAMEBUFFER, w->GetDisplayFramebuffer()->GetFBOIndex());
+    f->glReadBuffer(GL_COLOR_ATTACHMENT0);
+    f->glViewport(0, 0, tw, th);
+    f->glBlitFramebuffer(0, 0, size[0], size[1], 0, 0, tw, th, GL_COLOR_BUFFER_BIT, GL_LINEAR);
+    f->glBindFramebuffer(GL_READ_FRAMEBUFFER, defaultFramebufferObject());
     // Force alpha to 1 so the compositor does not blend the view with what is behind it.
     f->glColorMask(GL_FALSE, GL_FALSE, GL_FALSE, GL_TRUE);
     f->glClearColor(0.0f, 0.0f, 0.0f, 1.0f);
     f->glClear(GL_COLOR_BUFFER_BIT);
     f->glColorMask(GL_TRUE, GL_TRUE, GL_TRUE, GL_TRUE);
+    state->Pop();
     d->inPaint = false;
 }
 
