@@ -3,7 +3,7 @@
 # Used by the README commands and by .ci/run, so a fresh machine needs nothing else.
 set -euo pipefail
 packages=(
-  build-essential cmake ninja-build pkg-config
+  build-essential cmake ninja-build pkg-config git
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev libqt6svg6-dev qt6-image-formats-plugins
   libvtk9-dev libhdf5-dev hdf5-tools libeigen3-dev libbenchmark-dev
   libgl-dev libglx-dev libgl1-mesa-dri xvfb xauth

@@ -1,0 +1,69 @@
+// Speed of the physics core (docs/performance.md). Not a test: run ./build/tests/bench/bench_core.
+#include "core/dynamics/MolecularDynamics.h"
+#include "core/dynamics/Preparation.h"
+#include "core/landscape/Minimizer.h"
+#include "core/model/Model.h"
+#include "core/potential/PairPotential.h"
+
+#include <benchmark/benchmark.h>
+
+#include <map>
+
+using namespace tlscope;
+
+namespace {
+const Configuration& liquid(int n) {
+    static std::map<int, Configuration> cache;
+    auto it = cache.find(n);
+    if (it == cache.end()) {
+        EquilibrationParameters p;
+        p.temperature = 0.5;
+        p.time = n > 10000 ? 0.5 : 5.0;
+        p.meltTime = 1.0;
+        it = cache.emplace(n, generateEquilibratedLiquid(Model::preset("ka-rh"), n, p, 1)).first;
+    }
+    return it->second;
+}
+} // namespace
+
+static void BM_Forces(benchmark::State& state) {
+    const auto& c = liquid(static_cast<int>(state.range(0)));
+    PairPotential p(Model::preset("ka-rh"), c);
+    Eigen::VectorXd f;
+    for (auto _ : state) benchmark::DoNotOptimize(p.energyAndForce(c.positions, f));
+    state.counters["ns/atom"] = benchmark::Counter(static_cast<double>(c.size()),
+                                                   benchmark::Counter::kIsIterationInvariantRate |
+                                                       benchmark::Counter::kInvert);
+}
+BENCHMARK(BM_Forces)->Arg(65)->Arg(4000)->Arg(32000)->Unit(benchmark::kMicrosecond);
+
+static void BM_MdStep(benchmark::State& state) {
+    const Model m = Model::preset("ka-rh");
+    const auto& c = liquid(static_cast<int>(state.range(0)));
+    PairPotential p(m, c);
+    MolecularDynamics md(p, c.massVector(m), {}, RandomStream(1));
+    md.setPositions(c.positions);
+    md.drawVelocities(0.5);
+    for (auto _ : state) md.step();
+    state.counters["ns/atom-step"] = benchmark::Counter(static_cast<double>(c.size()),
+                                                        benchmark::Counter::kIsIterationInvariantRate |
+                                                            benchmark::Counter::kInvert);
+}
+BENCHMARK(BM_MdStep)->Arg(65)->Arg(4000)->Arg(32000)->Unit(benchmark::kMicrosecond);
+
+static void BM_MinimizeCg65(benchmark::State& state) {
+    const Model m = Model::preset("ka-rh");
+    const auto& c = liquid(65);
+    PairPotential p(m, c);
+    long evaluations = 0;
+    for (auto _ : state) {
+        Eigen::VectorXd x = c.positions;
+        const auto r = minimize(p, x, MinimizerKind::ConjugateGradient);
+        if (!r.converged()) state.SkipWithError("CG did not converge");
+        evaluations = r.forceEvaluations;
+    }
+    state.counters["force evals"] = static_cast<double>(evaluations);
+}
+BENCHMARK(BM_MinimizeCg65)->Unit(benchmark::kMillisecond);
+
+BENCHMARK_MAIN();

@@ -1,0 +1,12 @@
+# Fails if any of BINARIES links a Qt 5 library (directly or through a dependency).
+foreach(bin IN LISTS BINARIES)
+  execute_process(COMMAND ldd ${bin} OUTPUT_VARIABLE libs RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "ldd failed on ${bin}")
+  endif()
+  if(libs MATCHES "libQt5")
+    string(REGEX MATCHALL "libQt5[A-Za-z]*" found "${libs}")
+    message(FATAL_ERROR "${bin} links Qt 5: ${found}")
+  endif()
+  message(STATUS "${bin}: no Qt 5 library linked")
+endforeach()

@@ -1,0 +1,94 @@
+// CG, FIRE and L-BFGS: exact minimum of a quadratic, same LJ minimum from the same start,
+// non-convergence reported.
+#include "TestSystems.h"
+#include "core/landscape/Minimizer.h"
+#include "core/potential/PairPotential.h"
+#include "core/tls/Displacement.h"
+
+using namespace tlscope;
+
+namespace {
+/// E = 1/2 (x - c)^T A (x - c) with an ill-conditioned diagonal A: minimum at c.
+class Quadratic final : public EnergySurface {
+public:
+    Eigen::VectorXd a, c;
+    Eigen::Index dimension() const override { return a.size(); }
+    double energyAndForce(const Eigen::VectorXd& x, Eigen::VectorXd& f) override {
+        f = -(a.array() * (x - c).array()).matrix();
+        return 0.5 * (x - c).dot((a.array() * (x - c).array()).matrix());
+    }
+    Eigen::MatrixXd hessian(const Eigen::VectorXd&) override { return a.asDiagonal(); }
+};
+} // namespace
+
+class TestMinimizer : public QObject {
+    Q_OBJECT
+private slots:
+    void quadraticExactMinimum_data() {
+        QTest::addColumn<QString>("kind");
+        QTest::newRow("cg") << "cg";
+        QTest::newRow("fire") << "fire";
+        QTest::newRow("lbfgs") << "lbfgs";
+    }
+    void quadraticExactMinimum() {
+        QFETCH(QString, kind);
+        Quadratic q;
+        q.a = Eigen::VectorXd::LinSpaced(12, 1.0, 200.0);
+        q.c = Eigen::VectorXd::LinSpaced(12, -0.3, 0.4);
+        Eigen::VectorXd x = Eigen::VectorXd::Zero(12);
+        const auto r = minimize(q, x, parseMinimizer(kind.toStdString()));
+        QVERIFY2(r.converged(), r.describe().c_str());
+        QVERIFY((x - q.c).cwiseAbs().maxCoeff() < 1e-10);
+    }
+    void allMinimizersReachTheSameLjMinimum() {
+        const Model m = Model::preset("ka-rh");
+        // A glass minimum shaken by up to 0.04 per coordinate: one basin, three algorithms.
+        Configuration start = test::demoGlass();
+        RandomStream rng(21);
+        for (Eigen::Index k = 0; k < start.positions.size(); ++k)
+            start.positions[k] += 0.08 * (rng.uniform() - 0.5);
+        Eigen::VectorXd mass(start.size());
+        for (int i = 0; i < start.size(); ++i) mass[i] = m.species[start.species[i]].mass;
+        std::vector<Eigen::VectorXd> minima;
+        std::vector<double> energies;
+        for (auto kind : {MinimizerKind::ConjugateGradient, MinimizerKind::Fire, MinimizerKind::Lbfgs}) {
+            PairPotential p(m, start);
+            Eigen::VectorXd x = start.positions;
+            const auto r = minimize(p, x, kind);
+            QVERIFY2(r.converged(), r.describe().c_str());
+            QVERIFY(r.maxForce < 1e-10);
+            Eigen::VectorXd f;
+            QVERIFY(std::abs(p.energyAndForce(x, f) - r.energy) < 1e-12);
+            minima.push_back(x);
+            energies.push_back(r.energy);
+        }
+        for (int k = 1; k < 3; ++k) {
+            QVERIFY(std::abs(energies[k] - energies[0]) < 1e-8);
+            QVERIFY(distance(minima[0], minima[k], start.boxLength, mass) < 1e-5);
+        }
+    }
+    void nonConvergenceIsReported() {
+        const Model m = Model::preset("ka-rh");
+        const Configuration start = test::liquid(65, 0.5, 22);
+        PairPotential p(m, start);
+        Eigen::VectorXd x = start.positions;
+        MinimizerOptions o;
+        o.maxIterations = 5;
+        const auto r = minimize(p, x, MinimizerKind::ConjugateGradient, o);
+        QVERIFY(!r.converged());
+        QVERIFY(r.status == MinimizationStatus::MaxIterations);
+        QVERIFY(QString::fromStdString(r.describe()).contains("did not converge"));
+    }
+    void stopTokenInterruptsMinimization() {
+        const Configuration start = test::liquid(65, 0.5, 23);
+        PairPotential p(Model::preset("ka-rh"), start);
+        Eigen::VectorXd x = start.positions;
+        std::atomic<bool> stop{true};
+        MinimizerOptions o;
+        o.stop = &stop;
+        QVERIFY(minimize(p, x, MinimizerKind::Lbfgs, o).status == MinimizationStatus::Stopped);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestMinimizer)
+#include "test_minimizer.moc"

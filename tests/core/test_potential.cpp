@@ -1,0 +1,145 @@
+// Energy, forces and Hessian against finite differences and the analytic pair formula.
+#include "TestSystems.h"
+#include "core/common/Error.h"
+#include "core/landscape/HessianAnalysis.h"
+#include "core/potential/PairPotential.h"
+
+using namespace tlscope;
+
+namespace {
+
+/// Largest |F_analytic + dE/dx| over all coordinates, by central differences.
+double forceError(PairPotential& p, const Eigen::VectorXd& x0, double h = 1e-6) {
+    Eigen::VectorXd f;
+    p.energyAndForce(x0, f);
+    double worst = 0.0;
+    Eigen::VectorXd x = x0;
+    for (Eigen::Index k = 0; k < x.size(); ++k) {
+        x[k] = x0[k] + h;
+        const double ep = p.energy(x);
+        x[k] = x0[k] - h;
+        const double em = p.energy(x);
+        x[k] = x0[k];
+        worst = std::max(worst, std::abs(f[k] + (ep - em) / (2 * h)) / std::max(1.0, std::abs(f[k])));
+    }
+    return worst;
+}
+
+double ljForceShifted(double r, double s, double e, double rc) {
+    auto v = [&](double q) { return 4 * e * (std::pow(s / q, 12) - std::pow(s / q, 6)); };
+    auto dv = [&](double q) { return 4 * e * (-12 * std::pow(s / q, 12) + 6 * std::pow(s / q, 6)) / q; };
+    return r < rc ? v(r) - v(rc) - (r - rc) * dv(rc) : 0.0;
+}
+
+Configuration dimer(int sa, int sb, double r, double L) {
+    // Particle 1 sits across the periodic boundary from particle 0, along a skew direction.
+    Configuration c;
+    c.boxLength = L;
+    c.species = {sa, sb};
+    Eigen::Vector3d u(0.8, 0.36, 0.48);
+    u.normalize();
+    const Eigen::Vector3d p0(0.1, 0.2, 0.15);
+    const Eigen::Vector3d p1 = p0 - r * u + Eigen::Vector3d::Constant(L); // image in the box
+    c.positions.resize(6);
+    c.positions << p0, p1;
+    return c;
+}
+
+} // namespace
+
+class TestPotential : public QObject {
+    Q_OBJECT
+private slots:
+    void pairEnergyMatchesAnalyticFormula() {
+        const Model m = Model::preset("ka-rh");
+        for (auto [a, b] : {std::pair{0, 0}, {0, 1}, {1, 1}})
+            for (double r : {0.75, 0.9, 1.1, 1.5, 1.79, 1.81}) {
+                Configuration c = dimer(a, b, r, 4.0);
+                PairPotential p(m, c);
+                const auto& pp = m.pair(a, b);
+                QVERIFY(std::abs(p.energy(c.positions) - ljForceShifted(r, pp.sigma, pp.epsilon, pp.cutoff)) < 1e-12);
+            }
+    }
+    void forcesAcrossCutoffAndBoundary() {
+        const Model m = Model::preset("ka-rh");
+        for (double r : {1.8 - 1e-4, 1.8 - 1e-2, 0.95, 1.2}) {
+            Configuration c = dimer(0, 1, r, 4.0);
+            PairPotential p(m, c);
+            QVERIFY2(forceError(p, c.positions, 1e-7) < 1e-6, qPrintable(QString::number(r)));
+        }
+        // Force-shifted: energy and force both vanish continuously at the cutoff.
+        Configuration c = dimer(0, 0, 1.8 - 1e-6, 4.0);
+        PairPotential p(m, c);
+        Eigen::VectorXd f;
+        QVERIFY(std::abs(p.energyAndForce(c.positions, f)) < 1e-10);
+        QVERIFY(f.cwiseAbs().maxCoeff() < 1e-4);
+    }
+    void forcesMatchFiniteDifferencesInLiquid() {
+        const Configuration c = test::liquid(65, 0.5, 11);
+        PairPotential p(Model::preset("ka-rh"), c);
+        QVERIFY(forceError(p, c.positions) < 1e-6);
+    }
+    void forcesEnergyShiftedModel() {
+        const Configuration c = test::liquid(200, 0.8, 12, 1.0, "ka-energy-shifted");
+        PairPotential p(Model::preset("ka-energy-shifted"), c);
+        QVERIFY(forceError(p, c.positions) < 1e-5);
+    }
+    void hessianMatchesFiniteDifferenceJacobian() {
+        const Configuration c = test::demoGlass();
+        PairPotential p(Model::preset("ka-rh"), c);
+        const Eigen::MatrixXd h = p.hessian(c.positions);
+        QVERIFY((h - h.transpose()).cwiseAbs().maxCoeff() < 1e-10);
+        const double step = 1e-6;
+        Eigen::VectorXd x = c.positions, fp, fm;
+        double worst = 0.0;
+        for (Eigen::Index k = 0; k < x.size(); ++k) {
+            x[k] += step;
+            p.energyAndForce(x, fp);
+            x[k] -= 2 * step;
+            p.energyAndForce(x, fm);
+            x[k] += step;
+            const Eigen::VectorXd column = -(fp - fm) / (2 * step);
+            worst = std::max(worst, (column - h.col(k)).cwiseAbs().maxCoeff());
+        }
+        QVERIFY2(worst < 1e-5 * std::max(1.0, h.cwiseAbs().maxCoeff()), qPrintable(QString::number(worst)));
+    }
+    void threeZeroModesAtMinimum() {
+        const Configuration c = test::demoGlass();
+        PairPotential p(Model::preset("ka-rh"), c);
+        const auto a = analyzeHessian(p.hessian(c.positions), 3);
+        int nearZero = 0;
+        for (Eigen::Index i = 0; i < a.eigenvalues.size(); ++i) nearZero += std::abs(a.eigenvalues[i]) < 1e-6;
+        QCOMPARE(nearZero, 3);
+        QCOMPARE(a.negativeCount, 0);
+        QVERIFY(a.lowestNonZero > 0.0);
+    }
+    void neighbourListMatchesAllPairs() {
+        const Model m = Model::preset("ka-rh");
+        Configuration c = test::liquid(1000, 0.6, 13, 1.0);
+        PairPotential list(m, c, NeighbourMethod::VerletList);
+        PairPotential all(m, c, NeighbourMethod::AllPairs);
+        QVERIFY(list.usesNeighbourList());
+        QVERIFY(!all.usesNeighbourList());
+        RandomStream rng(5);
+        for (int round = 0; round < 4; ++round) {
+            Eigen::VectorXd fl, fa;
+            const double el = list.energyAndForce(c.positions, fl);
+            const double ea = all.energyAndForce(c.positions, fa);
+            QVERIFY(std::abs(el - ea) < 1e-9 * std::abs(ea));
+            QVERIFY((fl - fa).cwiseAbs().maxCoeff() < 1e-9 * std::max(1.0, fa.cwiseAbs().maxCoeff()));
+            // Move particles by up to 0.1 (more than half the skin) to force rebuilds.
+            for (Eigen::Index k = 0; k < c.positions.size(); ++k) c.positions[k] += 0.1 * (rng.uniform() - 0.5);
+        }
+    }
+    void rejectsCutoffLargerThanHalfBox() {
+        const Model m = Model::preset("ka-rh");
+        Configuration c;
+        c.boxLength = 3.0;
+        c.species = {0, 1};
+        c.positions = Eigen::VectorXd::Zero(6);
+        QVERIFY_THROWS_EXCEPTION(InputError, PairPotential(m, c));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestPotential)
+#include "test_potential.moc"
