@@ -42,7 +42,7 @@ private slots:
     }
     void symmetricDoubleWellSplitting() {
         // V = A (s^2 - b^2)^2 sampled as a path from one minimum to the other.
-        const double hbar = units::hbarReduced, a = 40.0, b = 0.12;
+        const double hbar = units::hbarReduced, a = 40.0, b = 0.3; // barrier 0.32 = 4.6 hbar omega
         auto v = [&](double s) { return a * std::pow(s * s - b * b, 2); };
         PathProfile p;
         for (int k = 0; k <= 200; ++k) {
@@ -65,8 +65,8 @@ private slots:
         QVERIFY(std::abs(t.e0 - e0) < 1e-3 * e0);
         // Harmonic frequency of each well: V'' = 8 A b^2.
         QVERIFY(std::abs(t.omega - std::sqrt(8 * a * b * b)) < 1e-2 * t.omega);
-        // WKB agrees with the exact splitting within a factor of a few in this regime.
-        QVERIFY(t.wkbDelta0 > 0.2 * t.splitting && t.wkbDelta0 < 5 * t.splitting);
+        // Deep tunnelling: the WKB estimate (no 1/pi prefactor) is within a factor of a few.
+        QVERIFY2(t.wkbDelta0 > 0.3 * t.splitting && t.wkbDelta0 < 10 * t.splitting, qPrintable(QString("wkb %1 exact %2 e0 %3 omega %4").arg(t.wkbDelta0).arg(t.splitting).arg(t.e0).arg(t.omega)));
     }
     void rejectsBadProfiles() {
         PathProfile p{{0.0, 0.0, 1.0}, {0.0, 1.0, 0.0}};
