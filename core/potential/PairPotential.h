@@ -29,6 +29,9 @@ public:
     Eigen::VectorXd displacement(const Eigen::VectorXd& a, const Eigen::VectorXd& b) const override;
     int zeroModeCount() const override { return 3; }
 
+    /// Plain scalar pair loop (no SIMD), kept as an independent reference for tests.
+    double referenceEnergyForce(const Eigen::VectorXd& x, Eigen::VectorXd& force);
+
     /// Each particle's share of the energy (half of each pair it belongs to).
     Eigen::VectorXd particleEnergies(const Eigen::VectorXd& x);
 
@@ -42,7 +45,10 @@ private:
         double sigma2, eps4, rc, rc2, vAtCutoff, dvAtCutoff;
     };
     template <class Visit> void forEachPair(const Eigen::VectorXd& x, Visit&& visit);
-    double allPairsEnergyForce(const Eigen::VectorXd& x, Eigen::VectorXd& force);
+    double kernelEnergyForce(const Eigen::VectorXd& x, Eigen::VectorXd& force);
+    void layoutRows();
+    std::vector<int> rowParticle_; ///< particle held in each SoA row (cell order with a list)
+    int layoutBuild_ = -1;
 
     // Structure-of-arrays copies for the vectorised all-pairs kernel: coordinates, force
     // accumulators, and for each species a the pair parameters with every particle j.

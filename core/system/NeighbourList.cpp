@@ -50,6 +50,8 @@ void NeighbourList::build(const Eigen::VectorXd& x) {
     };
 
     if (cellsPerSide < 3) {
+        order_.resize(static_cast<std::size_t>(n));
+        for (int i = 0; i < n; ++i) order_[i] = i;
         for (int i = 0; i < n; ++i) {
             for (int j = i + 1; j < n; ++j)
                 if (close(i, j)) neighbours_.push_back(j);
@@ -58,45 +60,62 @@ void NeighbourList::build(const Eigen::VectorXd& x) {
         return;
     }
 
-    // Cell list: particles sorted by cell, then each particle scans the 27 surrounding cells.
+    // Cell list over wrapped coordinates. Each particle scans its own cell (partners later in
+    // the cell order) and 13 of the 26 neighbouring cells (a half stencil), with the periodic
+    // image shift of each neighbouring cell applied directly: no minimum-image rounding.
     const int nc = cellsPerSide, ncell = nc * nc * nc;
     const double cellScale = nc * invL;
-    std::vector<int> cellOf(n), cellStart(ncell + 1, 0), order(n);
-    auto cellCoord = [&](double v) {
-        double w = v - L * std::floor(v * invL);
-        int c = static_cast<int>(w * cellScale);
-        return std::clamp(c, 0, nc - 1);
-    };
+    std::vector<double> w(3 * static_cast<std::size_t>(n));
+    std::vector<int> cellOf(n), cellStart(ncell + 1, 0);
+    std::vector<int>& order = order_;
+    order.assign(static_cast<std::size_t>(n), 0);
     for (int i = 0; i < n; ++i) {
-        const int cx = cellCoord(x[3 * i]), cy = cellCoord(x[3 * i + 1]),
-                  cz = cellCoord(x[3 * i + 2]);
-        cellOf[i] = (cx * nc + cy) * nc + cz;
+        int c[3];
+        for (int k = 0; k < 3; ++k) {
+            double v = x[3 * i + k] - L * std::floor(x[3 * i + k] * invL);
+            if (v >= L) v -= L;
+            w[3 * i + k] = v;
+            c[k] = std::clamp(static_cast<int>(v * cellScale), 0, nc - 1);
+        }
+        cellOf[i] = (c[0] * nc + c[1]) * nc + c[2];
         ++cellStart[cellOf[i] + 1];
     }
     for (int c = 0; c < ncell; ++c) cellStart[c + 1] += cellStart[c];
-    std::vector<int> fill(cellStart.begin(), cellStart.end() - 1);
-    for (int i = 0; i < n; ++i) order[fill[cellOf[i]]++] = i;
-
-    std::vector<int> row;
-    for (int i = 0; i < n; ++i) {
-        row.clear();
+    {
+        std::vector<int> fill(cellStart.begin(), cellStart.end() - 1);
+        for (int i = 0; i < n; ++i) order[fill[cellOf[i]]++] = i;
+    }
+    static const int stencil[13][3] = {{1, 0, 0},  {1, 1, 0},  {0, 1, 0},  {-1, 1, 0}, {1, 0, 1},
+                                       {1, 1, 1},  {0, 1, 1},  {-1, 1, 1}, {1, -1, 1}, {0, -1, 1},
+                                       {-1, -1, 1}, {-1, 0, 1}, {0, 0, 1}};
+    neighbours_.reserve(static_cast<std::size_t>(n) * 32);
+    for (int row = 0; row < n; ++row) {
+        const int i = order[row];
         const int c = cellOf[i];
         const int cx = c / (nc * nc), cy = (c / nc) % nc, cz = c % nc;
-        for (int dx = -1; dx <= 1; ++dx)
-            for (int dy = -1; dy <= 1; ++dy)
-                for (int dz = -1; dz <= 1; ++dz) {
-                    const int ox = (cx + dx + nc) % nc, oy = (cy + dy + nc) % nc,
-                              oz = (cz + dz + nc) % nc;
-                    const int o = (ox * nc + oy) * nc + oz;
-                    for (int s = cellStart[o]; s < cellStart[o + 1]; ++s) {
-                        const int j = order[s];
-                        if (j > i && close(i, j)) row.push_back(j);
-                    }
-                }
-        // Sorted rows make force sums independent of cell layout and cache friendlier.
-        std::sort(row.begin(), row.end());
-        neighbours_.insert(neighbours_.end(), row.begin(), row.end());
-        start_[i + 1] = static_cast<int>(neighbours_.size());
+        const double xi = w[3 * i], yi = w[3 * i + 1], zi = w[3 * i + 2];
+        auto scan = [&](int from, int to, double sx, double sy, double sz) {
+            for (int b = from; b < to; ++b) {
+                const int j = order[b];
+                const double dx = xi - w[3 * j] - sx, dy = yi - w[3 * j + 1] - sy,
+                             dz = zi - w[3 * j + 2] - sz;
+                if (dx * dx + dy * dy + dz * dz < r2max) neighbours_.push_back(b);
+            }
+        };
+        scan(row + 1, cellStart[c + 1], 0, 0, 0);
+        for (const auto& o : stencil) {
+            int ox = cx + o[0], oy = cy + o[1], oz = cz + o[2];
+            double sx = 0, sy = 0, sz = 0;
+            if (ox < 0) ox += nc, sx = -L;
+            else if (ox >= nc) ox -= nc, sx = L;
+            if (oy < 0) oy += nc, sy = -L;
+            else if (oy >= nc) oy -= nc, sy = L;
+            if (oz < 0) oz += nc, sz = -L;
+            else if (oz >= nc) oz -= nc, sz = L;
+            const int other = (ox * nc + oy) * nc + oz;
+            scan(cellStart[other], cellStart[other + 1], sx, sy, sz);
+        }
+        start_[row + 1] = static_cast<int>(neighbours_.size());
     }
 }
 

@@ -6,7 +6,7 @@
 
 namespace tlscope {
 
-/// Half neighbour list (j > i) in compressed rows; rebuilt when any particle has moved more
+/// Half neighbour list (each pair stored once) in compressed rows; rebuilt when any particle has moved more
 /// than half the skin since the last build, so no pair inside the cutoff is ever missed.
 class NeighbourList {
 public:
@@ -22,6 +22,10 @@ public:
         return true;
     }
 
+    /// Particles in cell order: row r of the list belongs to particle order()[r], and
+    /// neighbours are given as rows (positions in this order), so that kernels walk memory
+    /// in space-filling order (the cache behaviour LAMMPS gets from atom sorting).
+    const std::vector<int>& order() const { return order_; }
     const std::vector<int>& rowStart() const { return start_; }
     const std::vector<int>& neighbours() const { return neighbours_; }
     int buildCount() const { return builds_; }
@@ -36,6 +40,7 @@ private:
     double box_;
     std::vector<int> start_;
     std::vector<int> neighbours_;
+    std::vector<int> order_;
     Eigen::VectorXd reference_;
     int builds_ = 0;
 };
