@@ -1,0 +1,109 @@
+// NEB + saddle refinement on the Mueller-Brown surface, whose minima and saddles are known
+// (Mueller & Brown 1979; values to 3 decimals in many references).
+#include "core/landscape/Minimizer.h"
+#include "core/landscape/Neb.h"
+
+#include <QtTest>
+
+using namespace tlscope;
+
+namespace {
+class MuellerBrown final : public EnergySurface {
+    static constexpr double A[4] = {-200, -100, -170, 15}, a[4] = {-1, -1, -6.5, 0.7},
+                            b[4] = {0, 0, 11, 0.6}, c[4] = {-10, -10, -6.5, 0.7},
+                            x0[4] = {1, 0, -0.5, -1}, y0[4] = {0, 0.5, 1.5, 1};
+
+public:
+    Eigen::Index dimension() const override { return 2; }
+    double energyAndForce(const Eigen::VectorXd& p, Eigen::VectorXd& f) override {
+        double e = 0;
+        f = Eigen::VectorXd::Zero(2);
+        for (int k = 0; k < 4; ++k) {
+            const double dx = p[0] - x0[k], dy = p[1] - y0[k];
+            const double t = A[k] * std::exp(a[k] * dx * dx + b[k] * dx * dy + c[k] * dy * dy);
+            e += t;
+            f[0] -= t * (2 * a[k] * dx + b[k] * dy);
+            f[1] -= t * (b[k] * dx + 2 * c[k] * dy);
+        }
+        return e;
+    }
+    Eigen::MatrixXd hessian(const Eigen::VectorXd& p) override {
+        Eigen::MatrixXd h = Eigen::MatrixXd::Zero(2, 2);
+        for (int k = 0; k < 4; ++k) {
+            const double dx = p[0] - x0[k], dy = p[1] - y0[k];
+            const double t = A[k] * std::exp(a[k] * dx * dx + b[k] * dx * dy + c[k] * dy * dy);
+            const double gx = 2 * a[k] * dx + b[k] * dy, gy = b[k] * dx + 2 * c[k] * dy;
+            h(0, 0) += t * (gx * gx + 2 * a[k]);
+            h(1, 1) += t * (gy * gy + 2 * c[k]);
+            h(0, 1) += t * (gx * gy + b[k]);
+        }
+        h(1, 0) = h(0, 1);
+        return h;
+    }
+};
+} // namespace
+
+class TestSaddle : public QObject {
+    Q_OBJECT
+private slots:
+    void hessianOfTestSurfaceIsRight() {
+        MuellerBrown mb;
+        Eigen::VectorXd p(2), fp, fm;
+        p << -0.3, 0.9;
+        const Eigen::MatrixXd h = mb.hessian(p);
+        for (int k = 0; k < 2; ++k) {
+            Eigen::VectorXd q = p;
+            q[k] += 1e-6;
+            mb.energyAndForce(q, fp);
+            q[k] -= 2e-6;
+            mb.energyAndForce(q, fm);
+            QVERIFY(((fm - fp) / 2e-6 - h.col(k)).cwiseAbs().maxCoeff() < 1e-4);
+        }
+    }
+    void nebFindsTheKnownSaddles_data() {
+        QTest::addColumn<double>("ax");
+        QTest::addColumn<double>("ay");
+        QTest::addColumn<double>("bx");
+        QTest::addColumn<double>("by");
+        QTest::addColumn<double>("sx");
+        QTest::addColumn<double>("sy");
+        QTest::addColumn<double>("es");
+        QTest::newRow("A-C") << -0.558 << 1.442 << -0.050 << 0.467 << -0.822 << 0.624 << -40.665;
+        QTest::newRow("C-B") << -0.050 << 0.467 << 0.623 << 0.028 << 0.212 << 0.293 << -72.249;
+    }
+    void nebFindsTheKnownSaddles() {
+        QFETCH(double, ax);
+        QFETCH(double, ay);
+        QFETCH(double, bx);
+        QFETCH(double, by);
+        QFETCH(double, sx);
+        QFETCH(double, sy);
+        QFETCH(double, es);
+        MuellerBrown mb;
+        Eigen::VectorXd a(2), b(2);
+        a << ax, ay;
+        b << bx, by;
+        minimize(mb, a, MinimizerKind::Lbfgs, {});
+        minimize(mb, b, MinimizerKind::Lbfgs, {});
+        NebOptions o;
+        o.forceTolerance = 0.5;
+        o.maxStep = 0.01;
+        const NebResult neb = nudgedElasticBand(mb, a, b, o);
+        QVERIFY2(neb.converged, neb.message.c_str());
+        const SaddleResult s = refineSaddle(mb, neb.images[neb.climbingIndex], 1e-9);
+        QVERIFY(s.converged);
+        QCOMPARE(s.negativeModes, 1);
+        QVERIFY2(std::abs(s.x[0] - sx) < 2e-3 && std::abs(s.x[1] - sy) < 2e-3,
+                 qPrintable(QString("%1 %2").arg(s.x[0]).arg(s.x[1])));
+        QVERIFY(std::abs(s.energy - es) < 2e-3);
+        // Descending along +- the unstable mode reaches the two minima.
+        for (double sign : {-1.0, 1.0}) {
+            Eigen::VectorXd x = s.x + sign * 0.01 * s.unstableMode;
+            minimize(mb, x, MinimizerKind::Lbfgs, {});
+            QVERIFY((x - a).norm() < 1e-5 || (x - b).norm() < 1e-5);
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSaddle)
+#include "test_saddle.moc"
