@@ -40,6 +40,7 @@ struct VtkView::Impl {
     vtkNew<vtkGenericRenderWindowInteractor> interactor;
     vtkNew<vtkRenderer> renderer;
     bool inPaint = false;
+    unsigned firstGlError = 0;
     bool initialized = false;
     QPoint pressPos;
 };
@@ -50,6 +51,7 @@ VtkView::VtkView(QWidget* parent) : QOpenGLWidget(parent), d(std::make_unique<Im
     auto* w = d->window.Get();
     w->SetReadyForRendering(false);
     w->SetFrameBlitModeToNoBlit();
+    w->SetForceMaximumHardwareLineWidth(1); // wide lines are invalid in a core profile
     w->SetMultiSamples(0);
     w->AddRenderer(d->renderer);
     w->SetInteractor(d->interactor);
@@ -100,6 +102,13 @@ VtkView::~VtkView() {
 vtkRenderer* VtkView::renderer() const { return d->renderer.Get(); }
 vtkGenericOpenGLRenderWindow* VtkView::renderWindow() const { return d->window.Get(); }
 void VtkView::requestRender() { update(); }
+unsigned VtkView::firstGlError() const { return d->firstGlError; }
+void VtkView::recordGlError(unsigned error) {
+    if (error != 0 && d->firstGlError == 0) {
+        d->firstGlError = error;
+        qWarning("TLScope 3D view: OpenGL error 0x%x", error);
+    }
+}
 
 void VtkView::cleanup() {
     if (!d->initialized) return;
@@ -144,26 +153,18 @@ void VtkView::paintGL() {
     state->Push();
     state->vtkglDepthFunc(GL_LEQUAL);
     QOpenGLExtraFunctions* f = context()->extraFunctions();
-    const bool debugGl = qEnvironmentVariableIsSet("TLSCOPE_DEBUG_GL");
     w->Render();
+    recordGlError(f->glGetError());
     // Qt may give us a different FBO after a resize: never cache it.
     f->glBindFramebuffer(GL_DRAW_FRAMEBUFFER, defaultFramebufferObject());
-    const GLenum bufs[1] = {GL_COLOR_ATTACHMENT0};
-    f->glDrawBuffers(1, bufs);
     w->GetState()->vtkglDisable(GL_SCISSOR_TEST);
     f->glDisable(GL_SCISSOR_TEST);
     const int* size = w->GetRenderFramebuffer()->GetLastSize();
-    if (debugGl)
-        qInfo("paintGL: vtk fb %dx%d, widget %dx%d, qt fbo %u, vtk render %u display %u, ctx %p, glerr %x",
-              size[0], size[1], width(), height(), defaultFramebufferObject(),
-              w->GetRenderFramebuffer()->GetFBOIndex(), w->GetDisplayFramebuffer()->GetFBOIndex(),
-              static_cast<void*>(QOpenGLContext::currentContext()), f->glGetError());
     const double dpr = devicePixelRatioF();
     const int tw = static_cast<int>(width() * dpr), th = static_cast<int>(height() * dpr);
     // Bind VTK's display framebuffer with raw GL: VTK's state cache may believe it is bound
     // already (Qt rebinds framebuffers behind its back) and skip the bind.
     f->glBindFramebuffer(GL_READ_FRAMEBUFFER, w->GetDisplayFramebuffer()->GetFBOIndex());
-    f->glReadBuffer(GL_COLOR_ATTACHMENT0);
     f->glViewport(0, 0, tw, th);
     f->glBlitFramebuffer(0, 0, size[0], size[1], 0, 0, tw, th, GL_COLOR_BUFFER_BIT, GL_LINEAR);
     f->glBindFramebuffer(GL_READ_FRAMEBUFFER, defaultFramebufferObject());
@@ -172,6 +173,7 @@ void VtkView::paintGL() {
     f->glClearColor(0.0f, 0.0f, 0.0f, 1.0f);
     f->glClear(GL_COLOR_BUFFER_BIT);
     f->glColorMask(GL_TRUE, GL_TRUE, GL_TRUE, GL_TRUE);
+    recordGlError(f->glGetError());
     state->Pop();
     d->inPaint = false;
 }
@@ -213,6 +215,5 @@ void VtkView::wheelEvent(QWheelEvent* e) {
     else if (e->angleDelta().y() < 0) i->InvokeEvent(vtkCommand::MouseWheelBackwardEvent, e);
 }
 
-void VtkView::keyPressEvent(QKeyEvent* e) { QOpenGLWidget::keyPressEvent(e); }
 
 } // namespace tlscope::ui

@@ -23,6 +23,8 @@ public:
     vtkGenericOpenGLRenderWindow* renderWindow() const;
     /// Schedules a VTK render in the next paintGL.
     void requestRender();
+    /// The first OpenGL error seen while painting (0 = none): a health check for tests.
+    unsigned firstGlError() const;
     /// Particle-picking hook: called with widget coordinates on a click without drag.
     std::function<void(int x, int y)> onClick;
 
@@ -34,10 +36,10 @@ protected:
     void mouseMoveEvent(QMouseEvent* e) override;
     void mouseReleaseEvent(QMouseEvent* e) override;
     void wheelEvent(QWheelEvent* e) override;
-    void keyPressEvent(QKeyEvent* e) override;
 
 private:
     void cleanup();
+    void recordGlError(unsigned error);
     void forwardMouse(QMouseEvent* e, unsigned long vtkEvent);
     struct Impl;
     std::unique_ptr<Impl> d;

@@ -31,6 +31,7 @@ private slots:
         QVERIFY2(colours.size() > 200, qPrintable(QString::number(colours.size())));
         QVERIFY(orange > 50);
         QVERIFY(blue > 500);
+        QCOMPARE(w.view()->firstGlError(), 0u);
         QTemporaryDir dir;
         QString error;
         QVERIFY(w.saveScreenshot(dir.filePath("shot.png"), &error));
