@@ -139,6 +139,21 @@ bool stopRequested(const MinimizerOptions& o) {
     return o.stop && o.stop->load(std::memory_order_relaxed);
 }
 
+/// True when the iteration must end: converged, stop requested, or non-finite (the status
+/// says which; `finish` turns non-finite values into NonFinite).
+bool done(MinimizationResult& r, const MinimizerOptions& o, double e, const Eigen::VectorXd& f) {
+    if (!std::isfinite(e)) return true;
+    if (maxAbs(f) < o.forceTolerance) {
+        r.status = MinimizationStatus::Converged;
+        return true;
+    }
+    if (stopRequested(o)) {
+        r.status = MinimizationStatus::Stopped;
+        return true;
+    }
+    return false;
+}
+
 MinimizationResult conjugateGradient(EnergySurface& s, Eigen::VectorXd& x,
                                      const MinimizerOptions& o) {
     Evaluator eval{s};
@@ -150,15 +165,7 @@ MinimizationResult conjugateGradient(EnergySurface& s, Eigen::VectorXd& x,
     const Eigen::Index restartEvery = std::max<Eigen::Index>(x.size(), 50);
     Eigen::Index sinceRestart = 0;
     for (r.iterations = 0; r.iterations < o.maxIterations; ++r.iterations) {
-        if (!std::isfinite(e)) return finish(r, eval, e, f);
-        if (maxAbs(f) < o.forceTolerance) {
-            r.status = MinimizationStatus::Converged;
-            return finish(r, eval, e, f);
-        }
-        if (stopRequested(o)) {
-            r.status = MinimizationStatus::Stopped;
-            return finish(r, eval, e, f);
-        }
+        if (done(r, o, e, f)) return finish(r, eval, e, f);
         const double dmax = maxAbs(d);
         alpha = std::min(alpha, o.maxDisplacement / dmax);
         fOld = f;
@@ -199,15 +206,7 @@ MinimizationResult lbfgs(EnergySurface& s, Eigen::VectorXd& x, const MinimizerOp
     std::deque<Eigen::VectorXd> sHist, yHist;
     std::deque<double> rho;
     for (r.iterations = 0; r.iterations < o.maxIterations; ++r.iterations) {
-        if (!std::isfinite(e)) return finish(r, eval, e, f);
-        if (maxAbs(f) < o.forceTolerance) {
-            r.status = MinimizationStatus::Converged;
-            return finish(r, eval, e, f);
-        }
-        if (stopRequested(o)) {
-            r.status = MinimizationStatus::Stopped;
-            return finish(r, eval, e, f);
-        }
+        if (done(r, o, e, f)) return finish(r, eval, e, f);
         // Two-loop recursion: d = -H g with g = -f.
         Eigen::VectorXd q = f;
         const std::size_t m = sHist.size();
@@ -264,15 +263,7 @@ MinimizationResult fire(EnergySurface& s, Eigen::VectorXd& x, const MinimizerOpt
     const double dtMax = 0.02, alphaStart = 0.1;
     int positiveSteps = 0;
     for (r.iterations = 0; r.iterations < o.maxIterations; ++r.iterations) {
-        if (!std::isfinite(e)) return finish(r, eval, e, f);
-        if (maxAbs(f) < o.forceTolerance) {
-            r.status = MinimizationStatus::Converged;
-            return finish(r, eval, e, f);
-        }
-        if (stopRequested(o)) {
-            r.status = MinimizationStatus::Stopped;
-            return finish(r, eval, e, f);
-        }
+        if (done(r, o, e, f)) return finish(r, eval, e, f);
         const double power = f.dot(v);
         if (power > 0.0) {
             const double fn = f.norm(), vn = v.norm();
