@@ -42,7 +42,6 @@ struct VtkView::Impl {
     bool inPaint = false;
     unsigned firstGlError = 0;
     bool initialized = false;
-    QPoint pressPos;
 };
 
 VtkView::VtkView(QWidget* parent) : QOpenGLWidget(parent), d(std::make_unique<Impl>()) {
@@ -189,7 +188,6 @@ void VtkView::forwardMouse(QMouseEvent* e, unsigned long vtkEvent) {
 }
 
 void VtkView::mousePressEvent(QMouseEvent* e) {
-    d->pressPos = e->position().toPoint();
     if (e->button() == Qt::LeftButton) forwardMouse(e, vtkCommand::LeftButtonPressEvent);
     else if (e->button() == Qt::RightButton) forwardMouse(e, vtkCommand::RightButtonPressEvent);
     else if (e->button() == Qt::MiddleButton) forwardMouse(e, vtkCommand::MiddleButtonPressEvent);
@@ -201,9 +199,6 @@ void VtkView::mouseReleaseEvent(QMouseEvent* e) {
     if (e->button() == Qt::LeftButton) forwardMouse(e, vtkCommand::LeftButtonReleaseEvent);
     else if (e->button() == Qt::RightButton) forwardMouse(e, vtkCommand::RightButtonReleaseEvent);
     else if (e->button() == Qt::MiddleButton) forwardMouse(e, vtkCommand::MiddleButtonReleaseEvent);
-    if (e->button() == Qt::LeftButton && onClick &&
-        (e->position().toPoint() - d->pressPos).manhattanLength() < 4)
-        onClick(d->pressPos.x(), d->pressPos.y());
 }
 
 void VtkView::wheelEvent(QWheelEvent* e) {

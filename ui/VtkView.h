@@ -2,7 +2,6 @@
 // A Qt 6 QOpenGLWidget hosting a VTK render window (DESIGN.md "Rendering").
 #include <QOpenGLWidget>
 
-#include <functional>
 #include <memory>
 
 class vtkRenderer;
@@ -25,8 +24,6 @@ public:
     void requestRender();
     /// The first OpenGL error seen while painting (0 = none): a health check for tests.
     unsigned firstGlError() const;
-    /// Particle-picking hook: called with widget coordinates on a click without drag.
-    std::function<void(int x, int y)> onClick;
 
 protected:
     void initializeGL() override;

@@ -191,7 +191,7 @@ MinimizationResult conjugateGradient(EnergySurface& s, Eigen::VectorXd& x,
         }
         // Initial step for the next search: assume the same first-order change (N&W 3.60).
         const double slopeNew = f.dot(dNew);
-        alpha = ls.alpha * slopeOld / slopeNew * 1.0;
+        alpha = ls.alpha * slopeOld / slopeNew;
         if (!std::isfinite(alpha) || alpha <= 0.0) alpha = ls.alpha;
         d = std::move(dNew);
     }
