@@ -50,6 +50,25 @@ private slots:
             QCOMPARE(analyzeHessian(pot.hessian(w.minimum1), 3).negativeCount, 0);
             QCOMPARE(analyzeHessian(pot.hessian(w.minimum2), 3).negativeCount, 0);
             QCOMPARE(analyzeHessian(pot.hessian(w.saddle), 3).negativeCount, 1);
+            // The ridge method must find the same saddle and describe the same DWP.
+            DoubleWellOptions ridge;
+            ridge.method = SaddleMethod::Ridge;
+            const DoubleWellAnalysis b = analyzeDoubleWell(pot, glass.positions, x, ridge);
+            QVERIFY2(b.accepted, b.reason.c_str());
+            QVERIFY2(std::abs(b.dwp.eSaddle - w.eSaddle) < 1e-8,
+                     qPrintable(QString("ridge %1 vs NEB %2").arg(b.dwp.eSaddle, 0, 'g', 12).arg(w.eSaddle, 0, 'g', 12)));
+            QVERIFY(distance(b.dwp.saddle, w.saddle, glass.boxLength, mass) < 1e-4);
+            QCOMPARE(b.dwp.centralParticle, w.centralParticle);
+            QVERIFY(std::abs(b.dwp.dMassWeightedReactionPath - w.dMassWeightedReactionPath) < 1e-6);
+            QCOMPARE(int(b.dwp.pathImages.size()), kStoredPathImages);
+            QCOMPARE(int(w.pathImages.size()), kStoredPathImages);
+            // Both paths are continuous and end in the minima; the saddle energy is their top.
+            const double top = *std::max_element(b.dwp.path.energy.begin(), b.dwp.path.energy.end());
+            QVERIFY(std::abs(top - w.eSaddle) < 1e-8);
+            // The descent path resolves the barrier better than 9 images; both splittings must
+            // agree to within the band's coarse resolution.
+            QVERIFY2(std::abs(std::log(b.dwp.splitting / w.splitting)) < std::log(3.0),
+                     qPrintable(QString("splitting ridge %1 NEB %2").arg(b.dwp.splitting).arg(w.splitting)));
             qInfo("DWP after %d attempts: asym %.4g barrier %.4g d %.3f d_mw_rp %.3f central %d (%s) "
                   "PR2 %.2f splitting %.3g",
                   attempt + 1, w.asymmetry, w.barrier, w.d, w.dMassWeightedReactionPath,

@@ -2,6 +2,7 @@
 // (Mueller & Brown 1979; values to 3 decimals in many references).
 #include "core/landscape/Minimizer.h"
 #include "core/landscape/Neb.h"
+#include "core/landscape/Ridge.h"
 
 #include <QtTest>
 
@@ -102,6 +103,72 @@ private slots:
             minimize(mb, x, MinimizerKind::Lbfgs, {});
             QVERIFY((x - a).norm() < 1e-5 || (x - b).norm() < 1e-5);
         }
+    }
+    void ridgeFindsTheKnownSaddles_data() { nebFindsTheKnownSaddles_data(); }
+    void ridgeFindsTheKnownSaddles() {
+        QFETCH(double, ax);
+        QFETCH(double, ay);
+        QFETCH(double, bx);
+        QFETCH(double, by);
+        QFETCH(double, sx);
+        QFETCH(double, sy);
+        QFETCH(double, es);
+        MuellerBrown mb;
+        Eigen::VectorXd a(2), b(2);
+        a << ax, ay;
+        b << bx, by;
+        minimize(mb, a, MinimizerKind::Lbfgs, {});
+        minimize(mb, b, MinimizerKind::Lbfgs, {});
+        RidgeOptions o;
+        o.forceTolerance = 1.0; // the surface's scale is ~100 per unit length
+        o.initialSeparation = 0.02;
+        const RidgeResult ridge = ridgeSaddle(mb, a, b, o);
+        QVERIFY2(ridge.converged, ridge.message.c_str());
+        const SaddleResult s = refineSaddle(mb, ridge.x, 1e-9);
+        QVERIFY(s.converged);
+        QCOMPARE(s.negativeModes, 1);
+        QVERIFY2(std::abs(s.x[0] - sx) < 2e-3 && std::abs(s.x[1] - sy) < 2e-3,
+                 qPrintable(QString("%1 %2").arg(s.x[0]).arg(s.x[1])));
+        QVERIFY(std::abs(s.energy - es) < 2e-3);
+    }
+    void steepestDescentPathGoesDownhillToTheMinimum() {
+        MuellerBrown mb;
+        Eigen::VectorXd s(2), m(2);
+        s << 0.212487, 0.292988; // saddle C-B
+        m << 0.623, 0.028;
+        minimize(mb, m, MinimizerKind::Lbfgs, {});
+        Eigen::VectorXd start = s;
+        start[0] += 1e-3;
+        Eigen::VectorXd mass(1);
+        mass << 1.0;
+        // A 2D surface: treat (x, y) as one "particle" with a third, flat coordinate.
+        class Padded final : public EnergySurface {
+        public:
+            explicit Padded(EnergySurface& s) : s_(s) {}
+            Eigen::Index dimension() const override { return 3; }
+            double energyAndForce(const Eigen::VectorXd& x, Eigen::VectorXd& f) override {
+                Eigen::VectorXd f2;
+                const double e = s_.energyAndForce(x.head<2>(), f2);
+                f = Eigen::VectorXd::Zero(3);
+                f.head<2>() = f2;
+                return e;
+            }
+            Eigen::MatrixXd hessian(const Eigen::VectorXd&) override { return {}; }
+        private:
+            EnergySurface& s_;
+        } padded(mb);
+        Eigen::VectorXd x3 = Eigen::VectorXd::Zero(3);
+        x3.head<2>() = start;
+        const auto path = steepestDescentPath(padded, x3, mass, 0.005);
+        QVERIFY(path.size() > 20);
+        double previous = HUGE_VAL;
+        for (const auto& p : path) {
+            const double e = padded.energy(p);
+            QVERIFY(e < previous);
+            previous = e;
+        }
+        QVERIFY2((path.back().head<2>() - m).norm() < 0.01,
+                 qPrintable(QString("ended at %1 %2").arg(path.back()[0]).arg(path.back()[1])));
     }
 };
 

@@ -1,0 +1,45 @@
+#pragma once
+// The ridge method for the saddle between two minima (Ionova & Carter 1993) in the non-local
+// form of Doliwa & Heuer 2003, and steepest-descent paths from a saddle.
+#include "core/potential/EnergySurface.h"
+
+#include <atomic>
+#include <string>
+#include <vector>
+
+namespace tlscope {
+
+struct RidgeOptions {
+    double initialSeparation = 0.05; ///< half-distance of the straddling pair at the start
+    double minimumSeparation = 1e-4;
+    double shrink = 0.8;             ///< separation factor per cycle once the pair stalls
+    double forceTolerance = 1e-3;    ///< max |F| at the ridge point; refineSaddle takes over
+    long maxCycles = 5000;
+    const std::atomic<bool>* stop = nullptr;
+};
+
+struct RidgeResult {
+    Eigen::VectorXd x;  ///< highest point between the straddling pair: the saddle estimate
+    double energy = 0.0;
+    double maxForce = 0.0;
+    bool converged = false;
+    long cycles = 0;
+    long energyEvaluations = 0;
+    std::string message;
+};
+
+/// Walks two points that straddle the ridge between minima a and b downhill along it: each
+/// cycle finds the energy maximum on the segment joining them, places the pair at +-separation
+/// around it along the segment, and moves both downhill by less than their separation, so they
+/// stay on either side. Ends when the force at the maximum is below the tolerance.
+RidgeResult ridgeSaddle(EnergySurface& surface, const Eigen::VectorXd& a, const Eigen::VectorXd& b,
+                        const RidgeOptions& options = {});
+
+/// Steepest descent in mass-weighted coordinates (masses per particle, in m_A) from `start`,
+/// with steps of fixed mass-weighted length `step`, until the energy stops decreasing. Returns
+/// the visited points, `start` first. The last point is near, not at, the minimum.
+std::vector<Eigen::VectorXd> steepestDescentPath(EnergySurface& surface, const Eigen::VectorXd& start,
+                                                 const Eigen::VectorXd& massPerParticle,
+                                                 double step = 0.01, long maxSteps = 20000);
+
+} // namespace tlscope
