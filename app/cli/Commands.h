@@ -11,5 +11,9 @@ int evaluateCommand(const Args& args);
 int minimizeCommand(const Args& args);
 int mdCommand(const Args& args);
 int generateCommand(const Args& args);
+int searchCommand(const Args& args);
+int calibrateCommand(const Args& args);
+int analyzeCommand(const Args& args);
+int exportCommand(const Args& args);
 
 } // namespace tlscope::cli

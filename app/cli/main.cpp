@@ -21,6 +21,10 @@ const std::map<std::string, Command>& commands() {
         {"minimize", {minimizeCommand, "relax a configuration to its inherent structure"}},
         {"md", {mdCommand, "molecular dynamics (NVE or thermostatted)"}},
         {"generate", {generateCommand, "make a random liquid equilibrated at a temperature"}},
+        {"search", {searchCommand, "DWP search campaign to a session file (*.tls.h5)"}},
+        {"calibrate", {calibrateCommand, "scan T_search x N_search for the yield of nearby minima"}},
+        {"analyze", {analyzeCommand, "the paper's tables and histograms from a session file"}},
+        {"export", {exportCommand, "DWP table as CSV, one DWP as extended XYZ"}},
     };
     return table;
 }

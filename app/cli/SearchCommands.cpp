@@ -1,0 +1,295 @@
+// search, calibrate, analyze, export: DWP campaigns and their session files.
+#include "app/cli/Arguments.h"
+#include "app/cli/Commands.h"
+#include "core/analysis/Analysis.h"
+#include "core/io/SessionFile.h"
+#include "core/model/Units.h"
+#include "core/search/Search.h"
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <thread>
+#include <unistd.h>
+
+namespace tlscope::cli {
+
+namespace {
+
+std::atomic<bool> interrupted{false};
+extern "C" void onInterrupt(int) { interrupted = true; }
+
+std::string duration(double seconds) {
+    if (seconds < 0) return "?";
+    char buf[32];
+    const long s = static_cast<long>(seconds + 0.5);
+    if (s >= 3600) std::snprintf(buf, sizeof buf, "%ldh%02ldm", s / 3600, (s / 60) % 60);
+    else if (s >= 60) std::snprintf(buf, sizeof buf, "%ldm%02lds", s / 60, s % 60);
+    else std::snprintf(buf, sizeof buf, "%lds", s);
+    return buf;
+}
+
+std::vector<OptionSpec> runOptions() {
+    return {{"model", "M", "model preset or model file", "ka-rh", false},
+            {"n", "N", "particles", "65", false},
+            {"starts", "K", "starting inherent structures (independent equilibrated liquids)", "10", false},
+            {"attempts", "M", "kicks per starting structure", "400", false},
+            {"t-equil", "T", "equilibration temperature", "0.5", false},
+            {"equil-time", "t", "equilibration time at T_equil (after melting at T = 2)", "100", false},
+            {"t-search", "T", "temperature of the Maxwell-Boltzmann kick", "0.3", false},
+            {"n-search", "S", "NVE steps after each kick", "300", false},
+            {"d-min", "D", "smallest distance from the start that counts as a new minimum", "0.001", false},
+            {"d-max", "D", "largest d_mw_rp of a DWP", "0.8", false},
+            {"asym-max", "A", "largest asymmetry |E2 - E1|", "0.5", false},
+            {"saddle", "METHOD", "saddle search: neb or ridge", "neb", false},
+            {"tls-kelvin", "K", "a DWP is a TLS when its splitting is below this", "1", false},
+            {"seed", "X", "random seed; same seed, same catalog for any thread count", "1", false}};
+}
+
+SearchParameters parametersFrom(const Arguments& a) {
+    SearchParameters p;
+    p.model = Model::fromNameOrFile(a.get("model"));
+    p.particles = static_cast<int>(a.integer("n", 2));
+    p.starts = static_cast<int>(a.integer("starts", 1));
+    p.attempts = static_cast<int>(a.integer("attempts", 1));
+    p.tEquil = a.positive("t-equil");
+    p.equilibrationTime = a.number("equil-time");
+    p.tSearch = a.positive("t-search");
+    p.nSearch = a.integer("n-search", 1);
+    p.dMin = a.number("d-min");
+    p.dMax = a.number("d-max");
+    p.asymMax = a.number("asym-max");
+    p.saddleMethod = parseSaddleMethod(a.get("saddle"));
+    p.tlsThresholdKelvin = a.positive("tls-kelvin");
+    p.seed = a.seed("seed");
+    p.threads = static_cast<int>(a.integer("threads", 0));
+    p.validate();
+    return p;
+}
+
+/// Prints progress on stderr and forwards everything to the session writer.
+class CliObserver final : public SearchObserver {
+public:
+    CliObserver(SessionWriter& w, bool quiet) : writer_(w), quiet_(quiet), tty_(isatty(2)) {}
+    void onProgress(const SearchProgress& p) override {
+        last_ = p;
+        if (quiet_) return;
+        const double now = p.elapsedSeconds;
+        if (!tty_ && now - lastPrint_ < 10.0 && p.attemptsDone < p.attemptsTotal) return;
+        lastPrint_ = now;
+        std::fprintf(stderr, "%s[%5.1f%%] attempts %ld/%ld  starts %d/%d  minima %ld  DWPs %ld  TLS %ld  %.0f att/s  ETA %s   %s",
+                     tty_ ? "\r" : "", p.attemptsTotal ? 100.0 * p.attemptsDone / p.attemptsTotal : 100.0,
+                     p.attemptsDone, p.attemptsTotal, p.startsDone, p.startsTotal, p.minima, p.doubleWells, p.tls,
+                     p.attemptsPerSecond, duration(p.etaSeconds).c_str(), tty_ ? "" : "\n");
+        std::fflush(stderr);
+    }
+    void onStartingStructure(const StartingStructure& s) override { writer_.onStartingStructure(s); }
+    void onDoubleWell(const DwpRecord& r) override { writer_.onDoubleWell(r); }
+    void onStartCompleted(const StartSummary& s, const std::vector<FoundMinimum>& m) override {
+        writer_.onStartCompleted(s, m);
+    }
+    void onLog(const std::string& message) override {
+        std::fprintf(stderr, "%s%s\n", tty_ ? "\n" : "", message.c_str());
+    }
+    const SearchProgress& last() const { return last_; }
+
+private:
+    SessionWriter& writer_;
+    bool quiet_, tty_;
+    double lastPrint_ = -1e9;
+    SearchProgress last_;
+};
+
+} // namespace
+
+int searchCommand(const Args& args) {
+    std::vector<OptionSpec> options = runOptions();
+    options.push_back({"out", "FILE", "session file to write (*.tls.h5)", "", true});
+    options.push_back({"threads", "P", "worker threads (0 = all cores); never changes the results", "0", false});
+    options.push_back({"resume", "", "continue the run in --out (its parameters come from the file)", "", false});
+    options.push_back({"overwrite", "", "replace an existing --out file", "", false});
+    options.push_back({"quiet", "", "no progress line", "", false});
+    Arguments a("search", "The Reinisch-Heuer DWP search: equilibrate, quench, kick M times per starting\n"
+                          "minimum, connect every new nearby minimum by a verified saddle, characterise it,\n"
+                          "and append it to the session file as it is found. Ctrl-C stops cleanly; a\n"
+                          "stopped or killed run continues with --resume and gives the same catalog.",
+                options);
+    if (!a.parse(args)) return 0;
+    const std::string out = a.get("out");
+    SearchParameters p;
+    std::unique_ptr<SessionWriter> writer;
+    std::vector<int> done;
+    if (a.has("resume")) {
+        for (const auto& o : runOptions())
+            if (a.has(o.name))
+                throw InputError("search --resume: the run parameters come from " + out + "; drop --" + o.name);
+        SessionData earlier;
+        writer = reopenForResume(out, earlier);
+        p = earlier.parameters;
+        p.threads = static_cast<int>(a.integer("threads", 0));
+        done = earlier.finishedStarts();
+        std::fprintf(stderr, "resuming %s: %zu of %d starts finished, %zu DWPs kept\n", out.c_str(), done.size(),
+                     p.starts, static_cast<std::size_t>(std::count(earlier.doubleWellStartFinished.begin(),
+                                                                   earlier.doubleWellStartFinished.end(), true)));
+    } else {
+        p = parametersFrom(a);
+        if (std::filesystem::exists(out) && !a.has("overwrite"))
+            throw InputError(out + " exists; use --resume to continue it or --overwrite to replace it");
+        writer = std::make_unique<SessionWriter>(out, p);
+    }
+    Search search(p);
+    CliObserver observer(*writer, a.has("quiet"));
+    interrupted = false;
+    std::signal(SIGINT, onInterrupt);
+    std::signal(SIGTERM, onInterrupt);
+    std::atomic<bool> finished{false};
+    std::thread watcher([&] {
+        while (!finished.load()) {
+            if (interrupted.load()) {
+                search.stop();
+                return;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+    });
+    bool complete = false;
+    try {
+        complete = search.run(observer, done);
+    } catch (...) {
+        finished = true;
+        watcher.join();
+        throw;
+    }
+    finished = true;
+    watcher.join();
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+    writer->close();
+    const SearchProgress& pr = observer.last();
+    if (!a.has("quiet")) std::fputc('\n', stderr);
+    const SessionData s = readSession(out, {false, false});
+    const CatalogAnalysis an = analyzeCatalog(s);
+    std::printf("session        %s\nstarts         %d of %d finished\nattempts       %ld (this run: %ld in %s, %.1f/s)\n"
+                "minima         %ld distinct kept\nDWPs           %ld (%.3f per start), %ld rejected\nTLS            %ld (splitting < %g K)\n",
+                out.c_str(), an.startsFinished + an.startsFailed, p.starts, an.attempts, pr.attemptsDone,
+                duration(pr.elapsedSeconds).c_str(), pr.attemptsPerSecond, an.minima, an.doubleWells,
+                an.doubleWellsPerStart, an.rejected, an.tls, p.tlsThresholdKelvin);
+    if (!complete) {
+        std::printf("stopped before the end; continue with: tlscope-cli search --out %s --resume\n", out.c_str());
+        return 130;
+    }
+    return 0;
+}
+
+int calibrateCommand(const Args& args) {
+    std::vector<OptionSpec> options = runOptions();
+    options.push_back({"temperatures", "LIST", "kick temperatures to scan, comma separated", "0.2,0.3,0.4,0.5", false});
+    options.push_back({"steps", "LIST", "NVE step counts to scan, comma separated", "100,300,1000", false});
+    options.push_back({"threads", "P", "worker threads (0 = all cores)", "0", false});
+    Arguments a("calibrate", "Scans T_search x N_search on a few starting minima (attempts only, no saddles) and\n"
+                             "reports the yield of distinct nearby minima per start, to pick the paper's\n"
+                             "\"largest number of minima\" setting. Use small --starts and --attempts.",
+                options);
+    if (!a.parse(args)) return 0;
+    SearchParameters p = parametersFrom(a);
+    if (!a.has("starts")) p.starts = 4;
+    if (!a.has("attempts")) p.attempts = 100;
+    auto list = [&](const std::string& name) {
+        std::vector<double> v;
+        std::stringstream in(a.get(name));
+        std::string item;
+        while (std::getline(in, item, ',')) {
+            try {
+                std::size_t used = 0;
+                v.push_back(std::stod(item, &used));
+                if (used != item.size()) throw std::invalid_argument(item);
+            } catch (const std::exception&) {
+                throw InputError("calibrate: --" + name + " expects numbers separated by commas, got '" + item + "'");
+            }
+        }
+        if (v.empty()) throw InputError("calibrate: --" + name + " is empty");
+        return v;
+    };
+    const std::vector<double> temps = list("temperatures");
+    std::vector<long> steps;
+    for (double s : list("steps")) {
+        if (s < 1 || s != std::floor(s)) throw InputError("calibrate: --steps must be positive integers");
+        steps.push_back(static_cast<long>(s));
+    }
+    std::fprintf(stderr, "calibrating on %d starts x %d attempts per point, %zu points\n", p.starts, p.attempts,
+                 temps.size() * steps.size());
+    const auto points = calibrate(p, temps, steps, [](int done, int total) {
+        std::fprintf(stderr, "  point %d/%d done\n", done, total);
+    });
+    std::printf("%8s %8s %16s %12s %12s %12s\n", "T_search", "N_search", "minima/start", "returned", "outside", "ms/attempt");
+    const CalibrationPoint* best = nullptr;
+    for (const auto& c : points) {
+        std::printf("%8.3f %8ld %16.2f %11.1f%% %11.1f%% %12.2f\n", c.tSearch, c.nSearch, c.distinctMinimaPerStart,
+                    100 * c.returnedFraction, 100 * c.tooFarFraction, 1e3 * c.secondsPerAttempt);
+        if (!best || c.distinctMinimaPerStart > best->distinctMinimaPerStart) best = &c;
+    }
+    if (best)
+        std::printf("largest yield: --t-search %g --n-search %ld (%.2f distinct minima per start in %d attempts)\n",
+                    best->tSearch, best->nSearch, best->distinctMinimaPerStart, p.attempts);
+    return 0;
+}
+
+int analyzeCommand(const Args& args) {
+    Arguments a("analyze", "The analyses of PHYSICS.md §7 for a session file (also one still being written):\n"
+                           "DWPs per starting minimum, central-B share, Table I, Fig. 1/2/6 histograms,\n"
+                           "low-asymmetry densities, TLS density, same-central-particle fraction.\n"
+                           "usage: tlscope-cli analyze run.tls.h5 [--json FILE] [--csv FILE]",
+                {{"json", "FILE", "write every number as JSON ('-' for stdout)", "", false},
+                 {"csv", "FILE", "write the histograms and profiles as CSV", "", false}});
+    if (!a.parse(args)) return 0;
+    if (a.positional().size() != 1) throw InputError("analyze: give exactly one session file (see --help)");
+    const SessionData s = readSession(a.positional()[0], {false, false});
+    const CatalogAnalysis an = analyzeCatalog(s);
+    auto write = [](const std::string& path, const std::string& text) {
+        if (path == "-") {
+            std::cout << text;
+            return;
+        }
+        std::ofstream out(path);
+        if (!(out << text)) throw InputError(path + ": cannot write");
+    };
+    if (a.get("json") == "-") {
+        write("-", toJson(an));
+        return 0;
+    }
+    std::cout << "session " << s.path << " (" << s.creator << ", seed " << s.parameters.seed << ", "
+              << (s.complete() ? "complete" : "incomplete") << ")\n";
+    std::cout << formatReport(an);
+    if (a.has("json")) write(a.get("json"), toJson(an));
+    if (a.has("csv")) write(a.get("csv"), toCsv(an));
+    return 0;
+}
+
+int exportCommand(const Args& args) {
+    Arguments a("export", "Exports from a session file: the DWP table as CSV, or one DWP's minimum 1,\n"
+                          "saddle and minimum 2 as extended XYZ (with a displacement column).\n"
+                          "usage: tlscope-cli export run.tls.h5 --csv table.csv | --dwp K --xyz dwp.xyz",
+                {{"csv", "FILE", "write the DWP table", "", false},
+                 {"dwp", "K", "DWP index (row of the table, from 0)", "0", false},
+                 {"xyz", "FILE", "write the DWP as extended XYZ", "", false}});
+    if (!a.parse(args)) return 0;
+    if (a.positional().size() != 1) throw InputError("export: give exactly one session file (see --help)");
+    if (!a.has("csv") && !a.has("xyz")) throw InputError("export: nothing to do; give --csv FILE and/or --xyz FILE");
+    const SessionData s = readSession(a.positional()[0], {false, a.has("xyz")});
+    if (a.has("csv")) {
+        writeDoubleWellCsv(s, a.get("csv"));
+        std::printf("wrote %s (%zu DWPs)\n", a.get("csv").c_str(), s.doubleWells.size());
+    }
+    if (a.has("xyz")) {
+        writeDoubleWellXyz(s, static_cast<std::size_t>(a.integer("dwp", 0)), a.get("xyz"));
+        std::printf("wrote %s (minimum 1, saddle, minimum 2)\n", a.get("xyz").c_str());
+    }
+    return 0;
+}
+
+} // namespace tlscope::cli

@@ -1,0 +1,278 @@
+#include "core/analysis/Analysis.h"
+
+#include "core/model/Units.h"
+
+#include <algorithm>
+#include <cmath>
+#include <iomanip>
+#include <map>
+#include <sstream>
+
+namespace tlscope {
+
+double Histogram::peakCentre() const {
+    if (counts.empty()) return 0.0;
+    const auto k = static_cast<std::size_t>(std::max_element(counts.begin(), counts.end()) - counts.begin());
+    return binCentre(k);
+}
+
+namespace {
+
+Histogram makeHistogram(std::string name, std::string quantity, double low, double width, std::size_t bins) {
+    Histogram h;
+    h.name = std::move(name), h.quantity = std::move(quantity), h.low = low, h.width = width;
+    h.counts.assign(bins, 0);
+    return h;
+}
+
+void fill(Histogram& h, double x) {
+    if (!std::isfinite(x) || x < h.low) return;
+    auto k = static_cast<std::size_t>((x - h.low) / h.width);
+    if (k >= h.counts.size()) k = h.counts.size() - 1; // last bin collects the overflow
+    ++h.counts[k];
+}
+
+void accumulate(ParticipationRatios& p, const DoubleWell& w, double& inverseFractionSum) {
+    ++p.count;
+    p.pr2 += w.pr2, p.pr3 += w.pr3, p.pr4 += w.pr4;
+    double sum2 = 0.0;
+    for (double x : w.sortedProfile) sum2 += x * x;
+    const double dmax = w.sortedProfile.empty() ? 0.0 : w.sortedProfile.front();
+    if (sum2 > 0) inverseFractionSum += dmax * dmax / sum2;
+}
+
+void finish(ParticipationRatios& p, double fractionSum) {
+    if (p.count == 0) return;
+    const double n = static_cast<double>(p.count);
+    p.pr2 /= n, p.pr3 /= n, p.pr4 /= n;
+    p.pr1 = fractionSum > 0 ? n / fractionSum : 0.0;
+}
+
+} // namespace
+
+CatalogAnalysis analyzeCatalog(const SessionData& s) {
+    CatalogAnalysis a;
+    const SearchParameters& p = s.parameters;
+    a.particles = p.particles;
+    a.tlsThresholdKelvin = p.tlsThresholdKelvin;
+    for (const StartSummary& sum : s.summaries) {
+        if (sum.ok) ++a.startsFinished;
+        else ++a.startsFailed;
+        a.attempts += sum.attempts;
+        a.minima += sum.minima;
+        a.rejected += sum.rejected;
+    }
+    a.fig1 = makeHistogram("fig1", "d (asymmetry < 0.02)", 0.0, 0.05, 16);
+    a.fig2 = makeHistogram("fig2", "find count of kept minima", 1.0, 1.0, 50);
+    a.fig2Dwp = makeHistogram("fig2_dwp", "find count of DWPs", 1.0, 1.0, 50);
+    a.asymmetry = makeHistogram("asymmetry", "asymmetry", 0.0, 0.025, 20);
+    a.barrier = makeHistogram("barrier", "barrier", 0.0, 0.025, 20);
+    a.distanceMwRp = makeHistogram("d_mw_rp", "d_mw_rp", 0.0, 0.05, 16);
+    for (const FoundMinimum& m : s.minima) fill(a.fig2, m.findCount);
+
+    double fracAll = 0, fracA = 0, fracB = 0;
+    std::map<int, std::vector<const DoubleWell*>> perStart;
+    const std::size_t profileLength = 12;
+    std::vector<double> sumA(profileLength, 0.0), sumB(profileLength, 0.0);
+    for (std::size_t k = 0; k < s.doubleWells.size(); ++k) {
+        if (!s.doubleWellStartFinished[k]) {
+            ++a.doubleWellsOfUnfinishedStarts;
+            continue;
+        }
+        const DwpRecord& r = s.doubleWells[k];
+        const DoubleWell& w = r.dwp;
+        ++a.doubleWells;
+        perStart[r.start].push_back(&w);
+        accumulate(a.all, w, fracAll);
+        const bool centralB = w.centralSpecies == 1;
+        accumulate(centralB ? a.centralB : a.centralA, w, centralB ? fracB : fracA);
+        auto& sum = centralB ? sumB : sumA;
+        for (std::size_t j = 0; j < profileLength && j < w.sortedProfile.size(); ++j) sum[j] += w.sortedProfile[j];
+        if (w.asymmetry < 0.02) {
+            ++a.asymBelow002;
+            fill(a.fig1, w.d);
+        }
+        if (w.asymmetry < 0.001) ++a.asymBelow0001;
+        if (w.isTls) ++a.tls;
+        fill(a.fig2Dwp, r.findCount);
+        fill(a.asymmetry, w.asymmetry);
+        fill(a.barrier, w.barrier);
+        fill(a.distanceMwRp, w.dMassWeightedReactionPath);
+    }
+    finish(a.all, fracAll);
+    finish(a.centralA, fracA);
+    finish(a.centralB, fracB);
+    for (std::size_t j = 0; j < profileLength; ++j) {
+        a.fig6A.push_back(a.centralA.count ? sumA[j] / a.centralA.count : 0.0);
+        a.fig6B.push_back(a.centralB.count ? sumB[j] / a.centralB.count : 0.0);
+    }
+    const double starts = a.startsFinished;
+    const double particles = starts * p.particles;
+    a.doubleWellsPerStart = starts > 0 ? a.doubleWells / starts : 0.0;
+    a.centralBFraction = a.doubleWells ? static_cast<double>(a.centralB.count) / a.doubleWells : 0.0;
+    a.particlesPerAsymBelow002 = a.asymBelow002 ? particles / a.asymBelow002 : 0.0;
+    a.particlesPerAsymBelow0001 = a.asymBelow0001 ? particles / a.asymBelow0001 : 0.0;
+    // Volume of all sampled glasses in NiP units; TLS density per energy up to the threshold.
+    const double L = p.model.boxLengthFor(p.particles) * units::sigmaAngstrom * 1e-10;
+    a.volumeCubicMetres = starts * L * L * L;
+    const double energyJ = p.tlsThresholdKelvin * units::boltzmannJoulePerKelvin;
+    a.tlsDensity = a.volumeCubicMetres > 0 ? a.tls / (a.volumeCubicMetres * energyJ) : 0.0;
+    // Spatial correlation: starts with exactly two DWPs, both with a central B particle.
+    const auto composition = p.model.composition(p.particles);
+    const int nB = composition.size() > 1 ? composition[1] : 0;
+    a.sameCentralRandom = nB > 0 ? 1.0 / nB : 0.0;
+    for (const auto& [start, ws] : perStart) {
+        if (ws.size() != 2 || ws[0]->centralSpecies != 1 || ws[1]->centralSpecies != 1) continue;
+        ++a.sameCentralCandidates;
+        if (ws[0]->centralParticle == ws[1]->centralParticle) ++a.sameCentral;
+    }
+    if (a.sameCentralCandidates) {
+        const double f = static_cast<double>(a.sameCentral) / a.sameCentralCandidates;
+        a.sameCentralFraction = f;
+        a.sameCentralError = std::sqrt(f * (1 - f) / a.sameCentralCandidates);
+    }
+    return a;
+}
+
+std::string formatReport(const CatalogAnalysis& a) {
+    std::ostringstream o;
+    o << std::fixed;
+    auto line = [&](const std::string& what, const std::string& value, const std::string& paper = "") {
+        o << "  " << std::left << std::setw(44) << what << std::setw(18) << value << paper << "\n";
+    };
+    auto num = [](double x, int digits = 3) {
+        std::ostringstream s;
+        s << std::fixed << std::setprecision(digits) << x;
+        return s.str();
+    };
+    o << "Catalog (N = " << a.particles << ")                                 value             paper (N = 65)\n";
+    line("starting minima analysed", std::to_string(a.startsFinished) + (a.startsFailed ? " (+" + std::to_string(a.startsFailed) + " failed)" : ""));
+    line("attempts", std::to_string(a.attempts));
+    line("distinct kept minima", std::to_string(a.minima));
+    line("DWPs (Hessian-verified)", std::to_string(a.doubleWells));
+    line("pairs rejected (no single saddle, d_mw_rp)", std::to_string(a.rejected));
+    if (a.doubleWellsOfUnfinishedStarts)
+        line("DWPs of unfinished starts (not counted)", std::to_string(a.doubleWellsOfUnfinishedStarts));
+    line("DWPs per starting minimum", num(a.doubleWellsPerStart), "0.65");
+    line("central particle is B", num(100 * a.centralBFraction, 1) + " %", "> 90 %");
+    line("Fig. 1 peak of d (asym < 0.02)", a.asymBelow002 ? num(a.fig1.peakCentre(), 3) : "-", "~ 0.3");
+    line("DWPs with asym < 0.02", std::to_string(a.asymBelow002) +
+             (a.asymBelow002 ? " (1 per " + num(a.particlesPerAsymBelow002, 0) + ")" : ""), "1 per ~1000 particles");
+    line("DWPs with asym < 0.001", std::to_string(a.asymBelow0001) +
+             (a.asymBelow0001 ? " (1 per " + num(a.particlesPerAsymBelow0001, 0) + ")" : ""), "1 per ~12000 particles");
+    line("TLS (splitting < " + num(a.tlsThresholdKelvin, 2) + " K)", std::to_string(a.tls));
+    {
+        std::ostringstream d;
+        d << std::scientific << std::setprecision(2) << a.tlsDensity;
+        line("TLS density [J^-1 m^-3]", d.str());
+    }
+    if (a.sameCentralCandidates)
+        line("same central B (starts with 2 B-DWPs)",
+             num(100 * a.sameCentralFraction, 1) + " +- " + num(100 * a.sameCentralError, 1) + " % of " +
+                 std::to_string(a.sameCentralCandidates),
+             "17 +- 2 % (random " + num(100 * a.sameCentralRandom, 1) + " %)");
+    o << "\nTable I: participation ratios           PR1      PR2      PR3      PR4     count\n";
+    auto row = [&](const char* name, const ParticipationRatios& p) {
+        o << "  " << std::left << std::setw(36) << name << std::right << std::setprecision(2) << std::setw(8)
+          << p.pr1 << ' ' << std::setw(8) << p.pr2 << ' ' << std::setw(8) << p.pr3 << ' ' << std::setw(8) << p.pr4
+          << ' ' << std::setw(8) << p.count << "\n" << std::left;
+    };
+    row("all", a.all);
+    row("central A", a.centralA);
+    row("central B", a.centralB);
+    o << "  " << std::left << std::setw(36) << "paper (all)" << "    2.14     3.29     9.50     7.65\n";
+    auto hist = [&](const Histogram& h, int maxBins) {
+        o << "\n" << h.name << ": " << h.quantity << "\n";
+        const long top = h.counts.empty() ? 0 : *std::max_element(h.counts.begin(), h.counts.end());
+        for (std::size_t k = 0; k < h.counts.size() && static_cast<int>(k) < maxBins; ++k) {
+            o << "  " << std::setw(8) << std::setprecision(3) << h.low + k * h.width << " - " << std::setw(8)
+              << h.low + (k + 1) * h.width << std::right << std::setw(7) << h.counts[k] << "  "
+              << std::string(top ? static_cast<std::size_t>(40.0 * h.counts[k] / top) : 0, '#') << "\n" << std::left;
+        }
+    };
+    hist(a.fig1, 16);
+    hist(a.fig2Dwp, 12);
+    o << "\nFig. 6: mean sorted displacement d_(k)      central A   central B\n";
+    for (std::size_t k = 0; k < a.fig6A.size(); ++k)
+        o << "  k = " << std::setw(3) << k + 1 << std::string(31, ' ') << std::right << std::setprecision(4)
+          << std::setw(9) << a.fig6A[k] << "   " << std::setw(9) << a.fig6B[k] << "\n" << std::left;
+    return o.str();
+}
+
+namespace {
+
+std::string jsonNumber(double x) {
+    if (!std::isfinite(x)) return "null";
+    std::ostringstream s;
+    s << std::setprecision(10) << x;
+    return s.str();
+}
+
+std::string jsonHistogram(const Histogram& h) {
+    std::ostringstream o;
+    o << "{\"quantity\": \"" << h.quantity << "\", \"low\": " << jsonNumber(h.low) << ", \"width\": "
+      << jsonNumber(h.width) << ", \"counts\": [";
+    for (std::size_t k = 0; k < h.counts.size(); ++k) o << (k ? ", " : "") << h.counts[k];
+    o << "]}";
+    return o.str();
+}
+
+std::string jsonPr(const ParticipationRatios& p) {
+    return "{\"count\": " + std::to_string(p.count) + ", \"pr1\": " + jsonNumber(p.pr1) + ", \"pr2\": " +
+           jsonNumber(p.pr2) + ", \"pr3\": " + jsonNumber(p.pr3) + ", \"pr4\": " + jsonNumber(p.pr4) + "}";
+}
+
+std::string jsonArray(const std::vector<double>& v) {
+    std::string out = "[";
+    for (std::size_t k = 0; k < v.size(); ++k) out += (k ? ", " : "") + jsonNumber(v[k]);
+    return out + "]";
+}
+
+} // namespace
+
+std::string toJson(const CatalogAnalysis& a) {
+    std::ostringstream o;
+    o << "{\n"
+      << "  \"particles\": " << a.particles << ",\n"
+      << "  \"starts_finished\": " << a.startsFinished << ",\n"
+      << "  \"starts_failed\": " << a.startsFailed << ",\n"
+      << "  \"attempts\": " << a.attempts << ",\n"
+      << "  \"minima\": " << a.minima << ",\n"
+      << "  \"rejected\": " << a.rejected << ",\n"
+      << "  \"dwps\": " << a.doubleWells << ",\n"
+      << "  \"dwps_of_unfinished_starts\": " << a.doubleWellsOfUnfinishedStarts << ",\n"
+      << "  \"dwps_per_start\": " << jsonNumber(a.doubleWellsPerStart) << ",\n"
+      << "  \"central_b_fraction\": " << jsonNumber(a.centralBFraction) << ",\n"
+      << "  \"table1\": {\"all\": " << jsonPr(a.all) << ", \"central_a\": " << jsonPr(a.centralA)
+      << ", \"central_b\": " << jsonPr(a.centralB) << "},\n"
+      << "  \"asym_below_0.02\": " << a.asymBelow002 << ",\n"
+      << "  \"asym_below_0.001\": " << a.asymBelow0001 << ",\n"
+      << "  \"particles_per_asym_below_0.02\": " << jsonNumber(a.particlesPerAsymBelow002) << ",\n"
+      << "  \"particles_per_asym_below_0.001\": " << jsonNumber(a.particlesPerAsymBelow0001) << ",\n"
+      << "  \"tls\": " << a.tls << ",\n"
+      << "  \"tls_threshold_kelvin\": " << jsonNumber(a.tlsThresholdKelvin) << ",\n"
+      << "  \"tls_density_per_joule_cubic_metre\": " << jsonNumber(a.tlsDensity) << ",\n"
+      << "  \"volume_cubic_metres\": " << jsonNumber(a.volumeCubicMetres) << ",\n"
+      << "  \"same_central\": {\"candidates\": " << a.sameCentralCandidates << ", \"same\": " << a.sameCentral
+      << ", \"fraction\": " << jsonNumber(a.sameCentralFraction) << ", \"error\": " << jsonNumber(a.sameCentralError)
+      << ", \"random\": " << jsonNumber(a.sameCentralRandom) << "},\n"
+      << "  \"fig1_peak\": " << jsonNumber(a.fig1.peakCentre()) << ",\n"
+      << "  \"histograms\": {\"fig1\": " << jsonHistogram(a.fig1) << ", \"fig2\": " << jsonHistogram(a.fig2)
+      << ", \"fig2_dwp\": " << jsonHistogram(a.fig2Dwp) << ", \"asymmetry\": " << jsonHistogram(a.asymmetry)
+      << ", \"barrier\": " << jsonHistogram(a.barrier) << ", \"d_mw_rp\": " << jsonHistogram(a.distanceMwRp) << "},\n"
+      << "  \"fig6\": {\"central_a\": " << jsonArray(a.fig6A) << ", \"central_b\": " << jsonArray(a.fig6B) << "}\n"
+      << "}\n";
+    return o.str();
+}
+
+std::string toCsv(const CatalogAnalysis& a) {
+    std::ostringstream o;
+    o << "series,x,value\n";
+    for (const Histogram* h : {&a.fig1, &a.fig2, &a.fig2Dwp, &a.asymmetry, &a.barrier, &a.distanceMwRp})
+        for (std::size_t k = 0; k < h->counts.size(); ++k) o << h->name << ',' << jsonNumber(h->binCentre(k)) << ',' << h->counts[k] << '\n';
+    for (std::size_t k = 0; k < a.fig6A.size(); ++k) o << "fig6_central_a," << k + 1 << ',' << jsonNumber(a.fig6A[k]) << '\n';
+    for (std::size_t k = 0; k < a.fig6B.size(); ++k) o << "fig6_central_b," << k + 1 << ',' << jsonNumber(a.fig6B[k]) << '\n';
+    return o.str();
+}
+
+} // namespace tlscope

@@ -1,0 +1,726 @@
+#include "core/io/SessionFile.h"
+
+#include "core/common/Error.h"
+#include "core/io/ExtendedXyz.h"
+#include "core/model/Units.h"
+
+#include <hdf5.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <sstream>
+
+namespace tlscope {
+
+namespace {
+
+constexpr int kFormatVersion = 1;
+constexpr const char* kFormatName = "tlscope-session";
+constexpr std::size_t kMessageLength = 160;
+
+// HDF5 prints its own error stack by default; our messages say what went wrong instead.
+struct QuietHdf5 {
+    QuietHdf5() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+};
+
+/// Owns an hid_t and closes it with the right function.
+class Handle {
+public:
+    using Closer = herr_t (*)(hid_t);
+    Handle() = default;
+    Handle(hid_t id, Closer c) : id_(id), close_(c) {}
+    Handle(Handle&& o) noexcept : id_(o.id_), close_(o.close_) { o.id_ = H5I_INVALID_HID; }
+    Handle& operator=(Handle&& o) noexcept {
+        if (this != &o) {
+            reset();
+            id_ = o.id_, close_ = o.close_;
+            o.id_ = H5I_INVALID_HID;
+        }
+        return *this;
+    }
+    ~Handle() { reset(); }
+    void reset() {
+        if (id_ >= 0 && close_) close_(id_);
+        id_ = H5I_INVALID_HID;
+    }
+    hid_t get() const { return id_; }
+    operator hid_t() const { return id_; }
+    bool valid() const { return id_ >= 0; }
+
+private:
+    hid_t id_ = H5I_INVALID_HID;
+    Closer close_ = nullptr;
+};
+
+Handle group(hid_t id) { return {id, H5Gclose}; }
+Handle dataset(hid_t id) { return {id, H5Dclose}; }
+Handle space(hid_t id) { return {id, H5Sclose}; }
+Handle ptype(hid_t id) { return {id, H5Tclose}; }
+Handle plist(hid_t id) { return {id, H5Pclose}; }
+Handle attribute(hid_t id) { return {id, H5Aclose}; }
+
+void check(herr_t status, const std::string& what) {
+    if (status < 0) throw InputError(what);
+}
+
+// ----- rows of the tables -------------------------------------------------------------------
+
+struct StartRow {
+    std::int32_t start, ok, attempts, returned, tooFar, tooAsymmetric, failed, minima, dwps, rejected;
+    double energy;
+    char message[kMessageLength];
+};
+
+struct MinimumRow {
+    std::int32_t start, id, firstAttempt, findCount, status;
+    double energy, d, dMw, asymmetry;
+    char reason[kMessageLength];
+};
+
+struct DwpRow {
+    std::int32_t start, minimum, findCount, centralParticle, centralSpecies, saddleIndex, isTls;
+    double startEnergy, e1, e2, eSaddle, asymmetry, barrier, d, dMw, dRp, dMwRp, centralDisplacement,
+        pr2, pr3, pr4, splitting, splittingKelvin, wkbDelta0;
+};
+
+void copyString(char* dst, const std::string& s) {
+    std::memset(dst, 0, kMessageLength);
+    std::memcpy(dst, s.data(), std::min(s.size(), kMessageLength - 1));
+}
+
+std::string fromFixed(const char* s) { return std::string(s, strnlen(s, kMessageLength)); }
+
+Handle stringType(std::size_t n) {
+    Handle t = ptype(H5Tcopy(H5T_C_S1));
+    H5Tset_size(t, n);
+    H5Tset_strpad(t, H5T_STR_NULLTERM);
+    return t;
+}
+
+#define TL_FIELD(T, name, field, h5) H5Tinsert(t, name, HOFFSET(T, field), h5)
+
+Handle startRowType() {
+    Handle t = ptype(H5Tcreate(H5T_COMPOUND, sizeof(StartRow)));
+    TL_FIELD(StartRow, "start", start, H5T_NATIVE_INT32);
+    TL_FIELD(StartRow, "ok", ok, H5T_NATIVE_INT32);
+    TL_FIELD(StartRow, "attempts", attempts, H5T_NATIVE_INT32);
+    TL_FIELD(StartRow, "returned_to_start", returned, H5T_NATIVE_INT32);
+    TL_FIELD(StartRow, "too_far", tooFar, H5T_NATIVE_INT32);
+    TL_FIELD(StartRow, "too_asymmetric", tooAsymmetric, H5T_NATIVE_INT32);
+    TL_FIELD(StartRow, "failed_minimizations", failed, H5T_NATIVE_INT32);
+    TL_FIELD(StartRow, "minima", minima, H5T_NATIVE_INT32);
+    TL_FIELD(StartRow, "dwps", dwps, H5T_NATIVE_INT32);
+    TL_FIELD(StartRow, "rejected", rejected, H5T_NATIVE_INT32);
+    TL_FIELD(StartRow, "energy", energy, H5T_NATIVE_DOUBLE);
+    Handle s = stringType(kMessageLength);
+    TL_FIELD(StartRow, "message", message, s);
+    return t;
+}
+
+Handle minimumRowType() {
+    Handle t = ptype(H5Tcreate(H5T_COMPOUND, sizeof(MinimumRow)));
+    TL_FIELD(MinimumRow, "start", start, H5T_NATIVE_INT32);
+    TL_FIELD(MinimumRow, "id", id, H5T_NATIVE_INT32);
+    TL_FIELD(MinimumRow, "first_attempt", firstAttempt, H5T_NATIVE_INT32);
+    TL_FIELD(MinimumRow, "find_count", findCount, H5T_NATIVE_INT32);
+    TL_FIELD(MinimumRow, "status", status, H5T_NATIVE_INT32);
+    TL_FIELD(MinimumRow, "energy", energy, H5T_NATIVE_DOUBLE);
+    TL_FIELD(MinimumRow, "d", d, H5T_NATIVE_DOUBLE);
+    TL_FIELD(MinimumRow, "d_mw", dMw, H5T_NATIVE_DOUBLE);
+    TL_FIELD(MinimumRow, "asymmetry", asymmetry, H5T_NATIVE_DOUBLE);
+    Handle s = stringType(kMessageLength);
+    TL_FIELD(MinimumRow, "reason", reason, s);
+    return t;
+}
+
+Handle dwpRowType() {
+    Handle t = ptype(H5Tcreate(H5T_COMPOUND, sizeof(DwpRow)));
+    TL_FIELD(DwpRow, "start", start, H5T_NATIVE_INT32);
+    TL_FIELD(DwpRow, "minimum", minimum, H5T_NATIVE_INT32);
+    TL_FIELD(DwpRow, "find_count", findCount, H5T_NATIVE_INT32);
+    TL_FIELD(DwpRow, "central_particle", centralParticle, H5T_NATIVE_INT32);
+    TL_FIELD(DwpRow, "central_species", centralSpecies, H5T_NATIVE_INT32);
+    TL_FIELD(DwpRow, "saddle_index", saddleIndex, H5T_NATIVE_INT32);
+    TL_FIELD(DwpRow, "is_tls", isTls, H5T_NATIVE_INT32);
+    TL_FIELD(DwpRow, "start_energy", startEnergy, H5T_NATIVE_DOUBLE);
+    TL_FIELD(DwpRow, "e1", e1, H5T_NATIVE_DOUBLE);
+    TL_FIELD(DwpRow, "e2", e2, H5T_NATIVE_DOUBLE);
+    TL_FIELD(DwpRow, "e_saddle", eSaddle, H5T_NATIVE_DOUBLE);
+    TL_FIELD(DwpRow, "asymmetry", asymmetry, H5T_NATIVE_DOUBLE);
+    TL_FIELD(DwpRow, "barrier", barrier, H5T_NATIVE_DOUBLE);
+    TL_FIELD(DwpRow, "d", d, H5T_NATIVE_DOUBLE);
+    TL_FIELD(DwpRow, "d_mw", dMw, H5T_NATIVE_DOUBLE);
+    TL_FIELD(DwpRow, "d_rp", dRp, H5T_NATIVE_DOUBLE);
+    TL_FIELD(DwpRow, "d_mw_rp", dMwRp, H5T_NATIVE_DOUBLE);
+    TL_FIELD(DwpRow, "central_displacement", centralDisplacement, H5T_NATIVE_DOUBLE);
+    TL_FIELD(DwpRow, "pr2", pr2, H5T_NATIVE_DOUBLE);
+    TL_FIELD(DwpRow, "pr3", pr3, H5T_NATIVE_DOUBLE);
+    TL_FIELD(DwpRow, "pr4", pr4, H5T_NATIVE_DOUBLE);
+    TL_FIELD(DwpRow, "splitting", splitting, H5T_NATIVE_DOUBLE);
+    TL_FIELD(DwpRow, "splitting_kelvin", splittingKelvin, H5T_NATIVE_DOUBLE);
+    TL_FIELD(DwpRow, "wkb_delta0", wkbDelta0, H5T_NATIVE_DOUBLE);
+    return t;
+}
+#undef TL_FIELD
+
+// ----- attributes and text ------------------------------------------------------------------
+
+void writeStringAttribute(hid_t obj, const char* name, const std::string& value) {
+    Handle t = stringType(value.size() + 1);
+    Handle sp = space(H5Screate(H5S_SCALAR));
+    Handle a = attribute(H5Acreate2(obj, name, t, sp, H5P_DEFAULT, H5P_DEFAULT));
+    check(H5Awrite(a, t, value.c_str()), std::string("cannot write attribute ") + name);
+}
+
+void writeIntAttribute(hid_t obj, const char* name, const std::vector<int>& v) {
+    const hsize_t n = v.size();
+    Handle sp = space(H5Screate_simple(1, &n, nullptr));
+    Handle a = attribute(H5Acreate2(obj, name, H5T_NATIVE_INT, sp, H5P_DEFAULT, H5P_DEFAULT));
+    check(H5Awrite(a, H5T_NATIVE_INT, v.data()), std::string("cannot write attribute ") + name);
+}
+
+std::string readStringAttribute(hid_t obj, const char* name, const std::string& where) {
+    if (H5Aexists(obj, name) <= 0) throw InputError(where + ": attribute '" + name + "' is missing");
+    Handle a = attribute(H5Aopen(obj, name, H5P_DEFAULT));
+    Handle t = ptype(H5Aget_type(a));
+    if (H5Tget_class(t) != H5T_STRING || H5Tis_variable_str(t) > 0)
+        throw InputError(where + ": attribute '" + name + "' is not a fixed-length string");
+    std::string s(H5Tget_size(t), '\0');
+    Handle mem = stringType(s.size());
+    check(H5Aread(a, mem, s.data()), where + ": cannot read attribute " + name);
+    return s.substr(0, strnlen(s.c_str(), s.size()));
+}
+
+void writeTextDataset(hid_t loc, const char* name, const std::string& text) {
+    Handle t = stringType(text.size() + 1);
+    Handle sp = space(H5Screate(H5S_SCALAR));
+    Handle d = dataset(H5Dcreate2(loc, name, t, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+    check(H5Dwrite(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, text.c_str()), std::string("cannot write ") + name);
+}
+
+std::string readTextDataset(hid_t loc, const char* name, const std::string& where) {
+    if (H5Lexists(loc, name, H5P_DEFAULT) <= 0) throw InputError(where + ": '" + name + "' is missing");
+    Handle d = dataset(H5Dopen2(loc, name, H5P_DEFAULT));
+    Handle t = ptype(H5Dget_type(d));
+    if (!d.valid() || H5Tget_class(t) != H5T_STRING || H5Tis_variable_str(t) > 0)
+        throw InputError(where + ": '" + name + "' is not a text dataset");
+    std::string s(H5Tget_size(t), '\0');
+    Handle mem = stringType(s.size());
+    check(H5Dread(d, mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, s.data()), where + ": cannot read " + name);
+    return s.substr(0, strnlen(s.c_str(), s.size()));
+}
+
+// ----- extendible datasets --------------------------------------------------------------------
+
+/// A chunked dataset growing along its first dimension, one record at a time.
+class Extendible {
+public:
+    Extendible() = default;
+    Extendible(hid_t loc, const char* name, hid_t type, std::vector<hsize_t> inner)
+        : inner_(std::move(inner)) {
+        std::vector<hsize_t> dims{0}, maxDims{H5S_UNLIMITED}, chunk{1};
+        for (hsize_t k : inner_) dims.push_back(k), maxDims.push_back(k), chunk.push_back(k);
+        // Small records: chunk several together.
+        hsize_t record = 1;
+        for (hsize_t k : inner_) record *= k;
+        chunk[0] = std::max<hsize_t>(1, std::min<hsize_t>(64, 4096 / std::max<hsize_t>(1, record)));
+        Handle sp = space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), maxDims.data()));
+        Handle cp = plist(H5Pcreate(H5P_DATASET_CREATE));
+        H5Pset_chunk(cp, static_cast<int>(chunk.size()), chunk.data());
+        ds_ = dataset(H5Dcreate2(loc, name, type, sp, H5P_DEFAULT, cp, H5P_DEFAULT));
+        if (!ds_.valid()) throw InputError(std::string("cannot create dataset ") + name);
+        type_ = ptype(H5Tcopy(type));
+    }
+    void append(const void* record) {
+        std::vector<hsize_t> dims{count_ + 1}, start{count_}, size{1};
+        for (hsize_t k : inner_) dims.push_back(k), start.push_back(0), size.push_back(k);
+        check(H5Dset_extent(ds_, dims.data()), "cannot extend a dataset");
+        Handle file = space(H5Dget_space(ds_));
+        H5Sselect_hyperslab(file, H5S_SELECT_SET, start.data(), nullptr, size.data(), nullptr);
+        Handle mem = space(H5Screate_simple(static_cast<int>(size.size()), size.data(), nullptr));
+        check(H5Dwrite(ds_, type_, mem, file, H5P_DEFAULT, record), "cannot write a record");
+        ++count_;
+    }
+    hsize_t count() const { return count_; }
+
+private:
+    Handle ds_, type_;
+    std::vector<hsize_t> inner_;
+    hsize_t count_ = 0;
+};
+
+/// Reads a whole dataset whose record shape must be `inner`; returns the record count.
+template <class T>
+hsize_t readAll(hid_t loc, const char* name, hid_t memType, const std::vector<hsize_t>& inner,
+                std::vector<T>& out, const std::string& where) {
+    if (H5Lexists(loc, name, H5P_DEFAULT) <= 0)
+        throw InputError(where + ": dataset '" + name + "' is missing (damaged session file)");
+    Handle d = dataset(H5Dopen2(loc, name, H5P_DEFAULT));
+    if (!d.valid()) throw InputError(where + ": cannot open dataset '" + std::string(name) + "'");
+    H5Drefresh(d); // pick up records a live writer appended
+    Handle sp = space(H5Dget_space(d));
+    const int rank = H5Sget_simple_extent_ndims(sp);
+    if (rank != static_cast<int>(inner.size()) + 1)
+        throw InputError(where + ": dataset '" + name + "' has the wrong shape (damaged session file)");
+    std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
+    H5Sget_simple_extent_dims(sp, dims.data(), nullptr);
+    std::size_t per = 1;
+    for (std::size_t k = 0; k < inner.size(); ++k) {
+        if (dims[k + 1] != inner[k])
+            throw InputError(where + ": dataset '" + name + "' has records of the wrong size (damaged session file)");
+        per *= inner[k];
+    }
+    out.resize(static_cast<std::size_t>(dims[0]) * per);
+    if (dims[0] > 0 && H5Dread(d, memType, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()) < 0)
+        throw InputError(where + ": cannot read dataset '" + std::string(name) + "' (damaged session file)");
+    return dims[0];
+}
+
+std::string creatorString() { return std::string("TLScope ") + TLSCOPE_VERSION; }
+
+} // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Writer
+
+struct SessionWriter::Impl {
+    QuietHdf5 quiet;
+    Handle file;
+    Extendible isPosition, isSpecies, isStep, isEnergy, isEnergyStep;
+    Extendible starts, minima, minimaPositions;
+    Extendible dwp, dwpSpecies, dwpMin1, dwpMin2, dwpSaddle, dwpProfile, dwpPath, dwpPathS, dwpPathE;
+    Handle startType, minimumType, dwpType;
+    int n = 0;
+    std::map<int, StartingStructure> pendingStarts;
+    std::mutex mutex;
+
+    void flush() { H5Fflush(file, H5F_SCOPE_GLOBAL); }
+
+    void appendStart(const StartingStructure& is, const StartSummary& s, const std::vector<FoundMinimum>& mins) {
+        // Minima first, then the structure, then the start row: a reader that sees the row
+        // sees everything it refers to.
+        for (const FoundMinimum& m : mins) {
+            MinimumRow row{};
+            row.start = m.start, row.id = m.id, row.firstAttempt = m.firstAttempt, row.findCount = m.findCount;
+            row.status = static_cast<std::int32_t>(m.status);
+            row.energy = m.energy, row.d = m.d, row.dMw = m.dMassWeighted, row.asymmetry = m.asymmetry;
+            copyString(row.reason, m.reason);
+            std::vector<double> pos(static_cast<std::size_t>(3 * n), 0.0);
+            if (m.positions.size() == 3 * n) std::copy(m.positions.begin(), m.positions.end(), pos.begin());
+            minimaPositions.append(pos.data());
+            minima.append(&row);
+        }
+        std::vector<double> pos(static_cast<std::size_t>(3 * n), 0.0);
+        std::vector<std::int32_t> species(static_cast<std::size_t>(n), 0);
+        if (is.positions.size() == 3 * n) std::copy(is.positions.begin(), is.positions.end(), pos.begin());
+        if (static_cast<int>(is.species.size()) == n) std::copy(is.species.begin(), is.species.end(), species.begin());
+        const std::int64_t step = s.start;
+        isPosition.append(pos.data());
+        isSpecies.append(species.data());
+        isStep.append(&step);
+        isEnergy.append(&s.energy);
+        isEnergyStep.append(&step);
+        StartRow row{};
+        row.start = s.start, row.ok = s.ok ? 1 : 0, row.attempts = s.attempts, row.returned = s.returnedToStart;
+        row.tooFar = s.tooFar, row.tooAsymmetric = s.tooAsymmetric, row.failed = s.failedMinimizations;
+        row.minima = s.minima, row.dwps = s.doubleWells, row.rejected = s.rejected, row.energy = s.energy;
+        copyString(row.message, s.message);
+        starts.append(&row);
+        flush();
+    }
+
+    void appendDwp(const DwpRecord& r) {
+        const DoubleWell& w = r.dwp;
+        auto vec = [&](const Eigen::VectorXd& v) {
+            std::vector<double> out(static_cast<std::size_t>(3 * n), 0.0);
+            if (v.size() == 3 * n) std::copy(v.begin(), v.end(), out.begin());
+            return out;
+        };
+        std::vector<std::int32_t> species(static_cast<std::size_t>(n), 0);
+        // The species of the system: every start shuffles them, so each DWP carries its own.
+        if (auto it = pendingStarts.find(r.start); it != pendingStarts.end() && static_cast<int>(it->second.species.size()) == n)
+            std::copy(it->second.species.begin(), it->second.species.end(), species.begin());
+        else if (static_cast<int>(r.species.size()) == n)
+            std::copy(r.species.begin(), r.species.end(), species.begin());
+        dwpSpecies.append(species.data());
+        dwpMin1.append(vec(w.minimum1).data());
+        dwpMin2.append(vec(w.minimum2).data());
+        dwpSaddle.append(vec(w.saddle).data());
+        std::vector<double> profile(static_cast<std::size_t>(n), 0.0);
+        std::copy_n(w.sortedProfile.begin(), std::min<std::size_t>(w.sortedProfile.size(), profile.size()), profile.begin());
+        dwpProfile.append(profile.data());
+        std::vector<double> path(static_cast<std::size_t>(kStoredPathImages * 3 * n), 0.0), ps(kStoredPathImages, 0.0),
+            pe(kStoredPathImages, 0.0);
+        for (std::size_t k = 0; k < std::min<std::size_t>(kStoredPathImages, w.pathImages.size()); ++k) {
+            if (w.pathImages[k].size() == 3 * n) std::copy(w.pathImages[k].begin(), w.pathImages[k].end(), path.begin() + static_cast<long>(k) * 3 * n);
+            if (k < w.pathImageS.size()) ps[k] = w.pathImageS[k];
+            if (k < w.pathImageEnergy.size()) pe[k] = w.pathImageEnergy[k];
+        }
+        dwpPath.append(path.data());
+        dwpPathS.append(ps.data());
+        dwpPathE.append(pe.data());
+        DwpRow row{};
+        row.start = r.start, row.minimum = r.minimum, row.findCount = r.findCount;
+        row.centralParticle = w.centralParticle, row.centralSpecies = w.centralSpecies;
+        row.saddleIndex = w.saddleIndex, row.isTls = w.isTls ? 1 : 0;
+        row.startEnergy = r.startEnergy, row.e1 = w.e1, row.e2 = w.e2, row.eSaddle = w.eSaddle;
+        row.asymmetry = w.asymmetry, row.barrier = w.barrier, row.d = w.d, row.dMw = w.dMassWeighted;
+        row.dRp = w.dReactionPath, row.dMwRp = w.dMassWeightedReactionPath;
+        row.centralDisplacement = w.centralDisplacement, row.pr2 = w.pr2, row.pr3 = w.pr3, row.pr4 = w.pr4;
+        row.splitting = w.splitting, row.splittingKelvin = units::toKelvin(w.splitting), row.wkbDelta0 = w.wkbDelta0;
+        dwp.append(&row); // last: the row count is what readers trust
+        flush();
+    }
+};
+
+SessionWriter::SessionWriter(const std::string& path, const SearchParameters& p) : d_(std::make_unique<Impl>()), path_(path) {
+    Impl& d = *d_;
+    d.n = p.particles;
+    const hsize_t n = static_cast<hsize_t>(p.particles);
+    Handle fapl = plist(H5Pcreate(H5P_FILE_ACCESS));
+    H5Pset_libver_bounds(fapl, H5F_LIBVER_LATEST, H5F_LIBVER_LATEST); // required for SWMR
+    d.file = Handle(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl), H5Fclose);
+    if (!d.file.valid()) throw InputError(path + ": cannot create the session file (check the directory and permissions)");
+
+    Handle h5md = group(H5Gcreate2(d.file, "h5md", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+    writeIntAttribute(h5md, "version", {1, 1});
+    {
+        Handle author = group(H5Gcreate2(h5md, "author", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+        const char* user = std::getenv("USER");
+        writeStringAttribute(author, "name", user && *user ? user : "unknown");
+        Handle creator = group(H5Gcreate2(h5md, "creator", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+        writeStringAttribute(creator, "name", "TLScope");
+        writeStringAttribute(creator, "version", TLSCOPE_VERSION);
+    }
+    Handle particles = group(H5Gcreate2(d.file, "particles", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+    Handle isGroup = group(H5Gcreate2(particles, "inherent_structures", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+    {
+        Handle box = group(H5Gcreate2(isGroup, "box", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+        writeIntAttribute(box, "dimension", {3});
+        const hsize_t three = 3;
+        Handle st = stringType(9);
+        Handle sp = space(H5Screate_simple(1, &three, nullptr));
+        Handle a = attribute(H5Acreate2(box, "boundary", st, sp, H5P_DEFAULT, H5P_DEFAULT));
+        const char b[3][9] = {"periodic", "periodic", "periodic"};
+        H5Awrite(a, st, b);
+        const double L = p.model.boxLengthFor(p.particles);
+        const double edges[3] = {L, L, L};
+        Handle ds = dataset(H5Dcreate2(box, "edges", H5T_NATIVE_DOUBLE, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+        H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, edges);
+        Handle pos = group(H5Gcreate2(isGroup, "position", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+        d.isPosition = Extendible(pos, "value", H5T_NATIVE_DOUBLE, {n, 3});
+        d.isStep = Extendible(pos, "step", H5T_NATIVE_INT64, {});
+        Handle spg = group(H5Gcreate2(isGroup, "species", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+        d.isSpecies = Extendible(spg, "value", H5T_NATIVE_INT32, {n});
+        // H5MD allows a shared step dataset as a hard link.
+        H5Lcreate_hard(pos, "step", spg, "step", H5P_DEFAULT, H5P_DEFAULT);
+    }
+    Handle observables = group(H5Gcreate2(d.file, "observables", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+    {
+        Handle og = group(H5Gcreate2(observables, "inherent_structures", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+        Handle pe = group(H5Gcreate2(og, "potential_energy", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+        d.isEnergy = Extendible(pe, "value", H5T_NATIVE_DOUBLE, {});
+        d.isEnergyStep = Extendible(pe, "step", H5T_NATIVE_INT64, {});
+    }
+    Handle t = group(H5Gcreate2(d.file, "tlscope", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+    writeStringAttribute(t, "format", kFormatName);
+    writeIntAttribute(t, "format_version", {kFormatVersion});
+    writeStringAttribute(t, "creator", creatorString());
+    writeTextDataset(t, "model", p.model.serialize());
+    writeTextDataset(t, "parameters", p.serialize());
+    d.startType = startRowType();
+    d.minimumType = minimumRowType();
+    d.dwpType = dwpRowType();
+    d.starts = Extendible(t, "starts", d.startType, {});
+    d.minima = Extendible(t, "minima", d.minimumType, {});
+    d.minimaPositions = Extendible(t, "minima_positions", H5T_NATIVE_DOUBLE, {3 * n});
+    d.dwpSpecies = Extendible(t, "dwp_species", H5T_NATIVE_INT32, {n});
+    d.dwpMin1 = Extendible(t, "dwp_minimum1", H5T_NATIVE_DOUBLE, {3 * n});
+    d.dwpMin2 = Extendible(t, "dwp_minimum2", H5T_NATIVE_DOUBLE, {3 * n});
+    d.dwpSaddle = Extendible(t, "dwp_saddle", H5T_NATIVE_DOUBLE, {3 * n});
+    d.dwpProfile = Extendible(t, "dwp_sorted_profile", H5T_NATIVE_DOUBLE, {n});
+    d.dwpPath = Extendible(t, "dwp_path_positions", H5T_NATIVE_DOUBLE, {kStoredPathImages, 3 * n});
+    d.dwpPathS = Extendible(t, "dwp_path_s", H5T_NATIVE_DOUBLE, {kStoredPathImages});
+    d.dwpPathE = Extendible(t, "dwp_path_energy", H5T_NATIVE_DOUBLE, {kStoredPathImages});
+    d.dwp = Extendible(t, "dwp", d.dwpType, {});
+    // From here on only datasets grow: readers may open the file at any time.
+    if (H5Fstart_swmr_write(d.file) < 0) throw InputError(path + ": cannot start single-writer/multiple-reader mode");
+}
+
+SessionWriter::~SessionWriter() { close(); }
+
+void SessionWriter::close() {
+    if (!d_) return;
+    std::lock_guard lock(d_->mutex);
+    d_.reset();
+}
+
+void SessionWriter::onStartingStructure(const StartingStructure& s) {
+    std::lock_guard lock(d_->mutex);
+    d_->pendingStarts[s.start] = s;
+}
+
+void SessionWriter::onDoubleWell(const DwpRecord& r) {
+    std::lock_guard lock(d_->mutex);
+    d_->appendDwp(r);
+}
+
+void SessionWriter::onStartCompleted(const StartSummary& s, const std::vector<FoundMinimum>& minima) {
+    std::lock_guard lock(d_->mutex);
+    StartingStructure is;
+    if (auto it = d_->pendingStarts.find(s.start); it != d_->pendingStarts.end()) {
+        is = std::move(it->second);
+        d_->pendingStarts.erase(it);
+    }
+    is.start = s.start;
+    d_->appendStart(is, s, minima);
+}
+
+void SessionWriter::copyFinished(const SessionData& earlier) {
+    std::lock_guard lock(d_->mutex);
+    std::vector<int> finished = earlier.finishedStarts();
+    for (std::size_t k = 0; k < earlier.doubleWells.size(); ++k)
+        if (earlier.doubleWellStartFinished[k]) d_->appendDwp(earlier.doubleWells[k]);
+    for (std::size_t k = 0; k < earlier.starts.size(); ++k) {
+        std::vector<FoundMinimum> mins;
+        for (const FoundMinimum& m : earlier.minima)
+            if (m.start == earlier.starts[k].start) mins.push_back(m);
+        d_->appendStart(earlier.starts[k], earlier.summaries[k], mins);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reader
+
+std::vector<int> SessionData::finishedStarts() const {
+    std::vector<int> out;
+    for (const auto& s : starts) out.push_back(s.start);
+    return out;
+}
+
+SessionData readSession(const std::string& path, const SessionReadOptions& options) {
+    QuietHdf5 quiet;
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (!fs::exists(path, ec)) throw InputError(path + ": no such file");
+    if (fs::is_directory(path, ec)) throw InputError(path + ": is a directory, not a session file");
+    if (H5Fis_hdf5(path.c_str()) <= 0)
+        throw InputError(path + ": not an HDF5 file (a TLScope session is an HDF5 file written by 'tlscope-cli search')");
+    Handle fapl = plist(H5Pcreate(H5P_FILE_ACCESS));
+    H5Pset_file_locking(fapl, false, true); // follow a file another process is writing
+    Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY | H5F_ACC_SWMR_READ, fapl), H5Fclose);
+    if (!file.valid()) file = Handle(H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl), H5Fclose);
+    if (!file.valid()) throw InputError(path + ": the HDF5 file cannot be opened (damaged or truncated)");
+    if (H5Lexists(file, "tlscope", H5P_DEFAULT) <= 0)
+        throw InputError(path + ": an HDF5 file, but not a TLScope session (no /tlscope group)");
+    Handle t = group(H5Gopen2(file, "tlscope", H5P_DEFAULT));
+    const std::string where = path + ": /tlscope";
+    if (readStringAttribute(t, "format", where) != kFormatName)
+        throw InputError(path + ": an HDF5 file, but not a TLScope session (wrong /tlscope format)");
+    {
+        Handle a = attribute(H5Aopen(t, "format_version", H5P_DEFAULT));
+        int version = 0;
+        if (!a.valid() || H5Aread(a, H5T_NATIVE_INT, &version) < 0)
+            throw InputError(where + ": format_version is missing (damaged session file)");
+        if (version > kFormatVersion)
+            throw InputError(path + ": session format version " + std::to_string(version) +
+                             " is newer than this TLScope understands (" + std::to_string(kFormatVersion) + ")");
+    }
+    SessionData s;
+    s.path = path;
+    s.creator = readStringAttribute(t, "creator", where);
+    const Model model = Model::parse(readTextDataset(t, "model", where), path + ":/tlscope/model");
+    s.parameters = SearchParameters::parse(readTextDataset(t, "parameters", where), model, path + ":/tlscope/parameters");
+    const hsize_t n = static_cast<hsize_t>(s.parameters.particles);
+    if (n < 2) throw InputError(where + ": particle count is missing (damaged session file)");
+
+    // Starts (and their inherent structures): only rows whose structure is complete.
+    std::vector<StartRow> startRows;
+    std::vector<double> isPos, isEnergy;
+    std::vector<std::int32_t> isSpecies;
+    readAll(t, "starts", startRowType(), {}, startRows, where);
+    Handle isGroup = group(H5Gopen2(file, "particles/inherent_structures", H5P_DEFAULT));
+    if (!isGroup.valid()) throw InputError(path + ": /particles/inherent_structures is missing (damaged session file)");
+    const hsize_t nPos = readAll(isGroup, "position/value", H5T_NATIVE_DOUBLE, {n, 3}, isPos, path);
+    const hsize_t nSpecies = readAll(isGroup, "species/value", H5T_NATIVE_INT32, {n}, isSpecies, path);
+    const double L = s.parameters.model.boxLengthFor(s.parameters.particles);
+    const std::size_t startCount = std::min<std::size_t>({startRows.size(), nPos, nSpecies});
+    for (std::size_t k = 0; k < startCount; ++k) {
+        const StartRow& r = startRows[k];
+        StartingStructure is;
+        is.start = r.start, is.energy = r.energy, is.boxLength = L, is.ok = r.ok != 0, is.message = fromFixed(r.message);
+        is.positions = Eigen::Map<const Eigen::VectorXd>(isPos.data() + k * 3 * n, static_cast<Eigen::Index>(3 * n));
+        is.species.assign(isSpecies.begin() + static_cast<long>(k * n), isSpecies.begin() + static_cast<long>((k + 1) * n));
+        StartSummary sum;
+        sum.start = r.start, sum.ok = r.ok != 0, sum.message = is.message, sum.energy = r.energy;
+        sum.attempts = r.attempts, sum.returnedToStart = r.returned, sum.tooFar = r.tooFar;
+        sum.tooAsymmetric = r.tooAsymmetric, sum.failedMinimizations = r.failed, sum.minima = r.minima;
+        sum.doubleWells = r.dwps, sum.rejected = r.rejected;
+        s.starts.push_back(std::move(is));
+        s.summaries.push_back(sum);
+    }
+    std::vector<std::size_t> order(s.starts.size());
+    for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return s.starts[a].start < s.starts[b].start; });
+    {
+        std::vector<StartingStructure> st;
+        std::vector<StartSummary> su;
+        for (std::size_t k : order) st.push_back(s.starts[k]), su.push_back(s.summaries[k]);
+        s.starts = std::move(st), s.summaries = std::move(su);
+    }
+    auto finished = [&](int start) {
+        return std::any_of(s.starts.begin(), s.starts.end(), [&](const StartingStructure& x) { return x.start == start; });
+    };
+
+    // Minima of finished starts.
+    std::vector<MinimumRow> minRows;
+    std::vector<double> minPos;
+    readAll(t, "minima", minimumRowType(), {}, minRows, where);
+    const hsize_t nMinPos = options.minimaPositions ? readAll(t, "minima_positions", H5T_NATIVE_DOUBLE, {3 * n}, minPos, where) : 0;
+    for (std::size_t k = 0; k < minRows.size(); ++k) {
+        const MinimumRow& r = minRows[k];
+        if (!finished(r.start)) continue;
+        FoundMinimum m;
+        m.start = r.start, m.id = r.id, m.firstAttempt = r.firstAttempt, m.findCount = r.findCount;
+        m.status = static_cast<MinimumStatus>(r.status), m.energy = r.energy, m.d = r.d;
+        m.dMassWeighted = r.dMw, m.asymmetry = r.asymmetry, m.reason = fromFixed(r.reason);
+        if (k < nMinPos) m.positions = Eigen::Map<const Eigen::VectorXd>(minPos.data() + k * 3 * n, static_cast<Eigen::Index>(3 * n));
+        s.minima.push_back(std::move(m));
+    }
+    std::sort(s.minima.begin(), s.minima.end(), [](const FoundMinimum& a, const FoundMinimum& b) {
+        return std::tie(a.start, a.id) < std::tie(b.start, b.id);
+    });
+
+    // DWPs: the row count decides; auxiliary datasets are written before the row.
+    std::vector<DwpRow> rows;
+    readAll(t, "dwp", dwpRowType(), {}, rows, where);
+    std::vector<std::int32_t> dSpecies;
+    std::vector<double> m1, m2, sad, prof, path3, ps, pe;
+    hsize_t available = rows.size();
+    available = std::min(available, readAll(t, "dwp_sorted_profile", H5T_NATIVE_DOUBLE, {n}, prof, where));
+    available = std::min(available, readAll(t, "dwp_species", H5T_NATIVE_INT32, {n}, dSpecies, where));
+    if (options.paths) {
+        available = std::min(available, readAll(t, "dwp_minimum1", H5T_NATIVE_DOUBLE, {3 * n}, m1, where));
+        available = std::min(available, readAll(t, "dwp_minimum2", H5T_NATIVE_DOUBLE, {3 * n}, m2, where));
+        available = std::min(available, readAll(t, "dwp_saddle", H5T_NATIVE_DOUBLE, {3 * n}, sad, where));
+        available = std::min(available, readAll(t, "dwp_path_positions", H5T_NATIVE_DOUBLE, {kStoredPathImages, 3 * n}, path3, where));
+        available = std::min(available, readAll(t, "dwp_path_s", H5T_NATIVE_DOUBLE, {kStoredPathImages}, ps, where));
+        available = std::min(available, readAll(t, "dwp_path_energy", H5T_NATIVE_DOUBLE, {kStoredPathImages}, pe, where));
+    }
+    const auto N3 = static_cast<Eigen::Index>(3 * n);
+    for (std::size_t k = 0; k < available; ++k) {
+        const DwpRow& r = rows[k];
+        DwpRecord rec;
+        rec.start = r.start, rec.minimum = r.minimum, rec.findCount = r.findCount, rec.startEnergy = r.startEnergy;
+        rec.species.assign(dSpecies.begin() + static_cast<long>(k * n), dSpecies.begin() + static_cast<long>((k + 1) * n));
+        DoubleWell& w = rec.dwp;
+        w.centralParticle = r.centralParticle, w.centralSpecies = r.centralSpecies, w.saddleIndex = r.saddleIndex;
+        w.isTls = r.isTls != 0, w.e1 = r.e1, w.e2 = r.e2, w.eSaddle = r.eSaddle, w.asymmetry = r.asymmetry;
+        w.barrier = r.barrier, w.d = r.d, w.dMassWeighted = r.dMw, w.dReactionPath = r.dRp;
+        w.dMassWeightedReactionPath = r.dMwRp, w.centralDisplacement = r.centralDisplacement;
+        w.pr2 = r.pr2, w.pr3 = r.pr3, w.pr4 = r.pr4, w.splitting = r.splitting, w.wkbDelta0 = r.wkbDelta0;
+        w.sortedProfile.assign(prof.begin() + static_cast<long>(k * n), prof.begin() + static_cast<long>((k + 1) * n));
+        if (options.paths) {
+            w.minimum1 = Eigen::Map<const Eigen::VectorXd>(m1.data() + k * 3 * n, N3);
+            w.minimum2 = Eigen::Map<const Eigen::VectorXd>(m2.data() + k * 3 * n, N3);
+            w.saddle = Eigen::Map<const Eigen::VectorXd>(sad.data() + k * 3 * n, N3);
+            for (int j = 0; j < kStoredPathImages; ++j) {
+                w.pathImages.emplace_back(Eigen::Map<const Eigen::VectorXd>(path3.data() + (k * kStoredPathImages + j) * 3 * n, N3));
+                w.pathImageS.push_back(ps[k * kStoredPathImages + j]);
+                w.pathImageEnergy.push_back(pe[k * kStoredPathImages + j]);
+            }
+            w.path.s = w.pathImageS;
+            w.path.energy = w.pathImageEnergy;
+        }
+        s.doubleWells.push_back(std::move(rec));
+    }
+    std::sort(s.doubleWells.begin(), s.doubleWells.end(), [](const DwpRecord& a, const DwpRecord& b) {
+        return std::tie(a.start, a.minimum) < std::tie(b.start, b.minimum);
+    });
+    for (const DwpRecord& r : s.doubleWells) s.doubleWellStartFinished.push_back(finished(r.start));
+    return s;
+}
+
+std::unique_ptr<SessionWriter> reopenForResume(const std::string& path, SessionData& earlier) {
+    earlier = readSession(path);
+    const std::string tmp = path + ".resume-tmp";
+    auto writer = std::make_unique<SessionWriter>(tmp, earlier.parameters);
+    writer->copyFinished(earlier);
+    std::error_code ec;
+    std::filesystem::rename(tmp, path, ec);
+    if (ec) {
+        writer.reset();
+        std::filesystem::remove(tmp, ec);
+        throw InputError(path + ": cannot replace the session file for resuming: " + ec.message());
+    }
+    return writer;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Export
+
+void writeDoubleWellCsv(const SessionData& s, const std::string& path) {
+    const std::string tmp = path + ".tmp";
+    {
+        std::ofstream out(tmp);
+        if (!out) throw InputError(path + ": cannot write");
+        out.precision(12);
+        out << "start,minimum,find_count,start_energy,e1,e2,e_saddle,asymmetry,barrier,d,d_mw,d_rp,d_mw_rp,"
+               "central_particle,central_species,central_displacement,pr2,pr3,pr4,splitting,splitting_kelvin,"
+               "wkb_delta0,is_tls,saddle_index\n";
+        for (const DwpRecord& r : s.doubleWells) {
+            const DoubleWell& w = r.dwp;
+            const std::string species = w.centralSpecies >= 0 && w.centralSpecies < s.parameters.model.speciesCount()
+                ? s.parameters.model.species[static_cast<std::size_t>(w.centralSpecies)].name
+                : std::to_string(w.centralSpecies);
+            out << r.start << ',' << r.minimum << ',' << r.findCount << ',' << r.startEnergy << ',' << w.e1 << ','
+                << w.e2 << ',' << w.eSaddle << ',' << w.asymmetry << ',' << w.barrier << ',' << w.d << ','
+                << w.dMassWeighted << ',' << w.dReactionPath << ',' << w.dMassWeightedReactionPath << ','
+                << w.centralParticle << ',' << species << ',' << w.centralDisplacement << ',' << w.pr2 << ','
+                << w.pr3 << ',' << w.pr4 << ',' << w.splitting << ',' << units::toKelvin(w.splitting) << ','
+                << w.wkbDelta0 << ',' << (w.isTls ? 1 : 0) << ',' << w.saddleIndex << '\n';
+        }
+        if (!out.flush()) throw InputError(path + ": write failed (disk full?)");
+    }
+    std::error_code ec;
+    std::filesystem::rename(tmp, path, ec);
+    if (ec) throw InputError(path + ": cannot write: " + ec.message());
+}
+
+void writeDoubleWellXyz(const SessionData& s, std::size_t index, const std::string& path) {
+    if (index >= s.doubleWells.size())
+        throw InputError("DWP " + std::to_string(index) + " does not exist (the session has " +
+                         std::to_string(s.doubleWells.size()) + ")");
+    const DwpRecord& r = s.doubleWells[index];
+    if (r.dwp.minimum1.size() == 0) throw InputError("DWP " + std::to_string(index) + ": configurations were not loaded");
+    std::vector<Configuration> frames;
+    std::vector<XyzWriteOptions> options;
+    const char* labels[3] = {"minimum1", "saddle", "minimum2"};
+    const Eigen::VectorXd* xs[3] = {&r.dwp.minimum1, &r.dwp.saddle, &r.dwp.minimum2};
+    const double es[3] = {r.dwp.e1, r.dwp.eSaddle, r.dwp.e2};
+    for (int k = 0; k < 3; ++k) {
+        Configuration c;
+        c.boxLength = s.parameters.model.boxLengthFor(s.parameters.particles);
+        c.species = r.species;
+        c.positions = *xs[k];
+        frames.push_back(c);
+        XyzWriteOptions o;
+        o.energy = es[k];
+        o.info["tlscope_frame"] = labels[k];
+        o.info["dwp_start"] = std::to_string(r.start);
+        o.info["dwp_minimum"] = std::to_string(r.minimum);
+        // Displacement from minimum 1, so OVITO and the like can colour by it.
+        XyzColumn disp{"displacement", 3, s.parameters.model.speciesCount() > 0 ? Eigen::VectorXd(minimumImageDisplacement(r.dwp.minimum1, *xs[k], c.boxLength)) : Eigen::VectorXd()};
+        o.extraColumns.push_back(disp);
+        options.push_back(o);
+    }
+    writeXyzFile(path, frames, s.parameters.model, options);
+}
+
+} // namespace tlscope

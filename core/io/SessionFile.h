@@ -1,0 +1,85 @@
+#pragma once
+// Session files (*.tls.h5): one HDF5 file per search run in an H5MD 1.1 layout (DESIGN.md
+// "Files"). Written while the search runs with HDF5's single-writer/multiple-reader mode and
+// flushed after every DWP and every finished start, so that a killed run leaves a readable
+// file, another process can follow it, and a run can resume.
+//
+//   /h5md                          version 1.1, author, creator
+//   /particles/inherent_structures box (periodic, edges), position and species per start (frames)
+//   /observables/inherent_structures/potential_energy
+//   /tlscope                       format, format_version; model and parameters as text
+//   /tlscope/starts                one row per finished start (compound)
+//   /tlscope/minima, minima_positions        every kept minimum, its status and reason
+//   /tlscope/dwp                   one row per DWP, every quantity of PHYSICS.md §5-6
+//   /tlscope/dwp_{species,minimum1,minimum2,saddle,sorted_profile,path_positions,path_s,path_energy}
+#include "core/search/Search.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace tlscope {
+
+/// Everything a session file holds, as read back.
+struct SessionData {
+    std::string path;
+    std::string creator;               ///< program and version that wrote it
+    SearchParameters parameters;
+    std::vector<StartingStructure> starts;   ///< finished starts, sorted by start index
+    std::vector<StartSummary> summaries;     ///< same order as `starts`
+    std::vector<FoundMinimum> minima;        ///< of finished starts, sorted by (start, id)
+    std::vector<DwpRecord> doubleWells;      ///< all DWPs in the file, sorted by (start, minimum)
+    /// Whether the start of each DWP has finished (a run still going or killed has DWPs of
+    /// starts in flight; `--resume` recomputes those starts).
+    std::vector<bool> doubleWellStartFinished;
+    bool complete() const { return static_cast<int>(starts.size()) == parameters.starts; }
+    std::vector<int> finishedStarts() const;
+};
+
+struct SessionReadOptions {
+    bool minimaPositions = true;
+    bool paths = true; ///< DWP configurations and paths (large)
+};
+
+/// Reads a session file; also one that is still being written. Throws InputError with the file
+/// name and what is wrong for missing, non-HDF5, foreign (no TLScope session) or damaged files.
+SessionData readSession(const std::string& path, const SessionReadOptions& options = {});
+
+/// Writes a session as a search runs: attach it as (part of) the search's observer.
+class SessionWriter final : public SearchObserver {
+public:
+    /// Creates (or truncates) `path`. Throws InputError if it cannot be created.
+    SessionWriter(const std::string& path, const SearchParameters& parameters);
+    ~SessionWriter() override;
+    SessionWriter(const SessionWriter&) = delete;
+    SessionWriter& operator=(const SessionWriter&) = delete;
+
+    void onDoubleWell(const DwpRecord& r) override;
+    void onStartCompleted(const StartSummary& s, const std::vector<FoundMinimum>& minima) override;
+    void onStartingStructure(const StartingStructure& s) override;
+
+    /// Copies the finished starts (and their minima and DWPs) of an earlier session.
+    void copyFinished(const SessionData& earlier);
+    /// Closes the file (also done by the destructor).
+    void close();
+    const std::string& path() const { return path_; }
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> d_;
+    std::string path_;
+};
+
+/// Continues a killed or stopped run: rewrites `path` with the finished starts only (through a
+/// temporary file and a rename, so the original stays intact until the copy is complete) and
+/// returns the writer positioned to append, plus the earlier data. `threads` overrides the
+/// stored thread count (results do not depend on it).
+std::unique_ptr<SessionWriter> reopenForResume(const std::string& path, SessionData& earlier);
+
+/// The DWP table as CSV (one header line, one row per DWP).
+void writeDoubleWellCsv(const SessionData& session, const std::string& path);
+
+/// A DWP's minimum 1, saddle and minimum 2 as a 3-frame extended XYZ file.
+void writeDoubleWellXyz(const SessionData& session, std::size_t index, const std::string& path);
+
+} // namespace tlscope

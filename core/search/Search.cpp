@@ -1,0 +1,521 @@
+#include "core/search/Search.h"
+
+#include "core/common/Error.h"
+#include "core/dynamics/MolecularDynamics.h"
+#include "core/dynamics/Preparation.h"
+#include "core/dynamics/Random.h"
+#include "core/landscape/Minimizer.h"
+#include "core/model/Units.h"
+#include "core/potential/PairPotential.h"
+#include "core/system/Configuration.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <exception>
+#include <map>
+#include <sstream>
+#include <thread>
+
+namespace tlscope {
+
+// ---------------------------------------------------------------------------------------------
+// Parameters
+
+void SearchParameters::validate() const {
+    auto fail = [](const std::string& what) { throw InputError("invalid search parameter: " + what); };
+    model.validate();
+    if (particles < 2) fail("--n must be at least 2 (got " + std::to_string(particles) + ")");
+    checkCutoffFitsBox(model, model.boxLengthFor(particles));
+    if (starts < 1) fail("--starts must be at least 1");
+    if (attempts < 1) fail("--attempts must be at least 1");
+    if (!(tEquil > 0.0) || !std::isfinite(tEquil)) fail("--t-equil must be > 0");
+    if (!(tSearch > 0.0) || !std::isfinite(tSearch)) fail("--t-search must be > 0");
+    if (nSearch < 1) fail("--n-search must be at least 1 MD step");
+    if (!(timeStep > 0.0) || timeStep > 0.05) fail("the time step must be in (0, 0.05]");
+    if (!(equilibrationTime >= 0.0) || !(meltTime >= 0.0)) fail("equilibration times must be >= 0");
+    if (!(dMin >= 0.0)) fail("--d-min must be >= 0");
+    if (!(dMax > dMin))
+        fail("--d-max (" + std::to_string(dMax) + ") must be larger than --d-min (" + std::to_string(dMin) + ")");
+    if (!(asymMax > 0.0)) fail("--asym-max must be > 0");
+    if (!(tlsThresholdKelvin > 0.0)) fail("the TLS threshold must be > 0 K");
+    if (!(minimizerTolerance > 0.0)) fail("the minimizer tolerance must be > 0");
+    if (threads < 0) fail("--threads must be >= 0 (0 = all cores)");
+}
+
+std::string SearchParameters::serialize() const {
+    std::ostringstream o;
+    o.precision(17);
+    o << "model = " << model.name << "\n"
+      << "particles = " << particles << "\n"
+      << "seed = " << seed << "\n"
+      << "starts = " << starts << "\n"
+      << "attempts = " << attempts << "\n"
+      << "t_equil = " << tEquil << "\n"
+      << "equilibration_time = " << equilibrationTime << "\n"
+      << "melt_time = " << meltTime << "\n"
+      << "t_search = " << tSearch << "\n"
+      << "n_search = " << nSearch << "\n"
+      << "time_step = " << timeStep << "\n"
+      << "d_min = " << dMin << "\n"
+      << "d_max = " << dMax << "\n"
+      << "asym_max = " << asymMax << "\n"
+      << "saddle_method = " << saddleMethodName(saddleMethod) << "\n"
+      << "tls_threshold_kelvin = " << tlsThresholdKelvin << "\n"
+      << "minimizer_tolerance = " << minimizerTolerance << "\n";
+    return o.str();
+}
+
+SearchParameters SearchParameters::parse(const std::string& text, const Model& model, const std::string& source) {
+    SearchParameters p;
+    p.model = model;
+    std::istringstream in(text);
+    std::string line;
+    int lineNo = 0;
+    while (std::getline(in, line)) {
+        ++lineNo;
+        const auto eq = line.find('=');
+        if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+        const std::string where = source + ":" + std::to_string(lineNo);
+        if (eq == std::string::npos) throw InputError(where + ": expected 'key = value'");
+        auto trim = [](std::string s) {
+            const auto a = s.find_first_not_of(" \t\r"), b = s.find_last_not_of(" \t\r");
+            return a == std::string::npos ? std::string() : s.substr(a, b - a + 1);
+        };
+        const std::string key = trim(line.substr(0, eq)), value = trim(line.substr(eq + 1));
+        try {
+            std::size_t used = 0;
+            auto num = [&]() {
+                const double v = std::stod(value, &used);
+                if (used != value.size()) throw std::invalid_argument(value);
+                return v;
+            };
+            auto integer = [&]() {
+                const long long v = std::stoll(value, &used);
+                if (used != value.size()) throw std::invalid_argument(value);
+                return v;
+            };
+            if (key == "model") continue; // the model itself is stored separately
+            else if (key == "particles") p.particles = static_cast<int>(integer());
+            else if (key == "seed") p.seed = std::stoull(value);
+            else if (key == "starts") p.starts = static_cast<int>(integer());
+            else if (key == "attempts") p.attempts = static_cast<int>(integer());
+            else if (key == "t_equil") p.tEquil = num();
+            else if (key == "equilibration_time") p.equilibrationTime = num();
+            else if (key == "melt_time") p.meltTime = num();
+            else if (key == "t_search") p.tSearch = num();
+            else if (key == "n_search") p.nSearch = static_cast<long>(integer());
+            else if (key == "time_step") p.timeStep = num();
+            else if (key == "d_min") p.dMin = num();
+            else if (key == "d_max") p.dMax = num();
+            else if (key == "asym_max") p.asymMax = num();
+            else if (key == "saddle_method") p.saddleMethod = parseSaddleMethod(value);
+            else if (key == "tls_threshold_kelvin") p.tlsThresholdKelvin = num();
+            else if (key == "minimizer_tolerance") p.minimizerTolerance = num();
+            else throw InputError(where + ": unknown run parameter '" + key + "'");
+        } catch (const std::logic_error&) {
+            throw InputError(where + ": '" + value + "' is not a valid value for " + key);
+        }
+    }
+    return p;
+}
+
+std::uint64_t startSeed(std::uint64_t seed, int start) {
+    std::uint64_t state = seed ^ (0x9E3779B97F4A7C15ull * (static_cast<std::uint64_t>(start) + 1));
+    splitMix64(state);
+    return splitMix64(state);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The attempt stage of one start, shared by the search and the calibration scan.
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point t0) {
+    return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+Eigen::VectorXd massPerParticle(const Model& m, const std::vector<int>& species) {
+    Eigen::VectorXd mass(static_cast<Eigen::Index>(species.size()));
+    for (std::size_t i = 0; i < species.size(); ++i)
+        mass[static_cast<Eigen::Index>(i)] = m.species[species[i]].mass / m.species[0].mass;
+    return mass;
+}
+
+struct Hooks {
+    const std::atomic<bool>* stop = nullptr;
+    std::function<bool()> waitWhilePaused;                       ///< false: stop
+    std::function<void(const StartingStructure&)> startingStructure;
+    std::function<void(const FoundMinimum&)> newMinimum;
+    std::function<void(int attempt, const Eigen::VectorXd&)> attemptDone;
+};
+
+struct Exploration {
+    StartingStructure is;
+    StartSummary summary;
+    std::vector<FoundMinimum> minima;
+    bool completed = false; ///< false if stopped
+};
+
+Exploration explore(const SearchParameters& p, int start, const Hooks& h) {
+    Exploration out;
+    out.summary.start = start;
+    out.is.start = start;
+    const std::uint64_t seed = startSeed(p.seed, start);
+    auto stopped = [&] { return h.stop && h.stop->load(std::memory_order_relaxed); };
+
+    EquilibrationParameters eq;
+    eq.temperature = p.tEquil;
+    eq.time = p.equilibrationTime;
+    eq.meltTime = p.meltTime;
+    eq.timeStep = p.timeStep;
+    Configuration c;
+    MinimizerOptions mo;
+    mo.forceTolerance = p.minimizerTolerance;
+    mo.stop = h.stop;
+    try {
+        c = generateEquilibratedLiquid(p.model, p.particles, eq, seed);
+    } catch (const NumericalError& e) {
+        out.is.ok = out.summary.ok = false;
+        out.is.message = out.summary.message = e.what();
+    }
+    if (stopped()) return out;
+    out.is.boxLength = c.boxLength;
+    out.is.species = c.species;
+    PairPotential pot(p.model, c.species, c.boxLength);
+    if (out.is.ok) {
+        const MinimizationResult q = minimize(pot, c.positions, MinimizerKind::ConjugateGradient, mo);
+        if (q.status == MinimizationStatus::Stopped) return out;
+        if (!q.converged()) {
+            out.is.ok = out.summary.ok = false;
+            out.is.message = out.summary.message = "the quench to the inherent structure failed: " + q.describe();
+        }
+        out.is.energy = out.summary.energy = q.energy;
+    }
+    out.is.positions = c.positions;
+    if (h.startingStructure) h.startingStructure(out.is);
+    if (!out.is.ok) {
+        out.completed = true;
+        return out;
+    }
+    const Eigen::VectorXd mass = massPerParticle(p.model, c.species);
+    MdParameters md;
+    md.timeStep = p.timeStep;
+    MolecularDynamics dyn(pot, c.massVector(p.model), md, RandomStream(seed, 2));
+    const double e0 = out.is.energy;
+    for (int a = 0; a < p.attempts; ++a) {
+        if (h.waitWhilePaused && !h.waitWhilePaused()) return out;
+        dyn.setPositions(c.positions);
+        dyn.drawVelocities(p.tSearch);
+        for (long s = 0; s < p.nSearch; ++s) {
+            dyn.step();
+            if (s % 64 == 63 && stopped()) return out;
+        }
+        Eigen::VectorXd x = dyn.state().positions;
+        const MinimizationResult r = minimize(pot, x, MinimizerKind::ConjugateGradient, mo);
+        if (r.status == MinimizationStatus::Stopped) return out;
+        ++out.summary.attempts;
+        if (h.attemptDone) h.attemptDone(a, x);
+        if (!r.converged()) {
+            ++out.summary.failedMinimizations;
+            continue;
+        }
+        const double d = distance(c.positions, x, c.boxLength, mass);
+        const double asym = std::abs(r.energy - e0);
+        if (d <= p.dMin) {
+            ++out.summary.returnedToStart;
+            continue;
+        }
+        const double dmw = massWeightedDistance(c.positions, x, c.boxLength, mass);
+        if (dmw >= p.dMax) { // d_mw_rp >= d_mw, so this minimum cannot pass the d_max filter
+            ++out.summary.tooFar;
+            continue;
+        }
+        if (asym >= p.asymMax) {
+            ++out.summary.tooAsymmetric;
+            continue;
+        }
+        bool known = false;
+        for (FoundMinimum& m : out.minima)
+            if (sameMinimum(x, r.energy, m.positions, m.energy, c.boxLength, mass, 1e-3, 1e-7)) {
+                ++m.findCount;
+                known = true;
+                break;
+            }
+        if (known) continue;
+        FoundMinimum m;
+        m.start = start;
+        m.id = static_cast<int>(out.minima.size());
+        m.firstAttempt = a;
+        m.findCount = 1;
+        m.energy = r.energy;
+        m.d = d;
+        m.dMassWeighted = dmw;
+        m.asymmetry = asym;
+        m.positions = x;
+        out.minima.push_back(m);
+        if (h.newMinimum) h.newMinimum(m);
+    }
+    out.summary.minima = static_cast<int>(out.minima.size());
+    out.completed = true;
+    return out;
+}
+
+} // namespace
+
+// ---------------------------------------------------------------------------------------------
+// The search
+
+/// Serialises observer calls from the workers and keeps the run's counters.
+class Serializer {
+public:
+    Serializer(SearchObserver& o, long attemptsTotal, int startsTotal, double snapshotInterval)
+        : observer_(o), snapshotInterval_(snapshotInterval) {
+        progress_.attemptsTotal = attemptsTotal;
+        progress_.startsTotal = startsTotal;
+    }
+    template <class F> void call(F&& f) {
+        std::lock_guard lock(mutex_);
+        f(observer_);
+    }
+    void attemptDone(const SearchSnapshot* snap) {
+        std::lock_guard lock(mutex_);
+        ++progress_.attemptsDone;
+        const double now = secondsSince(t0_);
+        if (snap && snapshotInterval_ > 0 && now - lastSnapshot_ >= snapshotInterval_) {
+            lastSnapshot_ = now;
+            observer_.onSnapshot(*snap);
+        }
+        if (now - lastProgress_ >= 0.25) emitProgress(now);
+    }
+    bool snapshotDue() const {
+        return snapshotInterval_ > 0 && secondsSince(t0_) - lastSnapshot_.load() >= snapshotInterval_;
+    }
+    void count(long SearchProgress::*field) {
+        std::lock_guard lock(mutex_);
+        ++(progress_.*field);
+    }
+    void startDone(int skippedAttempts) {
+        std::lock_guard lock(mutex_);
+        ++progress_.startsDone;
+        progress_.attemptsDone += skippedAttempts; // attempts of a start that failed to quench
+        emitProgress(secondsSince(t0_));
+    }
+    void finalProgress() {
+        std::lock_guard lock(mutex_);
+        emitProgress(secondsSince(t0_));
+    }
+
+private:
+    void emitProgress(double now) {
+        lastProgress_ = now;
+        progress_.elapsedSeconds = now;
+        progress_.attemptsPerSecond = now > 0 ? progress_.attemptsDone / now : 0.0;
+        progress_.etaSeconds = progress_.attemptsDone > 0
+            ? now * (progress_.attemptsTotal - progress_.attemptsDone) / progress_.attemptsDone
+            : -1.0;
+        observer_.onProgress(progress_);
+    }
+    SearchObserver& observer_;
+    std::mutex mutex_;
+    SearchProgress progress_;
+    Clock::time_point t0_ = Clock::now();
+    double lastProgress_ = -1.0;
+    std::atomic<double> lastSnapshot_{-1e9};
+    double snapshotInterval_;
+};
+
+Search::Search(SearchParameters parameters) : p_(std::move(parameters)) { p_.validate(); }
+
+void Search::stop() {
+    stop_ = true;
+    std::lock_guard lock(pauseMutex_);
+    pauseCv_.notify_all();
+}
+
+void Search::pause() { paused_ = true; }
+
+void Search::resume() {
+    {
+        std::lock_guard lock(pauseMutex_);
+        paused_ = false;
+    }
+    pauseCv_.notify_all();
+}
+
+bool Search::waitWhilePaused() {
+    std::unique_lock lock(pauseMutex_);
+    pauseCv_.wait(lock, [&] { return !paused_.load() || stop_.load(); });
+    return !stop_.load();
+}
+
+void Search::runStart(int start, Serializer& out) {
+    Hooks h;
+    h.stop = &stop_;
+    h.waitWhilePaused = [this] { return waitWhilePaused(); };
+    const Eigen::VectorXd* reference = nullptr;
+    StartingStructure isCopy;
+    h.startingStructure = [&](const StartingStructure& s) {
+        isCopy = s;
+        reference = &isCopy.positions;
+        out.call([&](SearchObserver& o) { o.onStartingStructure(s); });
+    };
+    h.newMinimum = [&](const FoundMinimum& m) {
+        out.count(&SearchProgress::minima);
+        out.call([&](SearchObserver& o) { o.onMinimum(m); });
+    };
+    h.attemptDone = [&](int attempt, const Eigen::VectorXd& x) {
+        if (out.snapshotDue() && reference) {
+            SearchSnapshot snap;
+            snap.start = start;
+            snap.attempt = attempt;
+            snap.boxLength = isCopy.boxLength;
+            snap.species = isCopy.species;
+            snap.reference = *reference;
+            snap.positions = x;
+            out.attemptDone(&snap);
+        } else {
+            out.attemptDone(nullptr);
+        }
+    };
+    Exploration ex = explore(p_, start, h);
+    if (!ex.completed) return;
+    if (!ex.is.ok) {
+        out.call([&](SearchObserver& o) {
+            o.onLog("start " + std::to_string(start) + " skipped: " + ex.is.message);
+        });
+        ex.summary.message = ex.is.message;
+        out.call([&](SearchObserver& o) { o.onStartCompleted(ex.summary, {}); });
+        out.startDone(p_.attempts);
+        return;
+    }
+    PairPotential pot(p_.model, ex.is.species, ex.is.boxLength);
+    DoubleWellOptions dw;
+    dw.method = p_.saddleMethod;
+    dw.tlsThreshold = units::fromKelvin(p_.tlsThresholdKelvin);
+    dw.stop = &stop_;
+    for (FoundMinimum& m : ex.minima) {
+        if (!waitWhilePaused()) return;
+        const DoubleWellAnalysis a = analyzeDoubleWell(pot, ex.is.positions, m.positions, dw);
+        if (stop_.load()) return;
+        if (a.accepted && a.dwp.dMassWeightedReactionPath >= p_.dMax) {
+            std::ostringstream why;
+            why << "d_mw_rp = " << a.dwp.dMassWeightedReactionPath << " is not below d_max = " << p_.dMax;
+            m.status = MinimumStatus::Rejected;
+            m.reason = why.str();
+        } else if (a.accepted) {
+            m.status = MinimumStatus::DoubleWell;
+            DwpRecord rec;
+            rec.start = start;
+            rec.minimum = m.id;
+            rec.findCount = m.findCount;
+            rec.startEnergy = ex.is.energy;
+            rec.species = ex.is.species;
+            rec.dwp = a.dwp;
+            ++ex.summary.doubleWells;
+            out.count(&SearchProgress::doubleWells);
+            if (rec.dwp.isTls) out.count(&SearchProgress::tls);
+            out.call([&](SearchObserver& o) { o.onDoubleWell(rec); });
+        } else {
+            m.status = MinimumStatus::Rejected;
+            m.reason = a.reason;
+        }
+        if (m.status == MinimumStatus::Rejected) {
+            ++ex.summary.rejected;
+            out.count(&SearchProgress::rejected);
+        }
+    }
+    out.call([&](SearchObserver& o) { o.onStartCompleted(ex.summary, ex.minima); });
+    out.startDone(0);
+}
+
+bool Search::run(SearchObserver& observer, const std::vector<int>& skipStarts) {
+    std::vector<int> todo;
+    for (int k = 0; k < p_.starts; ++k)
+        if (std::find(skipStarts.begin(), skipStarts.end(), k) == skipStarts.end()) todo.push_back(k);
+    Serializer out(observer, static_cast<long>(todo.size()) * p_.attempts, static_cast<int>(todo.size()),
+                   snapshotInterval_);
+    const int hw = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    const int threads = std::max(1, std::min<int>(p_.threads > 0 ? p_.threads : hw, static_cast<int>(todo.size())));
+    std::atomic<std::size_t> next{0};
+    std::exception_ptr failure;
+    std::mutex failureMutex;
+    auto work = [&] {
+        for (;;) {
+            const std::size_t i = next.fetch_add(1);
+            if (i >= todo.size() || stop_.load()) return;
+            try {
+                runStart(todo[i], out);
+            } catch (...) {
+                std::lock_guard lock(failureMutex);
+                if (!failure) failure = std::current_exception();
+                stop_ = true;
+                return;
+            }
+        }
+    };
+    std::vector<std::thread> pool;
+    for (int t = 1; t < threads; ++t) pool.emplace_back(work);
+    work();
+    for (auto& t : pool) t.join();
+    out.finalProgress();
+    if (failure) std::rethrow_exception(failure);
+    return !stop_.load();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Calibration
+
+std::vector<CalibrationPoint> calibrate(const SearchParameters& base, const std::vector<double>& temperatures,
+                                        const std::vector<long>& steps,
+                                        const std::function<void(int, int)>& progress,
+                                        const std::atomic<bool>* stop) {
+    base.validate();
+    if (temperatures.empty() || steps.empty()) throw InputError("calibrate: give at least one temperature and one step count");
+    std::vector<CalibrationPoint> out;
+    const int total = static_cast<int>(temperatures.size() * steps.size());
+    const int hw = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    const int threads = std::max(1, base.threads > 0 ? base.threads : hw);
+    for (double t : temperatures)
+        for (long n : steps) {
+            SearchParameters p = base;
+            p.tSearch = t;
+            p.nSearch = n;
+            p.validate();
+            std::vector<Exploration> results(static_cast<std::size_t>(p.starts));
+            std::atomic<int> next{0};
+            Hooks h;
+            h.stop = stop;
+            const auto t0 = Clock::now();
+            auto work = [&] {
+                for (int k; (k = next.fetch_add(1)) < p.starts;) results[static_cast<std::size_t>(k)] = explore(p, k, h);
+            };
+            std::vector<std::thread> pool;
+            for (int i = 1; i < std::min(threads, p.starts); ++i) pool.emplace_back(work);
+            work();
+            for (auto& th : pool) th.join();
+            if (stop && stop->load()) return out;
+            CalibrationPoint c;
+            c.tSearch = t;
+            c.nSearch = n;
+            long attempts = 0, returned = 0, outside = 0, minima = 0;
+            for (const Exploration& e : results) {
+                attempts += e.summary.attempts;
+                returned += e.summary.returnedToStart;
+                outside += e.summary.tooFar + e.summary.tooAsymmetric;
+                minima += static_cast<long>(e.minima.size());
+            }
+            c.attempts = static_cast<int>(attempts);
+            c.distinctMinimaPerStart = static_cast<double>(minima) / p.starts;
+            c.returnedFraction = attempts ? static_cast<double>(returned) / attempts : 0.0;
+            c.tooFarFraction = attempts ? static_cast<double>(outside) / attempts : 0.0;
+            c.secondsPerAttempt = attempts ? secondsSince(t0) * std::min(threads, p.starts) / attempts : 0.0;
+            out.push_back(c);
+            if (progress) progress(static_cast<int>(out.size()), total);
+        }
+    return out;
+}
+
+} // namespace tlscope
