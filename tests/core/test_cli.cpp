@@ -1,7 +1,11 @@
 // tlscope-cli end to end: exit codes, messages and numbers a user sees.
 #include "TestSystems.h"
+#include "core/common/Error.h"
+#include "core/io/SessionFile.h"
 #include "core/potential/PairPotential.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 
 using namespace tlscope;
@@ -80,8 +84,106 @@ private slots:
         QVERIFY2(r.err.contains(expected), qPrintable(r.err));
         QCOMPARE(r.err.trimmed().count('\n'), 0);
     }
+    void searchBadInput_data() {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("expected");
+        const QString out = dir.filePath("bad.tls.h5");
+        QTest::newRow("d_min >= d_max") << QStringList{"search", "--d-min", "0.9", "--d-max", "0.8", "--out", out} << "must be larger than --d-min";
+        QTest::newRow("no out") << QStringList{"search"} << "missing required option --out";
+        QTest::newRow("bad saddle") << QStringList{"search", "--saddle", "dimer", "--out", out} << "unknown saddle method";
+        QTest::newRow("resume missing") << QStringList{"search", "--resume", "--out", dir.filePath("none.tls.h5")} << "no such file";
+        QTest::newRow("resume with params") << QStringList{"search", "--resume", "--starts", "3", "--out", out} << "drop --starts";
+        QTest::newRow("analyze foreign") << QStringList{"analyze", demo} << "not an HDF5 file";
+        QTest::newRow("calibrate list") << QStringList{"calibrate", "--temperatures", "0.3,hot"} << "expects numbers";
+    }
+    void searchBadInput() {
+        QFETCH(QStringList, args);
+        QFETCH(QString, expected);
+        const Run r = cli(args);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(expected), qPrintable(r.err));
+        QVERIFY(!QFile::exists(dir.filePath("bad.tls.h5")));
+    }
+    void killedSearchResumesToTheSameCatalog() {
+        const QStringList run{"--starts", "6", "--attempts", "40", "--equil-time", "20", "--seed", "17", "--quiet"};
+        // The uninterrupted reference.
+        const QString full = dir.filePath("full.tls.h5");
+        const Run r = cli(QStringList{"search", "--threads", "2", "--out", full} + run);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY(r.out.contains("DWPs"));
+        const SessionData reference = readSession(full.toStdString());
+        QVERIFY(reference.complete());
+        QVERIFY(!reference.doubleWells.empty());
+        // An existing session is never overwritten by accident.
+        const Run again = cli(QStringList{"search", "--out", full} + run);
+        QCOMPARE(again.exitCode, 2);
+        QVERIFY(again.err.contains("--resume"));
+
+        // The same run, killed (SIGKILL) as soon as its file holds a DWP, read while written.
+        const QString killed = dir.filePath("killed.tls.h5");
+        QProcess p;
+        p.start(TLSCOPE_CLI, QStringList{"search", "--threads", "1", "--out", killed} + run);
+        QVERIFY(p.waitForStarted());
+        std::size_t seen = 0;
+        for (int i = 0; i < 6000 && seen == 0 && p.state() == QProcess::Running; ++i) {
+            QTest::qWait(20);
+            try {
+                seen = readSession(killed.toStdString()).doubleWells.size(); // a live reader
+            } catch (const InputError&) { // not created yet
+            }
+        }
+        QVERIFY2(seen > 0, "no DWP appeared in the live file");
+        p.kill();
+        p.waitForFinished();
+        const SessionData partial = readSession(killed.toStdString());
+        QVERIFY(!partial.complete());
+        QVERIFY(partial.doubleWells.size() >= seen);
+        // Resume with another thread count: the catalog must equal the uninterrupted one.
+        const Run resumed = cli({"search", "--out", killed, "--resume", "--threads", "2", "--quiet"});
+        QVERIFY2(resumed.exitCode == 0, qPrintable(resumed.err));
+        QVERIFY(resumed.err.contains("resuming"));
+        const SessionData done = readSession(killed.toStdString());
+        QVERIFY(done.complete());
+        QCOMPARE(done.doubleWells.size(), reference.doubleWells.size());
+        for (std::size_t k = 0; k < done.doubleWells.size(); ++k) {
+            const DwpRecord &a = done.doubleWells[k], &b = reference.doubleWells[k];
+            QCOMPARE(a.start, b.start);
+            QCOMPARE(a.minimum, b.minimum);
+            QCOMPARE(a.findCount, b.findCount);
+            QCOMPARE(a.dwp.e1, b.dwp.e1);
+            QCOMPARE(a.dwp.e2, b.dwp.e2);
+            QCOMPARE(a.dwp.eSaddle, b.dwp.eSaddle);
+            QCOMPARE(a.dwp.splitting, b.dwp.splitting);
+            QVERIFY(a.dwp.saddle == b.dwp.saddle);
+        }
+        QCOMPARE(done.minima.size(), reference.minima.size());
+
+        // analyze and export on the result.
+        const Run an = cli({"analyze", killed, "--json", dir.filePath("a.json"), "--csv", dir.filePath("a.csv")});
+        QVERIFY2(an.exitCode == 0, qPrintable(an.err));
+        QVERIFY(an.out.contains("Table I"));
+        QVERIFY(an.out.contains("DWPs per starting minimum"));
+        QFile json(dir.filePath("a.json"));
+        QVERIFY(json.open(QIODevice::ReadOnly));
+        QJsonParseError err;
+        const QJsonDocument doc = QJsonDocument::fromJson(json.readAll(), &err);
+        QVERIFY2(err.error == QJsonParseError::NoError, qPrintable(err.errorString()));
+        QCOMPARE(doc["dwps"].toInt(), int(reference.doubleWells.size()));
+        QCOMPARE(doc["starts_finished"].toInt(), 6);
+        const Run ex = cli({"export", killed, "--csv", dir.filePath("t.csv"), "--dwp", "0", "--xyz", dir.filePath("d.xyz")});
+        QVERIFY2(ex.exitCode == 0, qPrintable(ex.err));
+        QCOMPARE(readXyzFrames(dir.filePath("d.xyz").toStdString()).size(), std::size_t(3));
+    }
+    void calibrateReportsYield() {
+        const Run r = cli({"calibrate", "--starts", "2", "--attempts", "10", "--equil-time", "10",
+                           "--temperatures", "0.3,0.5", "--steps", "100"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY(r.out.contains("minima/start"));
+        QVERIFY(r.out.contains("largest yield: --t-search"));
+        QCOMPARE(r.out.count('\n'), 4); // header, two points, recommendation
+    }
     void helpEverywhere() {
-        for (const char* c : {"evaluate", "minimize", "md", "generate"}) {
+        for (const char* c : {"evaluate", "minimize", "md", "generate", "search", "calibrate", "analyze", "export"}) {
             const Run r = cli({c, "--help"});
             QCOMPARE(r.exitCode, 0);
             QVERIFY(r.out.contains("usage: tlscope-cli"));

@@ -1,0 +1,410 @@
+// The DWP search: parameter validation, identical catalogs for any thread count, pause/stop,
+// session files that round-trip every quantity, and readers that reject foreign or damaged files.
+#include "core/analysis/Analysis.h"
+#include "core/common/Error.h"
+#include "core/io/ExtendedXyz.h"
+#include "core/io/SessionFile.h"
+#include "core/search/Search.h"
+
+#include <hdf5.h>
+
+#include <QtTest>
+
+#include <algorithm>
+#include <fstream>
+#include <thread>
+
+using namespace tlscope;
+
+namespace {
+
+SearchParameters small(int threads) {
+    SearchParameters p;
+    p.particles = 65;
+    p.starts = 3;
+    p.attempts = 30;
+    p.equilibrationTime = 20;
+    p.seed = 5;
+    p.threads = threads;
+    return p;
+}
+
+/// Collects everything a search reports.
+struct Recorder final : SearchObserver {
+    std::vector<DwpRecord> dwps;
+    std::vector<FoundMinimum> minima;
+    std::vector<StartSummary> starts;
+    std::vector<SearchProgress> progress;
+    int snapshots = 0;
+    void onDoubleWell(const DwpRecord& r) override { dwps.push_back(r); }
+    void onStartCompleted(const StartSummary& s, const std::vector<FoundMinimum>& m) override {
+        starts.push_back(s);
+        minima.insert(minima.end(), m.begin(), m.end());
+    }
+    void onProgress(const SearchProgress& p) override { progress.push_back(p); }
+    void onSnapshot(const SearchSnapshot& s) override {
+        ++snapshots;
+        QCOMPARE(s.positions.size(), s.reference.size());
+    }
+    void sort() {
+        std::sort(dwps.begin(), dwps.end(), [](auto& a, auto& b) { return std::tie(a.start, a.minimum) < std::tie(b.start, b.minimum); });
+        std::sort(minima.begin(), minima.end(), [](auto& a, auto& b) { return std::tie(a.start, a.id) < std::tie(b.start, b.id); });
+        std::sort(starts.begin(), starts.end(), [](auto& a, auto& b) { return a.start < b.start; });
+    }
+};
+
+void expectSameDwp(const DwpRecord& a, const DwpRecord& b, bool withPath) {
+    QCOMPARE(a.start, b.start);
+    QCOMPARE(a.minimum, b.minimum);
+    QCOMPARE(a.findCount, b.findCount);
+    QCOMPARE(a.startEnergy, b.startEnergy);
+    QCOMPARE(a.species, b.species);
+    const DoubleWell &x = a.dwp, &y = b.dwp;
+    QCOMPARE(x.e1, y.e1);
+    QCOMPARE(x.e2, y.e2);
+    QCOMPARE(x.eSaddle, y.eSaddle);
+    QCOMPARE(x.asymmetry, y.asymmetry);
+    QCOMPARE(x.barrier, y.barrier);
+    QCOMPARE(x.d, y.d);
+    QCOMPARE(x.dMassWeighted, y.dMassWeighted);
+    QCOMPARE(x.dReactionPath, y.dReactionPath);
+    QCOMPARE(x.dMassWeightedReactionPath, y.dMassWeightedReactionPath);
+    QCOMPARE(x.centralParticle, y.centralParticle);
+    QCOMPARE(x.centralSpecies, y.centralSpecies);
+    QCOMPARE(x.pr2, y.pr2);
+    QCOMPARE(x.pr3, y.pr3);
+    QCOMPARE(x.pr4, y.pr4);
+    QCOMPARE(x.splitting, y.splitting);
+    QCOMPARE(x.wkbDelta0, y.wkbDelta0);
+    QCOMPARE(x.isTls, y.isTls);
+    QCOMPARE(x.sortedProfile, y.sortedProfile);
+    if (withPath) {
+        QVERIFY(x.minimum1 == y.minimum1);
+        QVERIFY(x.minimum2 == y.minimum2);
+        QVERIFY(x.saddle == y.saddle);
+        QCOMPARE(x.pathImageEnergy, y.pathImageEnergy);
+        QCOMPARE(x.pathImageS, y.pathImageS);
+        QCOMPARE(x.pathImages.size(), y.pathImages.size());
+        for (std::size_t k = 0; k < x.pathImages.size(); ++k) QVERIFY(x.pathImages[k] == y.pathImages[k]);
+    }
+}
+
+void expectInputError(const std::string& path, const QString& fragment) {
+    try {
+        readSession(path);
+    } catch (const InputError& e) {
+        QVERIFY2(QString(e.what()).contains(fragment), e.what());
+        QVERIFY2(QString(e.what()).contains(QString::fromStdString(path)), e.what());
+        return;
+    }
+    QFAIL(qPrintable("no error for " + QString::fromStdString(path)));
+}
+
+} // namespace
+
+class TestSearch : public QObject {
+    Q_OBJECT
+    QTemporaryDir dir;
+    Recorder reference; ///< single-threaded run, shared by several tests
+    std::string referenceFile;
+
+private slots:
+    void initTestCase() {
+        referenceFile = dir.filePath("ref.tls.h5").toStdString();
+        SessionWriter writer(referenceFile, small(1));
+        struct Both final : SearchObserver {
+            Recorder& r;
+            SessionWriter& w;
+            Both(Recorder& r, SessionWriter& w) : r(r), w(w) {}
+            void onStartingStructure(const StartingStructure& s) override { w.onStartingStructure(s); }
+            void onDoubleWell(const DwpRecord& d) override { r.onDoubleWell(d), w.onDoubleWell(d); }
+            void onStartCompleted(const StartSummary& s, const std::vector<FoundMinimum>& m) override {
+                r.onStartCompleted(s, m), w.onStartCompleted(s, m);
+            }
+            void onProgress(const SearchProgress& p) override { r.onProgress(p); }
+        } both(reference, writer);
+        Search search(small(1));
+        QVERIFY(search.run(both));
+        writer.close();
+        reference.sort();
+        QCOMPARE(int(reference.starts.size()), 3);
+        QVERIFY2(!reference.dwps.empty(), "the reference search found no DWP: the tests below would be empty");
+    }
+
+    void parametersAreValidated_data() {
+        QTest::addColumn<int>("which");
+        QTest::addColumn<QString>("fragment");
+        QTest::newRow("d_min >= d_max") << 0 << "--d-max";
+        QTest::newRow("no starts") << 1 << "--starts";
+        QTest::newRow("no attempts") << 2 << "--attempts";
+        QTest::newRow("negative T") << 3 << "--t-search";
+        QTest::newRow("box too small") << 4 << "box";
+        QTest::newRow("asym_max") << 5 << "--asym-max";
+    }
+    void parametersAreValidated() {
+        QFETCH(int, which);
+        QFETCH(QString, fragment);
+        SearchParameters p = small(1);
+        switch (which) {
+        case 0: p.dMin = 0.9, p.dMax = 0.8; break;
+        case 1: p.starts = 0; break;
+        case 2: p.attempts = 0; break;
+        case 3: p.tSearch = -1; break;
+        case 4: p.particles = 20; break;
+        case 5: p.asymMax = 0; break;
+        }
+        try {
+            Search s(p);
+            QFAIL("accepted invalid parameters");
+        } catch (const InputError& e) {
+            QVERIFY2(QString(e.what()).contains(fragment), e.what());
+        }
+    }
+
+    void parametersRoundTripAsText() {
+        SearchParameters p = small(2);
+        p.tSearch = 0.123456789012345;
+        p.saddleMethod = SaddleMethod::Ridge;
+        const SearchParameters q = SearchParameters::parse(p.serialize(), p.model, "test");
+        QCOMPARE(q.serialize(), p.serialize());
+        QCOMPARE(q.tSearch, p.tSearch);
+        QVERIFY_THROWS_EXCEPTION(InputError, SearchParameters::parse("starts = many\n", p.model, "x"));
+        QVERIFY_THROWS_EXCEPTION(InputError, SearchParameters::parse("colour = red\n", p.model, "x"));
+    }
+
+    void everyDwpIsVerifiedAndFiltered() {
+        const SearchParameters p = small(1);
+        for (const DwpRecord& r : reference.dwps) {
+            QCOMPARE(r.dwp.saddleIndex, 1);
+            QVERIFY(r.dwp.dMassWeightedReactionPath < p.dMax);
+            QVERIFY(r.dwp.asymmetry < p.asymMax);
+            QVERIFY(r.dwp.d > p.dMin);
+            QVERIFY(r.findCount >= 1);
+            QVERIFY(r.dwp.eSaddle > std::max(r.dwp.e1, r.dwp.e2));
+            QCOMPARE(r.dwp.e1, r.startEnergy);
+        }
+        // Every kept minimum is a DWP or has a reason; counts add up to the summaries.
+        int dwps = 0;
+        for (const FoundMinimum& m : reference.minima) {
+            QVERIFY(m.status != MinimumStatus::Pending);
+            if (m.status == MinimumStatus::Rejected) QVERIFY(!m.reason.empty());
+            dwps += m.status == MinimumStatus::DoubleWell;
+        }
+        QCOMPARE(dwps, int(reference.dwps.size()));
+        for (const StartSummary& s : reference.starts)
+            QCOMPARE(s.attempts, s.returnedToStart + s.tooFar + s.tooAsymmetric + s.failedMinimizations +
+                                     [&] { int n = 0; for (auto& m : reference.minima) if (m.start == s.start) n += m.findCount; return n; }());
+        QVERIFY(!reference.progress.empty());
+        QCOMPARE(reference.progress.back().attemptsDone, reference.progress.back().attemptsTotal);
+    }
+
+    void sameCatalogForAnyThreadCount() {
+        for (int threads : {2, 3}) {
+            Recorder r;
+            Search search(small(threads));
+            QVERIFY(search.run(r));
+            r.sort();
+            QCOMPARE(r.dwps.size(), reference.dwps.size());
+            for (std::size_t k = 0; k < r.dwps.size(); ++k) expectSameDwp(r.dwps[k], reference.dwps[k], true);
+            QCOMPARE(r.minima.size(), reference.minima.size());
+            for (std::size_t k = 0; k < r.minima.size(); ++k) {
+                QCOMPARE(r.minima[k].energy, reference.minima[k].energy);
+                QCOMPARE(r.minima[k].findCount, reference.minima[k].findCount);
+                QCOMPARE(r.minima[k].reason, reference.minima[k].reason);
+            }
+        }
+    }
+
+    void ridgeMethodFindsTheSameDoubleWells() {
+        SearchParameters p = small(2);
+        p.saddleMethod = SaddleMethod::Ridge;
+        Recorder r;
+        Search search(p);
+        QVERIFY(search.run(r));
+        r.sort();
+        // Same minima (the attempt stage does not depend on the method), same saddles.
+        int matched = 0;
+        for (const DwpRecord& a : r.dwps)
+            for (const DwpRecord& b : reference.dwps)
+                if (a.start == b.start && a.minimum == b.minimum) {
+                    QVERIFY(std::abs(a.dwp.eSaddle - b.dwp.eSaddle) < 1e-7);
+                    ++matched;
+                }
+        QVERIFY2(matched >= int(reference.dwps.size()) - 1,
+                 qPrintable(QString("ridge matched %1 of %2 NEB DWPs").arg(matched).arg(reference.dwps.size())));
+    }
+
+    void pauseHoldsAndStopEndsPromptly() {
+        SearchParameters p = small(2);
+        p.starts = 4;
+        p.attempts = 100000;
+        Search search(p);
+        search.setSnapshotInterval(0.01);
+        std::atomic<long> attempts{0};
+        struct Counter final : SearchObserver {
+            std::atomic<long>& n;
+            std::atomic<int> snaps{0};
+            explicit Counter(std::atomic<long>& n) : n(n) {}
+            void onProgress(const SearchProgress& pr) override { n = pr.attemptsDone; }
+            void onSnapshot(const SearchSnapshot&) override { ++snaps; }
+        } counter(attempts);
+        bool result = true;
+        std::thread worker([&] { result = search.run(counter); });
+        QTRY_VERIFY_WITH_TIMEOUT(attempts.load() > 10, 60000);
+        search.pause();
+        QVERIFY(search.paused());
+        QTest::qWait(400); // in-flight attempts finish
+        const long held = attempts.load();
+        QTest::qWait(600);
+        QCOMPARE(attempts.load(), held);
+        search.resume();
+        QTRY_VERIFY_WITH_TIMEOUT(attempts.load() > held, 60000);
+        search.stop();
+        worker.join();
+        QVERIFY(!result);
+        QVERIFY(counter.snaps.load() > 0);
+    }
+
+    void sessionFileHoldsEverything() {
+        const SessionData s = readSession(referenceFile);
+        QVERIFY(s.complete());
+        QCOMPARE(s.parameters.serialize(), small(1).serialize());
+        QCOMPARE(s.parameters.model.serialize(), small(1).model.serialize());
+        QCOMPARE(s.doubleWells.size(), reference.dwps.size());
+        for (std::size_t k = 0; k < s.doubleWells.size(); ++k) {
+            QVERIFY(s.doubleWellStartFinished[k]);
+            expectSameDwp(s.doubleWells[k], reference.dwps[k], true);
+        }
+        QCOMPARE(s.minima.size(), reference.minima.size());
+        for (std::size_t k = 0; k < s.minima.size(); ++k) {
+            QCOMPARE(s.minima[k].energy, reference.minima[k].energy);
+            QCOMPARE(s.minima[k].reason, reference.minima[k].reason);
+            QVERIFY(s.minima[k].positions == reference.minima[k].positions);
+        }
+        QCOMPARE(s.starts.size(), std::size_t(3));
+        for (std::size_t k = 0; k < 3; ++k) {
+            QCOMPARE(s.summaries[k].attempts, reference.starts[k].attempts);
+            QCOMPARE(s.starts[k].energy, reference.starts[k].energy);
+        }
+        // The stored inherent structure is minimum 1 of its DWPs.
+        for (const DwpRecord& r : s.doubleWells) {
+            const auto& is = *std::find_if(s.starts.begin(), s.starts.end(), [&](auto& x) { return x.start == r.start; });
+            QVERIFY(is.positions == r.dwp.minimum1);
+            QCOMPARE(is.species, r.species);
+        }
+    }
+
+    void exportsAreReadable() {
+        const SessionData s = readSession(referenceFile);
+        const std::string csv = dir.filePath("t.csv").toStdString(), xyz = dir.filePath("t.xyz").toStdString();
+        writeDoubleWellCsv(s, csv);
+        std::ifstream in(csv);
+        std::string header, line;
+        std::getline(in, header);
+        QVERIFY(QString::fromStdString(header).startsWith("start,minimum,find_count"));
+        int rows = 0;
+        while (std::getline(in, line)) ++rows;
+        QCOMPARE(rows, int(s.doubleWells.size()));
+        writeDoubleWellXyz(s, 0, xyz);
+        const auto frames = readXyzFrames(xyz);
+        QCOMPARE(frames.size(), std::size_t(3));
+        QCOMPARE(*frames[0].energy, s.doubleWells[0].dwp.e1);
+        QCOMPARE(*frames[1].energy, s.doubleWells[0].dwp.eSaddle);
+        QCOMPARE(*frames[2].energy, s.doubleWells[0].dwp.e2);
+        QVERIFY_THROWS_EXCEPTION(InputError, writeDoubleWellXyz(s, 999, xyz));
+    }
+
+    void foreignAndDamagedFilesAreRejected() {
+        expectInputError(dir.filePath("missing.tls.h5").toStdString(), "no such file");
+        const std::string text = dir.filePath("text.tls.h5").toStdString();
+        std::ofstream(text) << "not hdf5\n";
+        expectInputError(text, "not an HDF5 file");
+        // An HDF5 file from some other program.
+        const std::string foreign = dir.filePath("foreign.h5").toStdString();
+        {
+            hid_t f = H5Fcreate(foreign.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+            hid_t g = H5Gcreate2(f, "particles", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+            H5Gclose(g);
+            H5Fclose(f);
+        }
+        expectInputError(foreign, "not a TLScope session");
+        // A /tlscope group of another format.
+        const std::string other = dir.filePath("other.h5").toStdString();
+        {
+            hid_t f = H5Fcreate(other.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+            hid_t g = H5Gcreate2(f, "tlscope", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+            H5Gclose(g);
+            H5Fclose(f);
+        }
+        expectInputError(other, "attribute 'format' is missing");
+        // Truncated copies of a real session.
+        std::ifstream in(referenceFile, std::ios::binary);
+        const std::string bytes((std::istreambuf_iterator<char>(in)), {});
+        for (double keep : {0.05, 0.5, 0.9}) {
+            const std::string cut = dir.filePath(QString("cut%1.tls.h5").arg(keep)).toStdString();
+            std::ofstream(cut, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size() * keep));
+            try {
+                readSession(cut);
+                QFAIL(qPrintable(QString("truncated file (%1) accepted").arg(keep)));
+            } catch (const InputError& e) {
+                QVERIFY2(QString(e.what()).contains(QString::fromStdString(cut)), e.what());
+            }
+        }
+    }
+
+    void analysisMatchesHandCounts() {
+        // Three synthetic DWPs in two starts with known profiles: the paper's quantities by hand.
+        SessionData s;
+        s.parameters = small(1);
+        s.parameters.starts = 2;
+        for (int k = 0; k < 2; ++k) {
+            StartingStructure st;
+            st.start = k;
+            s.starts.push_back(st);
+            StartSummary sum;
+            sum.start = k;
+            sum.attempts = 10;
+            s.summaries.push_back(sum);
+        }
+        auto dwp = [&](int start, int species, int central, double asym, double d, std::vector<double> profile) {
+            DwpRecord r;
+            r.start = start;
+            r.dwp.centralSpecies = species, r.dwp.centralParticle = central, r.dwp.asymmetry = asym, r.dwp.d = d;
+            r.dwp.sortedProfile = profile;
+            double s2 = 0, s1 = 0, s4 = 0;
+            for (double x : profile) s1 += x, s2 += x * x, s4 += x * x * x * x;
+            r.dwp.pr2 = s2 / (profile[0] * profile[0]);
+            r.dwp.pr3 = s1 / profile[0];
+            r.dwp.pr4 = s2 * s2 / s4;
+            s.doubleWells.push_back(r);
+            s.doubleWellStartFinished.push_back(true);
+        };
+        dwp(0, 1, 7, 0.01, 0.32, {0.3, 0.1, 0.1});
+        dwp(0, 1, 7, 0.0005, 0.12, {0.1, 0.1});
+        dwp(1, 0, 3, 0.3, 0.5, {0.4, 0.2, 0.2, 0.2});
+        const CatalogAnalysis a = analyzeCatalog(s);
+        QCOMPARE(a.doubleWells, 3L);
+        QCOMPARE(a.doubleWellsPerStart, 1.5);
+        QCOMPARE(a.centralBFraction, 2.0 / 3.0);
+        // PR1 = 1 / mean(dmax^2 / sum d^2): fractions 0.09/0.11, 0.01/0.02, 0.16/0.28.
+        const double f = (0.09 / 0.11 + 0.5 + 0.16 / 0.28) / 3.0;
+        QVERIFY(std::abs(a.all.pr1 - 1.0 / f) < 1e-12);
+        QVERIFY(std::abs(a.all.pr2 - (0.11 / 0.09 + 2.0 + 0.28 / 0.16) / 3.0) < 1e-12);
+        QVERIFY(std::abs(a.centralB.pr3 - ((0.5 / 0.3) + 2.0) / 2.0) < 1e-12);
+        QCOMPARE(a.centralA.count, 1L);
+        QCOMPARE(a.asymBelow002, 2L);
+        QCOMPARE(a.asymBelow0001, 1L);
+        QCOMPARE(a.particlesPerAsymBelow002, 65.0);
+        QCOMPARE(a.fig1.counts[6], 1L); // d = 0.32 in [0.30, 0.35)
+        QCOMPARE(a.fig1.counts[2], 1L); // d = 0.12 in [0.10, 0.15)
+        QCOMPARE(a.sameCentralCandidates, 1L); // start 0: two DWPs, both central B
+        QCOMPARE(a.sameCentral, 1L);
+        QCOMPARE(a.sameCentralRandom, 1.0 / 13.0);
+        QCOMPARE(a.fig6B[0], 0.2);
+        QCOMPARE(a.fig6A[1], 0.2);
+        QVERIFY(toJson(a).find("\"dwps_per_start\": 1.5") != std::string::npos);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSearch)
+#include "test_search.moc"
