@@ -27,8 +27,8 @@ struct SearchParameters {
     double tEquil = 0.5;
     double equilibrationTime = 100.0; ///< at T_equil, after a melt at T = 2 for meltTime
     double meltTime = 10.0;
-    double tSearch = 0.3;          ///< temperature of the Maxwell-Boltzmann kick
-    long nSearch = 300;            ///< NVE steps after the kick
+    double tSearch = 0.6;          ///< temperature of the Maxwell-Boltzmann kick (calibrated, docs/validation.md)
+    long nSearch = 150;            ///< NVE steps after the kick (calibrated)
     double timeStep = 0.01;
     double dMin = 1e-3;            ///< below: the starting IS itself (PHYSICS.md §3)
     double dMax = 0.8;             ///< applied to d_mw_rp, as the paper does

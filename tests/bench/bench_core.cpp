@@ -1,4 +1,5 @@
 // Speed of the physics core (docs/performance.md). Not a test: run ./build/tests/bench/bench_core.
+#include "core/search/Search.h"
 #include "core/dynamics/MolecularDynamics.h"
 #include "core/dynamics/Preparation.h"
 #include "core/landscape/Minimizer.h"
@@ -65,5 +66,33 @@ static void BM_MinimizeCg65(benchmark::State& state) {
     state.counters["force evals"] = static_cast<double>(evaluations);
 }
 BENCHMARK(BM_MinimizeCg65)->Unit(benchmark::kMillisecond);
+
+// The whole search at N = 65 (KA-RH, T_search 0.3, N_search 300): equilibration, quench, 400
+// attempts, and the saddle analysis of every kept minimum, on one thread per start. Reports
+// attempts/s and DWPs per CPU-hour; run with --benchmark_min_time to average more starts.
+static void BM_SearchN65(benchmark::State& state) {
+    long attempts = 0, dwps = 0;
+    std::uint64_t seed = 1;
+    struct Count final : tlscope::SearchObserver {
+        long dwps = 0;
+        void onDoubleWell(const tlscope::DwpRecord&) override { ++dwps; }
+    };
+    for (auto _ : state) {
+        tlscope::SearchParameters p;
+        p.starts = 1;
+        p.attempts = 400;
+        p.threads = 1;
+        p.seed = seed++;
+        tlscope::Search search(p);
+        Count c;
+        search.run(c);
+        attempts += p.attempts;
+        dwps += c.dwps;
+    }
+    state.counters["attempts_per_s"] = benchmark::Counter(static_cast<double>(attempts), benchmark::Counter::kIsRate);
+    state.counters["dwps_per_cpu_hour"] = benchmark::Counter(3600.0 * static_cast<double>(dwps), benchmark::Counter::kIsRate);
+    state.counters["dwps_per_start"] = static_cast<double>(dwps) / static_cast<double>(state.iterations());
+}
+BENCHMARK(BM_SearchN65)->Unit(benchmark::kSecond)->Iterations(8);
 
 BENCHMARK_MAIN();
