@@ -3,16 +3,40 @@
 #include "core/common/Error.h"
 #include "core/io/ExtendedXyz.h"
 #include "core/potential/PairPotential.h"
-#include "ui/ParticleScene.h"
+#include "ui/Panels.h"
+#include "ui/PlotPanel.h"
+#include "ui/SearchWorker.h"
 #include "ui/VtkView.h"
 
+#include <hdf5.h>
+#include <vtkVersion.h>
+
 #include <QApplication>
+#include <QCheckBox>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QDockWidget>
+#include <QDoubleSpinBox>
+#include <QDragEnterEvent>
 #include <QFile>
 #include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QInputDialog>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QMimeData>
+#include <QPointer>
+#include <QPushButton>
+#include <QSettings>
 #include <QStatusBar>
+#include <QTableView>
+#include <QThread>
+#include <QTimer>
+#include <QToolButton>
+#include <QVBoxLayout>
 
 #include <sstream>
 
@@ -20,33 +44,282 @@ namespace tlscope::ui {
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     setWindowTitle("TLScope");
-    resize(1280, 860);
-    view_ = new VtkView(this);
-    setCentralWidget(view_);
+    setObjectName("MainWindow");
+    resize(1500, 950);
+    setAcceptDrops(true);
+    auto* central = new QWidget;
+    auto* layout = new QVBoxLayout(central);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    view_ = new VtkView(central);
     scene_ = std::make_unique<ParticleScene>(view_->renderer());
+    controller_ = new SearchController(this);
+    table_ = new DwpTableModel(this);
+    filter_ = new DwpFilter(this);
+    filter_->setSourceModel(table_);
+    buildViewBar();
+    layout->addWidget(findChild<QWidget*>("viewBar"));
+    layout->addWidget(view_, 1);
+    setCentralWidget(central);
     statusInfo_ = new QLabel(this);
     statusBar()->addPermanentWidget(statusInfo_);
+    buildDocks();
     buildMenus();
+
+    snapshotTimer_ = new QTimer(this);
+    snapshotTimer_->setSingleShot(true);
+    snapshotTimer_->setInterval(kSnapshotIntervalMs);
+    connect(snapshotTimer_, &QTimer::timeout, this, &MainWindow::onSnapshot);
+    followTimer_ = new QTimer(this);
+    followTimer_->setInterval(2000);
+    connect(followTimer_, &QTimer::timeout, this, &MainWindow::followSession);
+
+    connect(controller_, &SearchController::progress, run_, &RunPanel::setProgress);
+    connect(controller_, &SearchController::logMessage, run_, &RunPanel::appendLog);
+    connect(controller_, &SearchController::doubleWellFound, this, &MainWindow::onDoubleWell);
+    connect(controller_, &SearchController::snapshotAvailable, this, [this] {
+        if (!snapshotTimer_->isActive()) snapshotTimer_->start(); // bounded rate, latest wins
+    });
+    connect(controller_, &SearchController::finished, this, &MainWindow::onSearchFinished);
+    connect(view_, &VtkView::clicked, this, &MainWindow::picked);
+
+    QSettings settings;
+    restoreGeometry(settings.value("window/geometry").toByteArray());
+    restoreState(settings.value("window/state").toByteArray());
+    rebuildRecentMenu();
 }
 
 MainWindow::~MainWindow() = default;
 
+QStringList MainWindow::speciesNames() const {
+    QStringList names;
+    for (const auto& s : model_.species) names << QString::fromStdString(s.name);
+    if (names.isEmpty()) names << "A" << "B";
+    return names;
+}
+
+void MainWindow::buildViewBar() {
+    auto* bar = new QWidget;
+    bar->setObjectName("viewBar");
+    auto* h = new QHBoxLayout(bar);
+    h->setContentsMargins(4, 2, 4, 2);
+    colourMode_ = new QComboBox;
+    colourMode_->addItems({tr("colour: displacement"), tr("colour: species")});
+    colourMode_->setToolTip(tr("colour particles by how far they move (selected DWP, or the running search from its IS) or by species"));
+    arrows_ = new QCheckBox(tr("arrows"));
+    arrows_->setToolTip(tr("displacement arrows"));
+    arrowScale_ = new QDoubleSpinBox;
+    arrowScale_->setRange(0.5, 50);
+    arrowScale_->setValue(3);
+    arrowScale_->setPrefix(QString::fromUtf8("\u00d7"));
+    arrowScale_->setToolTip(tr("arrow length = factor x displacement"));
+    minMove_ = new QDoubleSpinBox;
+    minMove_->setRange(0, 5);
+    minMove_->setDecimals(3);
+    minMove_->setSingleStep(0.01);
+    minMove_->setPrefix(tr("moved > "));
+    minMove_->setToolTip(tr("show only particles that moved more than this (sigma); 0 shows all"));
+    hideA_ = new QCheckBox(tr("hide A"));
+    hideB_ = new QCheckBox(tr("hide B"));
+    h->addWidget(colourMode_);
+    h->addWidget(arrows_);
+    h->addWidget(arrowScale_);
+    h->addWidget(minMove_);
+    h->addWidget(hideA_);
+    h->addWidget(hideB_);
+    h->addStretch();
+    for (int axis = 0; axis < 3; ++axis) {
+        auto* b = new QToolButton;
+        b->setText(QString("%1").arg(QChar('x' + axis)));
+        b->setToolTip(tr("look along the %1 axis").arg(QChar('x' + axis)));
+        connect(b, &QToolButton::clicked, this, [this, axis] {
+            scene_->viewAlongAxis(axis);
+            view_->requestRender();
+        });
+        h->addWidget(b);
+    }
+    auto* reset = new QToolButton;
+    reset->setText(tr("reset"));
+    reset->setToolTip(tr("reset the camera (R)"));
+    connect(reset, &QToolButton::clicked, this, [this] {
+        scene_->resetCamera();
+        view_->requestRender();
+    });
+    h->addWidget(reset);
+    connect(colourMode_, &QComboBox::currentIndexChanged, this, &MainWindow::applyStyle);
+    connect(arrows_, &QCheckBox::toggled, this, &MainWindow::applyStyle);
+    connect(arrowScale_, &QDoubleSpinBox::valueChanged, this, &MainWindow::applyStyle);
+    connect(minMove_, &QDoubleSpinBox::valueChanged, this, &MainWindow::applyStyle);
+    connect(hideA_, &QCheckBox::toggled, this, &MainWindow::applyStyle);
+    connect(hideB_, &QCheckBox::toggled, this, &MainWindow::applyStyle);
+    bar->setParent(this);
+}
+
+void MainWindow::applyStyle() {
+    SceneStyle s = scene_->style();
+    s.colour = colourMode_->currentIndex() == 0 ? ColourMode::Displacement : ColourMode::Species;
+    s.arrows = arrows_->isChecked();
+    s.arrowScale = arrowScale_->value();
+    s.minDisplacement = minMove_->value();
+    s.hiddenSpecies = {hideA_->isChecked(), hideB_->isChecked()};
+    scene_->setStyle(s);
+    view_->requestRender();
+}
+
+void MainWindow::buildDocks() {
+    run_ = new RunPanel;
+    auto* runDock = new QDockWidget(tr("Search"), this);
+    runDock->setObjectName("runDock");
+    runDock->setWidget(run_);
+    addDockWidget(Qt::LeftDockWidgetArea, runDock);
+    auto* teachDock = new QDockWidget(tr("Learn"), this);
+    teachDock->setObjectName("teachDock");
+    teachDock->setWidget(new TeachingPanel);
+    addDockWidget(Qt::LeftDockWidgetArea, teachDock);
+    tabifyDockWidget(runDock, teachDock);
+    runDock->raise();
+
+    detail_ = new DetailPanel;
+    auto* detailDock = new QDockWidget(tr("Selected DWP"), this);
+    detailDock->setObjectName("detailDock");
+    detailDock->setWidget(detail_);
+    addDockWidget(Qt::RightDockWidgetArea, detailDock);
+
+    auto* tablePage = new QWidget;
+    auto* tl = new QVBoxLayout(tablePage);
+    tl->setContentsMargins(2, 2, 2, 2);
+    auto* filters = new QHBoxLayout;
+    auto* asym = new QComboBox;
+    asym->addItems({tr("any asymmetry"), "asymmetry < 0.02", "asymmetry < 0.001"});
+    asym->setToolTip(tr("show only nearly symmetric DWPs (the paper's thresholds)"));
+    auto* tls = new QCheckBox(tr("TLS only"));
+    tls->setToolTip(tr("show only DWPs whose splitting is below the TLS threshold"));
+    auto* clearRange = new QPushButton(tr("Clear bin filter"));
+    clearRange->setToolTip(tr("clicking a histogram bar shows only its DWPs; this shows all again"));
+    filterInfo_ = new QLabel;
+    followNewest_ = new QCheckBox(tr("show newest"));
+    followNewest_->setChecked(true);
+    followNewest_->setToolTip(tr("select each new DWP as it arrives; switch off to keep inspecting one"));
+    filters->addWidget(followNewest_);
+    filters->addWidget(asym);
+    filters->addWidget(tls);
+    filters->addWidget(clearRange);
+    filters->addWidget(filterInfo_, 1);
+    tl->addLayout(filters);
+    tableView_ = new QTableView;
+    tableView_->setModel(filter_);
+    tableView_->setSortingEnabled(true);
+    tableView_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    tableView_->setSelectionMode(QAbstractItemView::SingleSelection);
+    tableView_->verticalHeader()->hide();
+    tableView_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    tableView_->sortByColumn(DwpTableModel::Index, Qt::AscendingOrder);
+    tl->addWidget(tableView_);
+    auto* tableDock = new QDockWidget(tr("Double-well potentials"), this);
+    tableDock->setObjectName("tableDock");
+    tableDock->setWidget(tablePage);
+    addDockWidget(Qt::BottomDockWidgetArea, tableDock);
+
+    plots_ = new PlotPanel;
+    plots_->setCatalog(&table_->all());
+    auto* plotDock = new QDockWidget(tr("Plots"), this);
+    plotDock->setObjectName("plotDock");
+    plotDock->setWidget(plots_);
+    addDockWidget(Qt::BottomDockWidgetArea, plotDock);
+    splitDockWidget(tableDock, plotDock, Qt::Horizontal);
+    resizeDocks({runDock, detailDock}, {330, 380}, Qt::Horizontal);
+    resizeDocks({tableDock}, {330}, Qt::Vertical);
+
+    auto updateFilterInfo = [this] {
+        filterInfo_->setText(tr("%1 of %2 shown: %3").arg(filter_->rowCount()).arg(table_->rowCount()).arg(filter_->describe()));
+    };
+    connect(asym, &QComboBox::currentIndexChanged, this, [this, updateFilterInfo](int i) {
+        filter_->setMaxAsymmetry(i == 0 ? 0.0 : i == 1 ? 0.02 : 0.001);
+        updateFilterInfo();
+    });
+    connect(tls, &QCheckBox::toggled, this, [this, updateFilterInfo](bool on) {
+        filter_->setTlsOnly(on);
+        updateFilterInfo();
+    });
+    connect(clearRange, &QPushButton::clicked, this, [this, updateFilterInfo] {
+        filter_->clearRange();
+        updateFilterInfo();
+    });
+    connect(plots_, &PlotPanel::binSelected, this, [this, updateFilterInfo](Quantity q, double lo, double hi) {
+        filter_->setRange(q, lo, hi);
+        updateFilterInfo();
+    });
+    connect(filter_, &QAbstractItemModel::rowsInserted, this, updateFilterInfo);
+    connect(filter_, &QAbstractItemModel::modelReset, this, updateFilterInfo);
+    connect(tableView_->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex& idx) {
+        if (!idx.isValid()) return;
+        const int row = filter_->mapToSource(idx).row();
+        const DwpPtr dwp = table_->at(row);
+        detail_->play(false);
+        detail_->setDwp(dwp, speciesNames());
+        plots_->setSelected(dwp);
+        showDwp(dwp, 0.0);
+    });
+    connect(detail_, &DetailPanel::positionChanged, this, [this](double t) {
+        if (detail_->dwp()) showDwp(detail_->dwp(), t);
+    });
+
+    connect(run_, &RunPanel::startRequested, this, &MainWindow::startSearch);
+    connect(run_, &RunPanel::pauseRequested, this, [this] {
+        controller_->pause();
+        run_->setState(true, true);
+        run_->appendLog(tr("paused"));
+    });
+    connect(run_, &RunPanel::resumeRequested, this, [this] {
+        controller_->resume();
+        run_->setState(true, false);
+        run_->appendLog(tr("resumed"));
+    });
+    connect(run_, &RunPanel::stopRequested, this, [this] {
+        controller_->stop();
+        run_->appendLog(tr("stopping..."));
+    });
+}
+
 void MainWindow::buildMenus() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
-    file->addAction(tr("&Open configuration..."), QKeySequence::Open, this, &MainWindow::openFileDialog);
+    file->addAction(tr("&New session"), QKeySequence::New, this, &MainWindow::newSession);
+    file->addAction(tr("&Open..."), QKeySequence::Open, this, &MainWindow::openFileDialog);
+    recentMenu_ = file->addMenu(tr("Open &recent"));
     file->addAction(tr("Open &demo glass"), this, &MainWindow::openDemo);
+    file->addAction(tr("Save session &as..."), QKeySequence::SaveAs, this, &MainWindow::saveSessionAs);
     file->addSeparator();
-    file->addAction(tr("Save &screenshot..."), QKeySequence(tr("Ctrl+Shift+S")), this,
-                    &MainWindow::screenshotDialog);
+    file->addAction(tr("Export DWP &table (CSV)..."), this, &MainWindow::exportTable);
+    file->addAction(tr("Export selected &DWP (extended XYZ)..."), this, &MainWindow::exportDwp);
+    file->addAction(tr("Save &screenshot..."), QKeySequence(tr("Ctrl+Shift+S")), this, &MainWindow::screenshotDialog);
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+    QMenu* search = menuBar()->addMenu(tr("&Search"));
+    search->addAction(tr("&Start"), QKeySequence(Qt::Key_F5), this, &MainWindow::startSearch);
+    search->addAction(tr("&Demo search"), this, &MainWindow::startDemoSearch);
+    search->addAction(tr("Sto&p"), QKeySequence(Qt::SHIFT | Qt::Key_F5), controller_, &SearchController::stop);
     QMenu* viewMenu = menuBar()->addMenu(tr("&View"));
     viewMenu->addAction(tr("&Reset camera"), QKeySequence(tr("R")), this, [this] {
         scene_->resetCamera();
         view_->requestRender();
     });
+    for (int axis = 0; axis < 3; ++axis)
+        viewMenu->addAction(tr("Look along %1").arg(QChar('x' + axis)), QKeySequence(QString(QChar('X' + axis))), this, [this, axis] {
+            scene_->viewAlongAxis(axis);
+            view_->requestRender();
+        });
+    viewMenu->addAction(tr("Play / pause transition"), QKeySequence(Qt::Key_Space), this, [this] { detail_->play(!detail_->playing()); });
+    viewMenu->addSeparator();
+    for (QDockWidget* d : findChildren<QDockWidget*>()) viewMenu->addAction(d->toggleViewAction());
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About TLScope"), this, &MainWindow::about);
+}
+
+// ----- files ----------------------------------------------------------------------------------
+
+void MainWindow::error(const QString& title, const QString& message) {
+    statusBar()->showMessage(message, 10000);
+    if (isVisible() && !QApplication::platformName().contains("offscreen")) QMessageBox::warning(this, title, message);
 }
 
 QString MainWindow::openConfiguration(const QString& path, const QString& modelName) {
@@ -54,17 +327,90 @@ QString MainWindow::openConfiguration(const QString& path, const QString& modelN
         const Model model = Model::fromNameOrFile(modelName.toStdString());
         const std::string p = path.toStdString();
         const Configuration conf = readXyzFile(p).toConfiguration(model, p);
+        displacement_ = {};
+        shownDwp_ = nullptr;
         showConfiguration(conf, model, QFileInfo(path).fileName());
+        addRecent(path);
         return {};
     } catch (const std::exception& e) {
         return QString::fromStdString(e.what());
     }
 }
 
+QString MainWindow::openSession(const QString& path) {
+    if (controller_->running()) return tr("stop the running search before opening a session");
+    try {
+        const SessionData s = readSession(path.toStdString());
+        parameters_ = s.parameters;
+        model_ = s.parameters.model;
+        table_->setSpeciesNames(speciesNames());
+        std::vector<DwpPtr> rows;
+        for (const auto& r : s.doubleWells) rows.push_back(std::make_shared<const DwpRecord>(r));
+        table_->setAll(std::move(rows));
+        plots_->refreshLater();
+        run_->setParameters(s.parameters);
+        sessionPath_ = path;
+        ownSession_ = false;
+        setWindowTitle(tr("TLScope — %1").arg(QFileInfo(path).fileName()));
+        run_->appendLog(tr("opened %1: %2 of %3 starts finished, %4 DWPs%5")
+                            .arg(path).arg(s.starts.size()).arg(s.parameters.starts).arg(s.doubleWells.size())
+                            .arg(s.complete() ? QString() : tr(" - following the file while it grows")));
+        if (!s.complete()) followTimer_->start();
+        else followTimer_->stop();
+        if (!s.doubleWells.empty()) selectDwp(0);
+        else if (!s.starts.empty()) {
+            Configuration c;
+            c.boxLength = s.starts.front().boxLength;
+            c.species = s.starts.front().species;
+            c.positions = s.starts.front().positions;
+            showConfiguration(c, model_, QFileInfo(path).fileName());
+        }
+        addRecent(path);
+        return {};
+    } catch (const std::exception& e) {
+        return QString::fromStdString(e.what());
+    }
+}
+
+void MainWindow::followSession() {
+    if (followBusy_ || sessionPath_.isEmpty()) return;
+    followBusy_ = true;
+    const QString path = sessionPath_;
+    // Read on a helper thread; the GUI thread never waits for the disk.
+    QPointer<MainWindow> self(this);
+    QThread* t = QThread::create([self, path] {
+        std::shared_ptr<SessionData> s;
+        QString message;
+        try {
+            s = std::make_shared<SessionData>(readSession(path.toStdString()));
+        } catch (const std::exception& e) {
+            message = QString::fromUtf8(e.what());
+        }
+        QMetaObject::invokeMethod(qApp, [self, s, message, path] {
+            if (!self) return;
+            self->followBusy_ = false;
+            if (path != self->sessionPath_) return;
+            if (!s) {
+                self->run_->appendLog(tr("following %1 failed: %2").arg(path, message));
+                return;
+            }
+            const std::size_t known = self->table_->all().size();
+            for (std::size_t k = known; k < s->doubleWells.size(); ++k)
+                self->onDoubleWell(std::make_shared<const DwpRecord>(s->doubleWells[k]));
+            if (s->complete()) {
+                self->followTimer_->stop();
+                self->run_->appendLog(tr("%1 is complete (%2 DWPs)").arg(path).arg(s->doubleWells.size()));
+            }
+        });
+    });
+    connect(t, &QThread::finished, t, &QObject::deleteLater);
+    t->start();
+}
+
 void MainWindow::openDemo() {
     QFile f(":/demo/ka-rh-65.xyz");
     if (!f.open(QIODevice::ReadOnly)) {
-        QMessageBox::critical(this, tr("TLScope"), tr("The demo glass is missing from the resources."));
+        error(tr("TLScope"), tr("The demo glass is missing from the resources."));
         return;
     }
     std::istringstream in(f.readAll().toStdString());
@@ -72,14 +418,28 @@ void MainWindow::openDemo() {
     int line = 0;
     readXyzFrame(in, "demo glass", line, frame);
     const Model model = Model::preset("ka-rh");
+    displacement_ = {};
+    shownDwp_ = nullptr;
     showConfiguration(frame.toConfiguration(model, "demo glass"), model, tr("demo glass"));
 }
 
-void MainWindow::showConfiguration(const Configuration& conf, const Model& model,
-                                   const QString& title) {
+void MainWindow::startDemoSearch() {
+    openDemo();
+    SearchParameters p;
+    p.particles = 65;
+    p.starts = 40;
+    p.attempts = 200;
+    p.equilibrationTime = 20;
+    p.seed = 7;
+    run_->setParameters(p);
+    run_->setSessionPath({});
+    startSearch();
+}
+
+void MainWindow::showConfiguration(const Configuration& conf, const Model& model, const QString& title) {
     model_ = model;
     conf_ = conf;
-    scene_->setConfiguration(conf, model);
+    scene_->setConfiguration(conf, model, displacement_, shownDwp_ ? shownDwp_->dwp.centralParticle : -1);
     PairPotential potential(model, conf);
     const double e = potential.energy(conf.positions);
     statusInfo_->setText(tr("N = %1   L = %2   E = %3   E/N = %4   model %5")
@@ -88,43 +448,319 @@ void MainWindow::showConfiguration(const Configuration& conf, const Model& model
                              .arg(e, 0, 'f', 6)
                              .arg(e / conf.size(), 0, 'f', 6)
                              .arg(QString::fromStdString(model.name)));
-    setWindowTitle(tr("TLScope — %1").arg(title));
+    if (!title.isEmpty()) setWindowTitle(tr("TLScope — %1").arg(title));
     view_->requestRender();
 }
 
-bool MainWindow::saveScreenshot(const QString& path, QString* error) {
+void MainWindow::showDwp(DwpPtr dwp, double t) {
+    if (!dwp || dwp->dwp.minimum1.size() == 0) return;
+    const DoubleWell& w = dwp->dwp;
+    Configuration c;
+    c.boxLength = parameters_.model.boxLengthFor(parameters_.particles);
+    c.species = dwp->species;
+    // Along the stored path: interpolate between neighbouring images.
+    if (w.pathImages.size() >= 2) {
+        const double x = t * (static_cast<double>(w.pathImages.size()) - 1);
+        const std::size_t k = std::min(static_cast<std::size_t>(x), w.pathImages.size() - 2);
+        const double f = x - static_cast<double>(k);
+        c.positions = w.pathImages[k] + f * (w.pathImages[k + 1] - w.pathImages[k]);
+    } else {
+        c.positions = t < 0.5 ? w.minimum1 : w.minimum2;
+    }
+    if (c.boxLength <= 0 || static_cast<int>(c.species.size()) * 3 != c.positions.size()) return;
+    shownDwp_ = dwp;
+    displacement_ = minimumImageDisplacement(w.minimum1, w.minimum2, c.boxLength);
+    model_ = parameters_.model;
+    conf_ = c;
+    scene_->setConfiguration(c, model_, displacement_, w.centralParticle);
+    statusInfo_->setText(tr("DWP start %1 / minimum %2   asymmetry %3   barrier %4   central #%5   path %6 %")
+                             .arg(dwp->start).arg(dwp->minimum).arg(w.asymmetry, 0, 'g', 3).arg(w.barrier, 0, 'g', 3)
+                             .arg(w.centralParticle).arg(std::lround(100 * t)));
+    view_->requestRender();
+}
+
+void MainWindow::selectDwp(int catalogRow) {
+    const QModelIndex src = table_->index(catalogRow, 0);
+    const QModelIndex idx = filter_->mapFromSource(src);
+    if (idx.isValid()) tableView_->setCurrentIndex(idx);
+    else {
+        const DwpPtr dwp = table_->at(catalogRow);
+        detail_->setDwp(dwp, speciesNames());
+        plots_->setSelected(dwp);
+        showDwp(dwp, 0.0);
+    }
+}
+
+void MainWindow::newSession() {
+    if (controller_->running()) {
+        error(tr("New session"), tr("Stop the running search first."));
+        return;
+    }
+    followTimer_->stop();
+    sessionPath_.clear();
+    table_->clear();
+    shownDwp_ = nullptr;
+    detail_->setDwp(nullptr, {});
+    plots_->setSelected(nullptr);
+    plots_->refreshLater();
+    openDemo();
+}
+
+void MainWindow::openPath(const QString& path) {
+    const bool session = path.endsWith(".h5", Qt::CaseInsensitive) || path.endsWith(".hdf5", Qt::CaseInsensitive);
+    const QString message = session ? openSession(path) : openConfiguration(path, QString::fromStdString(model_.name.empty() ? "ka-rh" : model_.name));
+    if (!message.isEmpty()) error(session ? tr("Cannot open session") : tr("Cannot open configuration"), message);
+}
+
+void MainWindow::openFileDialog() {
+    QSettings settings;
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Open"), settings.value("files/lastDir").toString(),
+        tr("TLScope sessions and configurations (*.tls.h5 *.h5 *.xyz *.extxyz);;Sessions (*.tls.h5 *.h5);;Extended XYZ (*.xyz *.extxyz);;All files (*)"));
+    if (path.isEmpty()) return;
+    settings.setValue("files/lastDir", QFileInfo(path).absolutePath());
+    openPath(path);
+}
+
+void MainWindow::addRecent(const QString& path) {
+    QSettings settings;
+    QStringList recent = settings.value("files/recent").toStringList();
+    recent.removeAll(QFileInfo(path).absoluteFilePath());
+    recent.prepend(QFileInfo(path).absoluteFilePath());
+    while (recent.size() > 10) recent.removeLast();
+    settings.setValue("files/recent", recent);
+    rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu() {
+    if (!recentMenu_) return;
+    recentMenu_->clear();
+    const QStringList recent = QSettings().value("files/recent").toStringList();
+    for (const QString& p : recent) recentMenu_->addAction(p, this, [this, p] { openPath(p); });
+    recentMenu_->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::saveSessionAs() {
+    if (sessionPath_.isEmpty()) {
+        error(tr("Save session"), tr("This session has no file. Set a session file in the Search panel before starting, "
+                                     "or open one written by tlscope-cli search."));
+        return;
+    }
+    if (controller_->running()) {
+        error(tr("Save session"), tr("Wait for the search to finish (or stop it) before copying its file."));
+        return;
+    }
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save session as"), "copy.tls.h5", tr("TLScope session (*.tls.h5)"));
+    if (path.isEmpty() || QFileInfo(path).absoluteFilePath() == QFileInfo(sessionPath_).absoluteFilePath()) return;
+    const QString tmp = path + ".tmp";
+    QFile::remove(tmp);
+    if (!QFile::copy(sessionPath_, tmp) || (QFile::exists(path) && !QFile::remove(path)) || !QFile::rename(tmp, path)) {
+        QFile::remove(tmp);
+        error(tr("Save session"), tr("Could not write '%1'.").arg(path));
+        return;
+    }
+    addRecent(path);
+    statusBar()->showMessage(tr("saved %1").arg(path), 5000);
+}
+
+void MainWindow::exportTable() {
+    if (table_->all().empty()) {
+        error(tr("Export table"), tr("There are no DWPs to export yet."));
+        return;
+    }
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export DWP table"), "dwps.csv", tr("CSV (*.csv)"));
+    if (path.isEmpty()) return;
+    SessionData s;
+    s.parameters = parameters_;
+    for (const auto& r : table_->all()) s.doubleWells.push_back(*r), s.doubleWellStartFinished.push_back(true);
+    try {
+        writeDoubleWellCsv(s, path.toStdString());
+        statusBar()->showMessage(tr("wrote %1").arg(path), 5000);
+    } catch (const std::exception& e) {
+        error(tr("Export table"), QString::fromUtf8(e.what()));
+    }
+}
+
+void MainWindow::exportDwp() {
+    if (!shownDwp_) {
+        error(tr("Export DWP"), tr("Select a DWP in the table first."));
+        return;
+    }
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export DWP"), "dwp.xyz", tr("Extended XYZ (*.xyz)"));
+    if (path.isEmpty()) return;
+    SessionData s;
+    s.parameters = parameters_;
+    s.doubleWells.push_back(*shownDwp_);
+    s.doubleWellStartFinished.push_back(true);
+    try {
+        writeDoubleWellXyz(s, 0, path.toStdString());
+        statusBar()->showMessage(tr("wrote %1").arg(path), 5000);
+    } catch (const std::exception& e) {
+        error(tr("Export DWP"), QString::fromUtf8(e.what()));
+    }
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* e) {
+    if (e->mimeData()->hasUrls()) e->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* e) {
+    const auto urls = e->mimeData()->urls();
+    if (!urls.isEmpty() && urls.first().isLocalFile()) openPath(urls.first().toLocalFile());
+}
+
+// ----- search ---------------------------------------------------------------------------------
+
+void MainWindow::startSearch() {
+    if (controller_->running()) return;
+    SearchParameters p;
+    try {
+        p = run_->parameters();
+    } catch (const std::exception& e) {
+        error(tr("Search"), QString::fromUtf8(e.what()));
+        return;
+    }
+    const QString path = run_->sessionPath();
+    if (!path.isEmpty() && QFile::exists(path) &&
+        (!isVisible() || QMessageBox::question(this, tr("Search"), tr("'%1' exists. Replace it?").arg(path)) != QMessageBox::Yes))
+        return;
+    followTimer_->stop();
+    QString message;
+    if (!controller_->start(p, path, &message)) {
+        error(tr("Search"), message);
+        return;
+    }
+    parameters_ = p;
+    model_ = p.model;
+    table_->setSpeciesNames(speciesNames());
+    table_->clear();
+    plots_->setSelected(nullptr);
+    plots_->refreshLater();
+    detail_->setDwp(nullptr, {});
+    shownDwp_ = nullptr;
+    sessionPath_ = path;
+    ownSession_ = true;
+    run_->setState(true, false);
+    run_->appendLog(tr("search started: N = %1, %2 starts x %3 attempts, T_search %4, N_search %5, seed %6")
+                        .arg(p.particles).arg(p.starts).arg(p.attempts).arg(p.tSearch).arg(p.nSearch).arg(p.seed));
+}
+
+void MainWindow::onDoubleWell(DwpPtr dwp) {
+    const bool first = table_->all().empty();
+    table_->append(dwp);
+    plots_->refreshLater();
+    // The newest DWP goes to the 3D view unless the user is inspecting another one.
+    if (first || (followNewest_->isChecked() && !detail_->playing())) selectDwp(table_->rowCount() - 1);
+}
+
+void MainWindow::onSnapshot() {
+    const auto snap = controller_->takeSnapshot();
+    if (!snap || shownDwp_) return; // a selected DWP stays on screen
+    Configuration c;
+    c.boxLength = snap->boxLength;
+    c.species = snap->species;
+    c.positions = snap->positions;
+    displacement_ = minimumImageDisplacement(snap->reference, snap->positions, snap->boxLength);
+    conf_ = c;
+    scene_->setConfiguration(c, model_, displacement_, -1);
+    statusInfo_->setText(tr("search: start %1, attempt %2 (colour: displacement from the starting IS)")
+                             .arg(snap->start).arg(snap->attempt));
+    view_->requestRender();
+}
+
+void MainWindow::onSearchFinished(bool complete, const QString& message) {
+    run_->setState(false, false);
+    if (!message.isEmpty()) {
+        run_->appendLog(tr("search failed: %1").arg(message));
+        error(tr("Search failed"), message);
+    } else {
+        run_->appendLog(complete ? tr("search complete: %1 DWPs").arg(table_->rowCount())
+                                 : tr("search stopped: %1 DWPs%2").arg(table_->rowCount())
+                                       .arg(sessionPath_.isEmpty() ? QString() : tr("; continue with tlscope-cli search --out %1 --resume").arg(sessionPath_)));
+    }
+    plots_->refreshLater();
+}
+
+// ----- view -----------------------------------------------------------------------------------
+
+void MainWindow::picked(double x, double y) {
+    const int i = scene_->pick(x, y);
+    lastPicked_ = i;
+    if (i < 0) {
+        lastPickText_.clear();
+        statusBar()->clearMessage();
+        return;
+    }
+    const QStringList names = speciesNames();
+    const int sp = conf_.species[static_cast<std::size_t>(i)];
+    PairPotential pot(model_, conf_);
+    const double e = pot.particleEnergies(conf_.positions)[i];
+    const double dr = displacement_.size() == conf_.positions.size() ? displacement_.segment<3>(3 * i).norm() : 0.0;
+    lastPickText_ = tr("particle #%1  species %2  displacement %3  energy %4").arg(i)
+                        .arg(sp >= 0 && sp < names.size() ? names[sp] : "?").arg(dr, 0, 'f', 4).arg(e, 0, 'f', 5);
+    statusBar()->showMessage(lastPickText_);
+}
+
+bool MainWindow::saveScreenshot(const QString& path, QString* message) {
     const QPixmap pixmap = grab();
     if (pixmap.isNull() || !pixmap.save(path, "PNG")) {
-        if (error) *error = tr("could not write screenshot '%1'").arg(path);
+        if (message) *message = tr("could not write screenshot '%1'").arg(path);
         return false;
     }
     return true;
 }
 
-void MainWindow::openFileDialog() {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open configuration"), {},
-                                                      tr("Extended XYZ (*.xyz *.extxyz);;All files (*)"));
-    if (path.isEmpty()) return;
-    const QString error = openConfiguration(path);
-    if (!error.isEmpty()) QMessageBox::warning(this, tr("Cannot open configuration"), error);
+bool MainWindow::saveViewImage(const QString& path, int scale, QString* message) {
+    scale = std::clamp(scale, 1, 4);
+    const QSize original = view_->size();
+    if (scale > 1) {
+        view_->setMinimumSize(original * scale); // the view renders at the larger size once
+        view_->resize(original * scale);
+    }
+    const QImage image = view_->grabFramebuffer();
+    if (scale > 1) {
+        view_->setMinimumSize(0, 0);
+        view_->resize(original);
+    }
+    if (image.isNull() || !image.save(path, "PNG")) {
+        if (message) *message = tr("could not write image '%1'").arg(path);
+        return false;
+    }
+    return true;
 }
 
 void MainWindow::screenshotDialog() {
-    const QString path = QFileDialog::getSaveFileName(this, tr("Save screenshot"), "tlscope.png",
-                                                      tr("PNG image (*.png)"));
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save screenshot"), "tlscope.png", tr("PNG image (*.png)"));
     if (path.isEmpty()) return;
-    QString error;
-    if (!saveScreenshot(path, &error)) QMessageBox::warning(this, tr("Screenshot"), error);
+    bool ok = false;
+    const QStringList choices{tr("whole window"), tr("3D view, 1x"), tr("3D view, 2x"), tr("3D view, 4x")};
+    const int choice = static_cast<int>(choices.indexOf(QInputDialog::getItem(this, tr("Screenshot"), tr("What to save"), choices, 0, false, &ok)));
+    if (!ok || choice < 0) return;
+    QString message;
+    const int scales[] = {0, 1, 2, 4};
+    const bool saved = choice == 0 ? saveScreenshot(path, &message) : saveViewImage(path, scales[choice], &message);
+    if (!saved) error(tr("Screenshot"), message);
 }
 
 void MainWindow::about() {
+    unsigned h5major = 0, h5minor = 0, h5release = 0;
+    H5get_libversion(&h5major, &h5minor, &h5release);
     QMessageBox::about(this, tr("About TLScope"),
-                       tr("<h3>TLScope %1</h3><p>Find and inspect two-level systems in simulated "
-                          "glasses.</p><p>Qt %2, VTK 9, Eigen %3.%4.%5</p>")
-                           .arg(TLSCOPE_VERSION, qVersion())
-                           .arg(EIGEN_WORLD_VERSION)
-                           .arg(EIGEN_MAJOR_VERSION)
-                           .arg(EIGEN_MINOR_VERSION));
+                       tr("<h3>TLScope %1</h3><p>Find and inspect two-level systems in simulated glasses.</p>"
+                          "<p>Qt %2 &middot; VTK %3 &middot; Eigen %4.%5.%6 &middot; HDF5 %7.%8.%9</p>")
+                           .arg(TLSCOPE_VERSION, qVersion(), vtkVersion::GetVTKVersion())
+                           .arg(EIGEN_WORLD_VERSION).arg(EIGEN_MAJOR_VERSION).arg(EIGEN_MINOR_VERSION)
+                           .arg(h5major).arg(h5minor).arg(h5release));
+}
+
+void MainWindow::closeEvent(QCloseEvent* e) {
+    // A running search stops within one attempt; its session file stays consistent.
+    controller_->stop();
+    controller_->wait();
+    QSettings settings;
+    settings.setValue("window/geometry", saveGeometry());
+    settings.setValue("window/state", saveState());
+    e->accept();
 }
 
 } // namespace tlscope::ui

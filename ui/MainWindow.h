@@ -1,20 +1,32 @@
 #pragma once
-// The TLScope main window.
+// The TLScope main window: 3D view, run panel, DWP table, plots, detail and teaching panels.
+#include "core/io/SessionFile.h"
 #include "core/model/Model.h"
 #include "core/system/Configuration.h"
+#include "ui/DwpTable.h"
+#include "ui/ParticleScene.h"
 
 #include <QMainWindow>
 
+#include <map>
 #include <memory>
 
 class QLabel;
+class QTableView;
+class QTimer;
+class QComboBox;
+class QCheckBox;
+class QDoubleSpinBox;
+class QMenu;
 
 namespace tlscope::ui {
 
 class VtkView;
-class ParticleScene;
+class SearchController;
+class PlotPanel;
+class RunPanel;
+class DetailPanel;
 
-/// Hosts the 3D view of a glass; opens configurations and saves screenshots.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
@@ -23,24 +35,90 @@ public:
 
     /// Loads an extended XYZ file; on failure shows nothing and returns the message.
     QString openConfiguration(const QString& path, const QString& modelName = "ka-rh");
+    /// Opens a session file (also one still being written, which then updates live).
+    QString openSession(const QString& path);
     /// Loads the demo glass shipped in the resources.
     void openDemo();
+    /// Starts a search on a small system that shows its first DWP within seconds.
+    void startDemoSearch();
     void showConfiguration(const Configuration& conf, const Model& model, const QString& title);
     /// Saves a PNG of the whole window at its current size; returns false with a message.
     bool saveScreenshot(const QString& path, QString* error = nullptr);
+    /// Saves the 3D view alone at `scale` times its size.
+    bool saveViewImage(const QString& path, int scale = 1, QString* error = nullptr);
+    void selectDwp(int catalogRow);
+
     VtkView* view() const { return view_; }
+    ParticleScene* scene() const { return scene_.get(); }
+    SearchController* controller() const { return controller_; }
+    DwpTableModel* table() const { return table_; }
+    DwpFilter* filter() const { return filter_; }
+    PlotPanel* plots() const { return plots_; }
+    RunPanel* runPanel() const { return run_; }
+    DetailPanel* detail() const { return detail_; }
+    /// What the last click in the 3D view picked (-1: nothing), as shown in the status bar.
+    int lastPicked() const { return lastPicked_; }
+    QString lastPickText() const { return lastPickText_; }
+    /// Renders at most every `ms` milliseconds during a search.
+    static constexpr int kSnapshotIntervalMs = 100;
+
+protected:
+    void closeEvent(QCloseEvent* e) override;
+    void dragEnterEvent(QDragEnterEvent* e) override;
+    void dropEvent(QDropEvent* e) override;
 
 private:
     void buildMenus();
+    void buildDocks();
+    void buildViewBar();
+    void startSearch();
+    void onDoubleWell(DwpPtr dwp);
+    void onSnapshot();
+    void onSearchFinished(bool complete, const QString& error);
+    void showDwp(DwpPtr dwp, double t);
+    void applyStyle();
+    void picked(double x, double y);
     void openFileDialog();
+    void openPath(const QString& path);
+    void saveSessionAs();
+    void exportTable();
+    void exportDwp();
     void screenshotDialog();
+    void addRecent(const QString& path);
+    void rebuildRecentMenu();
+    void followSession();
+    void newSession();
     void about();
+    void error(const QString& title, const QString& message);
+    QStringList speciesNames() const;
 
     VtkView* view_ = nullptr;
     std::unique_ptr<ParticleScene> scene_;
+    SearchController* controller_ = nullptr;
+    DwpTableModel* table_ = nullptr;
+    DwpFilter* filter_ = nullptr;
+    QTableView* tableView_ = nullptr;
+    PlotPanel* plots_ = nullptr;
+    RunPanel* run_ = nullptr;
+    DetailPanel* detail_ = nullptr;
     QLabel* statusInfo_ = nullptr;
+    QLabel* filterInfo_ = nullptr;
+    QMenu* recentMenu_ = nullptr;
+    QComboBox* colourMode_ = nullptr;
+    QCheckBox *arrows_ = nullptr, *hideA_ = nullptr, *hideB_ = nullptr, *followNewest_ = nullptr;
+    QDoubleSpinBox *arrowScale_ = nullptr, *minMove_ = nullptr;
+    QTimer* snapshotTimer_ = nullptr;
+    QTimer* followTimer_ = nullptr;
     Model model_;
     Configuration conf_;
+    Eigen::VectorXd displacement_;
+    DwpPtr shownDwp_;
+    SearchParameters parameters_;
+    QString sessionPath_;   ///< the file shown (written by our search or followed)
+    bool followBusy_ = false;
+    bool ownSession_ = false;
+    int lastPicked_ = -1;
+    QString lastPickText_;
 };
 
 } // namespace tlscope::ui

@@ -6,27 +6,58 @@
 #include <QColor>
 
 #include <memory>
+#include <vector>
 
 class vtkRenderer;
 
 namespace tlscope::ui {
 
+enum class ColourMode { Species, Displacement };
+
+/// How particles are drawn; independent of which configuration is shown.
+struct SceneStyle {
+    ColourMode colour = ColourMode::Displacement; ///< falls back to species without a displacement
+    double displacementRange = 0.0;  ///< top of the colour scale; 0: the largest displacement
+    bool arrows = false;
+    double arrowScale = 3.0;         ///< arrow length = scale * |dr|
+    double minDisplacement = 0.0;    ///< hide particles that moved less (0: show all)
+    std::vector<bool> hiddenSpecies; ///< per species index
+    bool showLabel = true;
+};
+
 /// Draws particles as shaded spheres sized by species (glyph spheres for small N, sphere
-/// impostors for large N) and the periodic box. Lives on the GUI thread.
+/// impostors for large N), the periodic box, a displacement colour scale with its legend,
+/// arrows, and an unmistakable highlight of one particle. Lives on the GUI thread.
 class ParticleScene {
 public:
     explicit ParticleScene(vtkRenderer* renderer);
     ~ParticleScene();
 
-    void setConfiguration(const Configuration& conf, const Model& model);
+    /// `displacement` (3N, may be empty) colours the particles and sets the arrows; `highlight`
+    /// is a particle index or -1.
+    void setConfiguration(const Configuration& conf, const Model& model,
+                          const Eigen::VectorXd& displacement = {}, int highlight = -1);
+    void setStyle(const SceneStyle& style);
+    const SceneStyle& style() const;
     void resetCamera();
+    /// Looks along -x, -y or -z (axis 0, 1, 2) at the box centre.
+    void viewAlongAxis(int axis);
     int particleCount() const;
+    int highlighted() const;
+    /// The visible particle under display pixel (x, y) (VTK display coordinates, origin at the
+    /// bottom left), nearest to the camera, or -1.
+    int pick(double x, double y) const;
+    /// Display coordinates of a particle's centre (for tests and labels).
+    std::array<double, 2> displayPosition(int particle) const;
     /// The display colour of a species (also used in legends).
     static QColor speciesColour(int species);
+    /// The colour of the highlighted (central) particle: drawn unlit so it shows exactly.
+    static QColor highlightColour() { return QColor(40, 255, 90); }
     /// Particles drawn with impostors above this count.
     static constexpr int impostorThreshold = 3000;
 
 private:
+    void rebuild();
     struct Impl;
     std::unique_ptr<Impl> d;
 };

@@ -188,6 +188,7 @@ void VtkView::forwardMouse(QMouseEvent* e, unsigned long vtkEvent) {
 }
 
 void VtkView::mousePressEvent(QMouseEvent* e) {
+    if (e->button() == Qt::LeftButton) pressPosition_ = e->position();
     if (e->button() == Qt::LeftButton) forwardMouse(e, vtkCommand::LeftButtonPressEvent);
     else if (e->button() == Qt::RightButton) forwardMouse(e, vtkCommand::RightButtonPressEvent);
     else if (e->button() == Qt::MiddleButton) forwardMouse(e, vtkCommand::MiddleButtonPressEvent);
@@ -196,6 +197,10 @@ void VtkView::mousePressEvent(QMouseEvent* e) {
 void VtkView::mouseMoveEvent(QMouseEvent* e) { forwardMouse(e, vtkCommand::MouseMoveEvent); }
 
 void VtkView::mouseReleaseEvent(QMouseEvent* e) {
+    if (e->button() == Qt::LeftButton && (e->position() - pressPosition_).manhattanLength() < 4) {
+        const double dpr = devicePixelRatioF();
+        emit clicked(e->position().x() * dpr, (height() - e->position().y()) * dpr - 1);
+    }
     if (e->button() == Qt::LeftButton) forwardMouse(e, vtkCommand::LeftButtonReleaseEvent);
     else if (e->button() == Qt::RightButton) forwardMouse(e, vtkCommand::RightButtonReleaseEvent);
     else if (e->button() == Qt::MiddleButton) forwardMouse(e, vtkCommand::MiddleButtonReleaseEvent);

@@ -25,6 +25,10 @@ public:
     /// The first OpenGL error seen while painting (0 = none): a health check for tests.
     unsigned firstGlError() const;
 
+signals:
+    /// A left click without dragging, in VTK display coordinates (pixels, origin bottom left).
+    void clicked(double x, double y);
+
 protected:
     void initializeGL() override;
     void resizeGL(int w, int h) override;
@@ -40,6 +44,7 @@ private:
     void forwardMouse(QMouseEvent* e, unsigned long vtkEvent);
     struct Impl;
     std::unique_ptr<Impl> d;
+    QPointF pressPosition_;
 };
 
 /// Sets the default surface format VTK needs; call before constructing QApplication.

@@ -4,6 +4,8 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QMessageBox>
+#include <QPushButton>
 #include <QTimer>
 
 #include <cstdio>
@@ -19,26 +21,54 @@ int main(int argc, char** argv) {
     parser.setApplicationDescription("Find and inspect two-level systems in simulated glasses.");
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument("file", "configuration to open (extended XYZ)", "[file]");
+    parser.addPositionalArgument("file", "session (*.tls.h5) or configuration (extended XYZ) to open", "[file]");
     QCommandLineOption modelOpt("model", "model preset or model file for the configuration", "M", "ka-rh");
-    QCommandLineOption demoOpt("demo", "open the built-in demo glass");
+    QCommandLineOption demoOpt("demo", "start a live DWP search on a small glass (first DWP within seconds)");
+    QCommandLineOption selectOpt("select", "select this DWP row after opening a session", "ROW");
+    QCommandLineOption viewShotOpt("view-screenshot", "save a PNG of the 3D view alone, then quit", "FILE");
     QCommandLineOption shotOpt("screenshot", "save a PNG of the window, then quit", "FILE");
     QCommandLineOption quitOpt("quit-after", "quit after this many seconds", "SECONDS");
-    parser.addOptions({modelOpt, demoOpt, shotOpt, quitOpt});
+    parser.addOptions({modelOpt, demoOpt, shotOpt, quitOpt, selectOpt, viewShotOpt});
     parser.process(app);
 
     tlscope::ui::MainWindow window;
     const QStringList files = parser.positionalArguments();
+    const bool screenshot = parser.isSet(shotOpt) || parser.isSet(viewShotOpt);
     if (!files.isEmpty()) {
-        const QString error = window.openConfiguration(files.first(), parser.value(modelOpt));
+        const QString f = files.first();
+        const bool session = f.endsWith(".h5", Qt::CaseInsensitive) || f.endsWith(".hdf5", Qt::CaseInsensitive);
+        const QString error = session ? window.openSession(f) : window.openConfiguration(f, parser.value(modelOpt));
         if (!error.isEmpty()) {
             std::fprintf(stderr, "tlscope: %s\n", qPrintable(error));
             return 2;
         }
+        if (session && parser.isSet(selectOpt)) window.selectDwp(parser.value(selectOpt).toInt());
     } else {
         window.openDemo();
     }
     window.show();
+    if (parser.isSet(demoOpt)) {
+        window.startDemoSearch();
+    } else if (files.isEmpty() && !screenshot) {
+        // Welcome: what the user can do first.
+        QTimer::singleShot(0, &window, [&window] {
+            QMessageBox box(&window);
+            box.setWindowTitle(QObject::tr("Welcome to TLScope"));
+            box.setText(QObject::tr("<h3>Welcome to TLScope</h3><p>Find the double-well potentials and two-level "
+                                    "systems of a Lennard-Jones glass, and watch them as they are found.</p>"
+                                    "<p>The window shows a small glass of 65 particles (blue A, orange B). The "
+                                    "<b>Learn</b> tab on the left explains what you will see.</p>"));
+            QPushButton* demo = box.addButton(QObject::tr("Start demo search"), QMessageBox::AcceptRole);
+            QPushButton* open = box.addButton(QObject::tr("Open a file..."), QMessageBox::ActionRole);
+            box.addButton(QObject::tr("Close"), QMessageBox::RejectRole);
+            box.exec();
+            if (box.clickedButton() == demo) window.startDemoSearch();
+            else if (box.clickedButton() == open) QMetaObject::invokeMethod(&window, [&window] {
+                for (QAction* a : window.findChildren<QAction*>())
+                    if (a->shortcut() == QKeySequence::Open) a->trigger();
+            }, Qt::QueuedConnection);
+        });
+    }
 
     double quitAfter = -1.0;
     if (parser.isSet(quitOpt)) {
@@ -48,19 +78,16 @@ int main(int argc, char** argv) {
             std::fprintf(stderr, "tlscope: --quit-after expects seconds >= 0\n");
             return 2;
         }
-    } else if (parser.isSet(shotOpt)) {
-        quitAfter = 1.5; // enough for the first frames to be drawn
+    } else if (screenshot) {
+        quitAfter = parser.isSet(demoOpt) ? 12.0 : 1.5; // the demo: time for DWPs to arrive
     }
     int exitCode = 0;
     if (quitAfter >= 0) {
         QTimer::singleShot(static_cast<int>(quitAfter * 1000), &window, [&] {
-            if (parser.isSet(shotOpt)) {
-                QString error;
-                if (!window.saveScreenshot(parser.value(shotOpt), &error)) {
-                    std::fprintf(stderr, "tlscope: %s\n", qPrintable(error));
-                    exitCode = 1;
-                }
-            }
+            QString error;
+            if (parser.isSet(shotOpt) && !window.saveScreenshot(parser.value(shotOpt), &error)) exitCode = 1;
+            if (parser.isSet(viewShotOpt) && !window.saveViewImage(parser.value(viewShotOpt), 1, &error)) exitCode = 1;
+            if (exitCode) std::fprintf(stderr, "tlscope: %s\n", qPrintable(error));
             window.close();
         });
     }

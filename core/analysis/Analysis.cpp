@@ -138,14 +138,14 @@ std::string formatReport(const CatalogAnalysis& a) {
     std::ostringstream o;
     o << std::fixed;
     auto line = [&](const std::string& what, const std::string& value, const std::string& paper = "") {
-        o << "  " << std::left << std::setw(44) << what << std::setw(18) << value << paper << "\n";
+        o << "  " << std::left << std::setw(44) << what << std::setw(26) << value << (value.size() >= 26 ? "  " : "") << paper << "\n";
     };
     auto num = [](double x, int digits = 3) {
         std::ostringstream s;
         s << std::fixed << std::setprecision(digits) << x;
         return s.str();
     };
-    o << "Catalog (N = " << a.particles << ")                                 value             paper (N = 65)\n";
+    o << std::left << std::setw(46) << "Catalog (N = " + std::to_string(a.particles) + ")" << std::setw(26) << "value" << "paper (N = 65)\n";
     line("starting minima analysed", std::to_string(a.startsFinished) + (a.startsFailed ? " (+" + std::to_string(a.startsFailed) + " failed)" : ""));
     line("attempts", std::to_string(a.attempts));
     line("distinct kept minima", std::to_string(a.minima));

@@ -1,0 +1,453 @@
+#include "ui/Panels.h"
+
+#include "core/common/Error.h"
+#include "core/model/Units.h"
+
+#include <QChart>
+#include <QChartView>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLineSeries>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QScatterSeries>
+#include <QSlider>
+#include <QSpinBox>
+#include <QTextBrowser>
+#include <QTimer>
+#include <QValueAxis>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace tlscope::ui {
+
+namespace {
+
+QDoubleSpinBox* number(double lo, double hi, double value, int decimals, double step, const QString& tip) {
+    auto* s = new QDoubleSpinBox;
+    s->setRange(lo, hi);
+    s->setDecimals(decimals);
+    s->setSingleStep(step);
+    s->setValue(value);
+    s->setToolTip(tip);
+    return s;
+}
+
+QSpinBox* integer(int lo, int hi, int value, const QString& tip) {
+    auto* s = new QSpinBox;
+    s->setRange(lo, hi);
+    s->setValue(value);
+    s->setToolTip(tip);
+    return s;
+}
+
+QString duration(double s) {
+    if (s < 0) return "?";
+    const long t = std::lround(s);
+    if (t >= 3600) return QString("%1 h %2 min").arg(t / 3600).arg((t / 60) % 60);
+    if (t >= 60) return QString("%1 min %2 s").arg(t / 60).arg(t % 60);
+    return QString("%1 s").arg(t);
+}
+
+} // namespace
+
+// ---------------------------------------------------------------------------------------------
+
+RunPanel::RunPanel(QWidget* parent) : QWidget(parent) {
+    auto* layout = new QVBoxLayout(this);
+    auto* form = new QFormLayout;
+    model_ = new QComboBox;
+    for (const auto& name : Model::presetNames()) model_->addItem(QString::fromStdString(name));
+    model_->setToolTip(tr("the interaction model; ka-rh is the Reinisch-Heuer binary Lennard-Jones glass"));
+    n_ = integer(2, 100000, 65, tr("number of particles (the paper: 65 ... 260)"));
+    seed_ = new QLineEdit("1");
+    seed_->setValidator(new QRegularExpressionValidator(QRegularExpression("[0-9]{1,19}"), seed_));
+    seed_->setToolTip(tr("random seed: the same seed gives the same catalog for any thread count"));
+    starts_ = integer(1, 1000000, 20, tr("number of starting inherent structures (independent liquids, quenched)"));
+    attempts_ = integer(1, 1000000, 400, tr("M: kicks from each starting structure (the paper: 400)"));
+    tEquil_ = number(0.01, 10, 0.5, 3, 0.05, tr("temperature of the liquid the starting structures are quenched from (T_c = 0.45)"));
+    tSearch_ = number(0.01, 10, 0.6, 3, 0.05, tr("kick temperature: Maxwell-Boltzmann velocities at T_search (see tlscope-cli calibrate)"));
+    nSearch_ = integer(1, 1000000, 150, tr("NVE steps after each kick before minimizing"));
+    dMin_ = number(0, 10, 0.001, 4, 0.001, tr("minima closer than this to the start are the start itself"));
+    dMax_ = number(0.001, 10, 0.8, 3, 0.05, tr("largest d_mw_rp of a DWP (the paper: 0.8)"));
+    asymMax_ = number(0.0001, 100, 0.5, 4, 0.05, tr("largest asymmetry |E2 - E1| of a kept minimum"));
+    saddle_ = new QComboBox;
+    saddle_->addItem("neb");
+    saddle_->addItem("ridge");
+    saddle_->setToolTip(tr("saddle search: climbing-image NEB or the ridge method; both are refined and Hessian-verified"));
+    threads_ = integer(0, 256, 0, tr("worker threads (0 = all cores); never changes the results"));
+    session_ = new QLineEdit;
+    session_->setPlaceholderText(tr("(no file: results stay in memory)"));
+    session_->setToolTip(tr("session file (*.tls.h5) written as DWPs are found"));
+    auto* browse = new QPushButton(tr("..."));
+    browse->setMaximumWidth(30);
+    auto* sessionRow = new QHBoxLayout;
+    sessionRow->addWidget(session_);
+    sessionRow->addWidget(browse);
+    form->addRow(tr("Model"), model_);
+    form->addRow(tr("Particles N"), n_);
+    form->addRow(tr("Seed"), seed_);
+    form->addRow(tr("Starting minima"), starts_);
+    form->addRow(tr("Attempts M"), attempts_);
+    form->addRow(tr("T_equil"), tEquil_);
+    form->addRow(tr("T_search"), tSearch_);
+    form->addRow(tr("N_search"), nSearch_);
+    form->addRow(tr("d_min"), dMin_);
+    form->addRow(tr("d_max"), dMax_);
+    form->addRow(tr("Asymmetry max"), asymMax_);
+    form->addRow(tr("Saddle method"), saddle_);
+    form->addRow(tr("Threads"), threads_);
+    form->addRow(tr("Session file"), sessionRow);
+    layout->addLayout(form);
+    error_ = new QLabel;
+    error_->setStyleSheet("color: #e05050;");
+    error_->setWordWrap(true);
+    layout->addWidget(error_);
+    auto* buttons = new QHBoxLayout;
+    start_ = new QPushButton(tr("Start"));
+    pause_ = new QPushButton(tr("Pause"));
+    stop_ = new QPushButton(tr("Stop"));
+    start_->setToolTip(tr("start a search with these parameters (F5)"));
+    pause_->setToolTip(tr("pause or resume the running search"));
+    stop_->setToolTip(tr("stop the search; a session file can be resumed with tlscope-cli search --resume"));
+    buttons->addWidget(start_);
+    buttons->addWidget(pause_);
+    buttons->addWidget(stop_);
+    layout->addLayout(buttons);
+    progress_ = new QProgressBar;
+    progress_->setRange(0, 1000);
+    progress_->setValue(0);
+    layout->addWidget(progress_);
+    rate_ = new QLabel(tr("idle"));
+    rate_->setWordWrap(true);
+    layout->addWidget(rate_);
+    log_ = new QPlainTextEdit;
+    log_->setReadOnly(true);
+    log_->setMaximumBlockCount(2000);
+    log_->setPlaceholderText(tr("log"));
+    layout->addWidget(log_, 1);
+
+    connect(start_, &QPushButton::clicked, this, &RunPanel::startRequested);
+    connect(stop_, &QPushButton::clicked, this, &RunPanel::stopRequested);
+    connect(pause_, &QPushButton::clicked, this, [this] {
+        if (pause_->text() == tr("Pause")) emit pauseRequested();
+        else emit resumeRequested();
+    });
+    connect(browse, &QPushButton::clicked, this, [this] {
+        const QString p = QFileDialog::getSaveFileName(this, tr("Session file"), "run.tls.h5", tr("TLScope session (*.tls.h5)"));
+        if (!p.isEmpty()) session_->setText(p);
+    });
+    for (auto* s : {dMin_, dMax_, asymMax_, tEquil_, tSearch_}) connect(s, &QDoubleSpinBox::valueChanged, this, &RunPanel::validate);
+    for (auto* s : {n_, starts_, attempts_, nSearch_, threads_}) connect(s, &QSpinBox::valueChanged, this, &RunPanel::validate);
+    connect(model_, &QComboBox::currentIndexChanged, this, &RunPanel::validate);
+    connect(seed_, &QLineEdit::textChanged, this, &RunPanel::validate);
+    setState(false, false);
+    validate();
+}
+
+SearchParameters RunPanel::parameters() const {
+    SearchParameters p;
+    p.model = Model::preset(model_->currentText().toStdString());
+    p.particles = n_->value();
+    bool ok = false;
+    p.seed = seed_->text().toULongLong(&ok);
+    if (!ok) throw InputError("the seed must be a non-negative integer");
+    p.starts = starts_->value();
+    p.attempts = attempts_->value();
+    p.tEquil = tEquil_->value();
+    p.tSearch = tSearch_->value();
+    p.nSearch = nSearch_->value();
+    p.dMin = dMin_->value();
+    p.dMax = dMax_->value();
+    p.asymMax = asymMax_->value();
+    p.saddleMethod = parseSaddleMethod(saddle_->currentText().toStdString());
+    p.threads = threads_->value();
+    p.validate();
+    return p;
+}
+
+void RunPanel::setParameters(const SearchParameters& p) {
+    const int i = model_->findText(QString::fromStdString(p.model.name));
+    if (i >= 0) model_->setCurrentIndex(i);
+    n_->setValue(p.particles);
+    seed_->setText(QString::number(p.seed));
+    starts_->setValue(p.starts);
+    attempts_->setValue(p.attempts);
+    tEquil_->setValue(p.tEquil);
+    tSearch_->setValue(p.tSearch);
+    nSearch_->setValue(static_cast<int>(p.nSearch));
+    dMin_->setValue(p.dMin);
+    dMax_->setValue(p.dMax);
+    asymMax_->setValue(p.asymMax);
+    saddle_->setCurrentText(QString::fromStdString(saddleMethodName(p.saddleMethod)));
+    threads_->setValue(p.threads);
+    validate();
+}
+
+QString RunPanel::sessionPath() const { return session_->text().trimmed(); }
+void RunPanel::setSessionPath(const QString& path) { session_->setText(path); }
+
+QString RunPanel::validationMessage() const { return error_->text(); }
+
+void RunPanel::validate() {
+    try {
+        parameters();
+        error_->clear();
+    } catch (const std::exception& e) {
+        error_->setText(QString::fromUtf8(e.what()));
+    }
+    start_->setEnabled(!running_ && error_->text().isEmpty());
+}
+
+void RunPanel::setState(bool running, bool paused) {
+    running_ = running;
+    start_->setEnabled(!running && error_->text().isEmpty());
+    pause_->setEnabled(running);
+    stop_->setEnabled(running);
+    pause_->setText(paused ? tr("Resume") : tr("Pause"));
+    for (QWidget* w : std::initializer_list<QWidget*>{model_, n_, seed_, starts_, attempts_, tEquil_, tSearch_, nSearch_, dMin_,
+                                                      dMax_, asymMax_, saddle_, threads_, session_})
+        w->setEnabled(!running);
+}
+
+void RunPanel::setProgress(const SearchProgress& p) {
+    progress_->setValue(p.attemptsTotal ? static_cast<int>(1000.0 * p.attemptsDone / p.attemptsTotal) : 0);
+    rate_->setText(tr("%1 / %2 attempts, %3 / %4 starts\n%5 minima, %6 DWPs, %7 TLS\n%8 attempts/s, ETA %9")
+                       .arg(p.attemptsDone)
+                       .arg(p.attemptsTotal)
+                       .arg(p.startsDone)
+                       .arg(p.startsTotal)
+                       .arg(p.minima)
+                       .arg(p.doubleWells)
+                       .arg(p.tls)
+                       .arg(p.attemptsPerSecond, 0, 'f', 0)
+                       .arg(duration(p.etaSeconds)));
+}
+
+void RunPanel::appendLog(const QString& line) { log_->appendPlainText(line); }
+
+// ---------------------------------------------------------------------------------------------
+
+DetailPanel::DetailPanel(QWidget* parent) : QWidget(parent) {
+    auto* layout = new QVBoxLayout(this);
+    auto* chart = new QChart;
+    chart->setTitle(tr("Energy along the path"));
+    chart->legend()->setVisible(false);
+    chart->setMargins(QMargins(2, 2, 2, 2));
+    chart_ = new QChartView(chart);
+    chart_->setRenderHint(QPainter::Antialiasing);
+    chart_->setMinimumHeight(220);
+    layout->addWidget(chart_, 1);
+    auto* controls = new QHBoxLayout;
+    playButton_ = new QPushButton(tr("Play"));
+    playButton_->setToolTip(tr("animate the transition along the path (Space)"));
+    mode_ = new QComboBox;
+    mode_->addItems({tr("rock"), tr("loop")});
+    mode_->setToolTip(tr("rock: back and forth between the minima; loop: minimum 1 to minimum 2 and jump back"));
+    speed_ = new QSlider(Qt::Horizontal);
+    speed_->setRange(1, 100);
+    speed_->setValue(30);
+    speed_->setToolTip(tr("animation speed"));
+    controls->addWidget(playButton_);
+    controls->addWidget(mode_);
+    controls->addWidget(new QLabel(tr("speed")));
+    controls->addWidget(speed_, 1);
+    layout->addLayout(controls);
+    scrub_ = new QSlider(Qt::Horizontal);
+    scrub_->setRange(0, 1000);
+    scrub_->setToolTip(tr("position along the path: minimum 1 (left) to minimum 2 (right)"));
+    layout->addWidget(scrub_);
+    numbers_ = new QLabel(tr("Select a DWP in the table."));
+    numbers_->setTextFormat(Qt::RichText);
+    numbers_->setWordWrap(true);
+    numbers_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    layout->addWidget(numbers_);
+    timer_ = new QTimer(this);
+    timer_->setInterval(33);
+    connect(timer_, &QTimer::timeout, this, &DetailPanel::step);
+    connect(playButton_, &QPushButton::clicked, this, [this] { play(!playing()); });
+    connect(scrub_, &QSlider::sliderMoved, this, [this](int v) { setPosition(v / 1000.0); });
+}
+
+bool DetailPanel::playing() const { return timer_->isActive(); }
+
+void DetailPanel::play(bool on) {
+    if (on && dwp_) timer_->start();
+    else timer_->stop();
+    playButton_->setText(timer_->isActive() ? tr("Pause") : tr("Play"));
+}
+
+void DetailPanel::step() {
+    const double dt = 0.0005 * speed_->value();
+    double t = position_ + direction_ * dt;
+    if (mode_->currentIndex() == 0) { // rock
+        if (t > 1) t = 1, direction_ = -1;
+        if (t < 0) t = 0, direction_ = 1;
+    } else {
+        direction_ = 1;
+        if (t > 1) t = 0;
+    }
+    setPosition(t);
+}
+
+void DetailPanel::setPosition(double t) {
+    position_ = std::clamp(t, 0.0, 1.0);
+    if (!scrub_->isSliderDown()) scrub_->setValue(static_cast<int>(std::lround(1000 * position_)));
+    if (marker_ && dwp_ && dwp_->dwp.pathImageS.size() >= 2) {
+        const auto& s = dwp_->dwp.pathImageS;
+        const auto& e = dwp_->dwp.pathImageEnergy;
+        const double x = position_ * s.back();
+        std::size_t k = 0;
+        while (k + 2 < s.size() && s[k + 1] < x) ++k;
+        const double f = s[k + 1] > s[k] ? (x - s[k]) / (s[k + 1] - s[k]) : 0.0;
+        const double base = std::min(dwp_->dwp.e1, dwp_->dwp.e2);
+        marker_->replace(0, x, e[k] + f * (e[k + 1] - e[k]) - base);
+    }
+    emit positionChanged(position_);
+}
+
+void DetailPanel::setDwp(DwpPtr dwp, const QStringList& speciesNames) {
+    dwp_ = std::move(dwp);
+    QChart* c = chart_->chart();
+    c->removeAllSeries();
+    for (QAbstractAxis* a : c->axes()) {
+        c->removeAxis(a);
+        delete a;
+    }
+    marker_ = nullptr;
+    if (!dwp_) {
+        numbers_->setText(tr("Select a DWP in the table."));
+        play(false);
+        return;
+    }
+    const DoubleWell& w = dwp_->dwp;
+    const double base = std::min(w.e1, w.e2);
+    auto* line = new QLineSeries;
+    line->setPen(QPen(QColor(70, 130, 200), 2));
+    line->setPointsVisible(true);
+    for (std::size_t k = 0; k < w.pathImageS.size(); ++k) line->append(w.pathImageS[k], w.pathImageEnergy[k] - base);
+    auto* points = new QScatterSeries;
+    points->setMarkerSize(11);
+    points->setColor(QColor(235, 120, 40));
+    const double sEnd = w.pathImageS.empty() ? 1.0 : w.pathImageS.back();
+    points->append(0, w.e1 - base);
+    points->append(sEnd, w.e2 - base);
+    // The saddle: the highest stored image is the refined saddle for NEB paths.
+    double sSaddle = 0.5 * sEnd;
+    if (!w.pathImageEnergy.empty())
+        sSaddle = w.pathImageS[static_cast<std::size_t>(std::max_element(w.pathImageEnergy.begin(), w.pathImageEnergy.end()) - w.pathImageEnergy.begin())];
+    auto* saddle = new QScatterSeries;
+    saddle->setMarkerShape(QScatterSeries::MarkerShapeRectangle);
+    saddle->setMarkerSize(11);
+    saddle->setColor(QColor(220, 60, 50));
+    saddle->append(sSaddle, w.eSaddle - base);
+    marker_ = new QScatterSeries;
+    marker_->setMarkerSize(14);
+    marker_->setColor(QColor(40, 220, 90));
+    marker_->append(0, w.e1 - base);
+    for (auto* s : std::initializer_list<QXYSeries*>{line, points, saddle, marker_}) c->addSeries(s);
+    auto* x = new QValueAxis;
+    x->setRange(0, sEnd);
+    x->setTitleText(tr("mass-weighted path length s (sigma)"));
+    auto* y = new QValueAxis;
+    y->setRange(-0.05 * w.barrier, (w.eSaddle - base) * 1.15);
+    y->setTitleText(tr("E - min(E1, E2) (eps)"));
+    c->addAxis(x, Qt::AlignBottom);
+    c->addAxis(y, Qt::AlignLeft);
+    for (auto* s : c->series()) {
+        s->attachAxis(x);
+        s->attachAxis(y);
+    }
+    c->setTitle(tr("DWP %1/%2: asymmetry %3, barrier %4").arg(dwp_->start).arg(dwp_->minimum)
+                    .arg(w.asymmetry, 0, 'g', 3).arg(w.barrier, 0, 'g', 3));
+    // The most displaced particles, from the sorted profile and the configurations.
+    QString top;
+    if (w.minimum1.size() == w.minimum2.size() && w.minimum1.size() > 0) {
+        const int n = static_cast<int>(w.minimum1.size() / 3);
+        std::vector<std::pair<double, int>> moved;
+        for (int i = 0; i < n; ++i) {
+            Eigen::Vector3d dr = w.minimum2.segment<3>(3 * i) - w.minimum1.segment<3>(3 * i);
+            moved.emplace_back(dr.norm(), i); // minimum images: the path is continuous
+        }
+        std::partial_sort(moved.begin(), moved.begin() + std::min(5, n), moved.end(), std::greater<>());
+        QStringList items;
+        for (int k = 0; k < std::min(5, n); ++k) {
+            const int i = moved[static_cast<std::size_t>(k)].second;
+            const int sp = i < static_cast<int>(dwp_->species.size()) ? dwp_->species[static_cast<std::size_t>(i)] : -1;
+            items << QString("#%1 %2 %3").arg(i).arg(sp >= 0 && sp < speciesNames.size() ? speciesNames[sp] : "?")
+                         .arg(moved[static_cast<std::size_t>(k)].first, 0, 'f', 3);
+        }
+        top = items.join(", ");
+    }
+    const QString central = w.centralSpecies >= 0 && w.centralSpecies < speciesNames.size() ? speciesNames[w.centralSpecies] : "?";
+    numbers_->setText(
+        tr("<table>"
+           "<tr><td>E1, E2, E_saddle</td><td>%1, %2, %3</td></tr>"
+           "<tr><td>asymmetry / barrier</td><td>%4 / %5 eps</td></tr>"
+           "<tr><td>splitting E_qs</td><td><b>%6 K</b> (%7 eps) %8</td></tr>"
+           "<tr><td>WKB Delta0</td><td>%9 K</td></tr>"
+           "<tr><td>d, d_mw, d_mw_rp</td><td>%10, %11, %12</td></tr>"
+           "<tr><td>PR2, PR3, PR4</td><td>%13, %14, %15</td></tr>"
+           "<tr><td>central particle</td><td><b>#%16 (%17)</b>, moves %18</td></tr>"
+           "<tr><td>most displaced</td><td>%19</td></tr>"
+           "<tr><td>found</td><td>%20 times in M attempts</td></tr></table>")
+            .arg(w.e1, 0, 'f', 5).arg(w.e2, 0, 'f', 5).arg(w.eSaddle, 0, 'f', 5)
+            .arg(w.asymmetry, 0, 'g', 4).arg(w.barrier, 0, 'g', 4)
+            .arg(units::toKelvin(w.splitting), 0, 'g', 3).arg(w.splitting, 0, 'g', 3).arg(w.isTls ? tr("- a TLS") : QString())
+            .arg(units::toKelvin(w.wkbDelta0), 0, 'g', 3)
+            .arg(w.d, 0, 'f', 3).arg(w.dMassWeighted, 0, 'f', 3).arg(w.dMassWeightedReactionPath, 0, 'f', 3)
+            .arg(w.pr2, 0, 'f', 2).arg(w.pr3, 0, 'f', 2).arg(w.pr4, 0, 'f', 2)
+            .arg(w.centralParticle).arg(central).arg(w.centralDisplacement, 0, 'f', 3)
+            .arg(top).arg(dwp_->findCount));
+    setPosition(0.0);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+TeachingPanel::TeachingPanel(QWidget* parent) : QWidget(parent) {
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(2, 2, 2, 2);
+    auto* text = new QTextBrowser;
+    text->setOpenExternalLinks(false);
+    text->setHtml(tr(R"(
+<h3>What you are looking at</h3>
+<p><b>Particles.</b> A binary Lennard-Jones glass: large A particles (blue) and small B particles
+(orange), 80:20, in a periodic box. Colour by displacement shows how far each particle moves in
+the transition you selected: dark blue did not move, yellow-red moved most.</p>
+<h4>Inherent structure (IS)</h4>
+<p>Quench a liquid configuration to the nearest local minimum of the potential energy: that
+minimum is its inherent structure. A glass at low temperature vibrates around one IS.</p>
+<h4>Double-well potential (DWP)</h4>
+<p>Two neighbouring minima joined by a single first-order saddle. The search kicks the IS with
+random velocities (temperature T_search), runs a short MD, and minimizes again; a new nearby
+minimum is connected to the IS by the lowest path over the saddle, which the Hessian must
+confirm (exactly one negative curvature).</p>
+<h4>Asymmetry and barrier</h4>
+<p><b>Asymmetry</b> = |E2 - E1|, the energy difference of the two minima.
+<b>Barrier</b> = E_saddle - min(E1, E2), how high the path climbs. The plot on the right shows the
+energy along the path; the green dot follows the animation.</p>
+<h4>Central particle</h4>
+<p>The particle that moves most in the transition, highlighted in green with a halo and its
+number. In this glass it is almost always a small B particle (the paper: over 90 %), and the
+motion is collective: several neighbours move a little with it (participation ratios PR2-PR4).</p>
+<h4>Tunnel splitting and TLS</h4>
+<p>At very low temperature the system tunnels between the two minima. Solving the 1D Schroedinger
+equation along the path gives the splitting E_qs = E_1 - E_0 of the lowest two levels. When it is
+below about 1 K the DWP is a <b>two-level system (TLS)</b>: these cause the anomalous heat capacity
+and thermal conductivity of glasses below 1 K. Only nearly symmetric DWPs with small distances
+qualify, so TLS are rare - about one in many thousand particles.</p>
+<p><i>Reinisch &amp; Heuer, PRB 2004/PRL 2005; Mocanu et al., J. Chem. Phys. 2023.</i></p>
+)"));
+    layout->addWidget(text);
+}
+
+} // namespace tlscope::ui

@@ -1,0 +1,93 @@
+#pragma once
+// Side panels of the main window: the run panel (search parameters, controls, progress, log),
+// the detail panel of one DWP (energy profile, numbers, transition animation) and the teaching
+// panel.
+#include "ui/DwpTable.h"
+
+#include <QWidget>
+
+class QChartView;
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QProgressBar;
+class QPushButton;
+class QSlider;
+class QSpinBox;
+class QTimer;
+class QScatterSeries;
+
+namespace tlscope::ui {
+
+class RunPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit RunPanel(QWidget* parent = nullptr);
+    /// The parameters as typed; throws InputError if they are invalid.
+    SearchParameters parameters() const;
+    void setParameters(const SearchParameters& p);
+    QString sessionPath() const;
+    void setSessionPath(const QString& path);
+    /// Running / paused / idle: enables the right buttons.
+    void setState(bool running, bool paused);
+    void setProgress(const SearchProgress& p);
+    void appendLog(const QString& line);
+    QString validationMessage() const; ///< empty when the parameters are valid
+
+signals:
+    void startRequested();
+    void pauseRequested();
+    void resumeRequested();
+    void stopRequested();
+
+private:
+    void validate();
+    QComboBox *model_, *saddle_;
+    QSpinBox *n_, *starts_, *attempts_, *nSearch_, *threads_;
+    QLineEdit *seed_, *session_;
+    QDoubleSpinBox *tEquil_, *tSearch_, *dMin_, *dMax_, *asymMax_;
+    QPushButton *start_, *pause_, *stop_;
+    QProgressBar* progress_;
+    QLabel *rate_, *error_;
+    QPlainTextEdit* log_;
+    bool running_ = false;
+};
+
+class DetailPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit DetailPanel(QWidget* parent = nullptr);
+    void setDwp(DwpPtr dwp, const QStringList& speciesNames);
+    DwpPtr dwp() const { return dwp_; }
+    /// Position of the animation along the path, 0 (minimum 1) ... 1 (minimum 2).
+    double position() const { return position_; }
+    void setPosition(double t);
+    bool playing() const;
+    void play(bool on);
+
+signals:
+    void positionChanged(double t);
+
+private:
+    void step();
+    DwpPtr dwp_;
+    QChartView* chart_;
+    QScatterSeries* marker_ = nullptr;
+    QLabel* numbers_;
+    QPushButton* playButton_;
+    QComboBox* mode_;
+    QSlider *speed_, *scrub_;
+    QTimer* timer_;
+    double position_ = 0.0;
+    int direction_ = 1;
+};
+
+class TeachingPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit TeachingPanel(QWidget* parent = nullptr);
+};
+
+} // namespace tlscope::ui

@@ -1,0 +1,119 @@
+#include "ui/SearchWorker.h"
+
+#include "core/common/Error.h"
+
+#include <QMetaObject>
+
+namespace tlscope::ui {
+
+/// Runs on the search's worker threads; every call only copies data into a signal.
+class SearchController::Observer final : public SearchObserver {
+public:
+    explicit Observer(SearchController& c) : c_(c) {}
+    void onProgress(const SearchProgress& p) override { emit c_.progress(p); }
+    void onStartingStructure(const StartingStructure& s) override {
+        if (c_.writer_) c_.writer_->onStartingStructure(s);
+        emit c_.startingStructure(std::make_shared<const StartingStructure>(s));
+    }
+    void onMinimum(const FoundMinimum& m) override { emit c_.minimumFound(std::make_shared<const FoundMinimum>(m)); }
+    void onDoubleWell(const DwpRecord& r) override {
+        if (c_.writer_) c_.writer_->onDoubleWell(r);
+        emit c_.doubleWellFound(std::make_shared<const DwpRecord>(r));
+    }
+    void onStartCompleted(const StartSummary& s, const std::vector<FoundMinimum>& m) override {
+        if (c_.writer_) c_.writer_->onStartCompleted(s, m);
+        emit c_.logMessage(QString("start %1 done: IS energy %2, %3 attempts, %4 minima, %5 DWPs")
+                               .arg(s.start)
+                               .arg(s.energy, 0, 'f', 5)
+                               .arg(s.attempts)
+                               .arg(s.minima)
+                               .arg(s.doubleWells));
+    }
+    void onSnapshot(const SearchSnapshot& s) override {
+        {
+            std::lock_guard lock(c_.snapshotMutex_);
+            c_.snapshot_ = std::make_shared<const SearchSnapshot>(s);
+        }
+        if (!c_.snapshotPending_.exchange(true)) emit c_.snapshotAvailable();
+    }
+    void onLog(const std::string& m) override { emit c_.logMessage(QString::fromStdString(m)); }
+
+private:
+    SearchController& c_;
+};
+
+SearchController::SearchController(QObject* parent) : QObject(parent) {
+    qRegisterMetaType<SearchProgress>();
+    qRegisterMetaType<std::shared_ptr<const DwpRecord>>();
+    qRegisterMetaType<std::shared_ptr<const StartingStructure>>();
+    qRegisterMetaType<std::shared_ptr<const FoundMinimum>>();
+}
+
+SearchController::~SearchController() {
+    stop();
+    wait();
+}
+
+bool SearchController::start(const SearchParameters& p, const QString& sessionPath, QString* error) {
+    if (running_.load()) {
+        if (error) *error = tr("a search is already running");
+        return false;
+    }
+    wait(); // the previous thread, if any, has ended
+    try {
+        search_ = std::make_unique<Search>(p);
+        writer_.reset();
+        if (!sessionPath.isEmpty()) writer_ = std::make_unique<SessionWriter>(sessionPath.toStdString(), p);
+    } catch (const std::exception& e) {
+        search_.reset();
+        if (error) *error = QString::fromUtf8(e.what());
+        return false;
+    }
+    running_ = true;
+    snapshotPending_ = false;
+    thread_.reset(QThread::create([this] {
+        Observer observer(*this);
+        bool complete = false;
+        QString failure;
+        try {
+            complete = search_->run(observer);
+        } catch (const std::exception& e) {
+            failure = QString::fromUtf8(e.what());
+        }
+        if (writer_) writer_->close();
+        running_ = false;
+        emit finished(complete, failure);
+    }));
+    thread_->setObjectName("tlscope-search");
+    thread_->start();
+    return true;
+}
+
+void SearchController::pause() {
+    if (search_) search_->pause();
+}
+
+void SearchController::resume() {
+    if (search_) search_->resume();
+}
+
+bool SearchController::paused() const { return search_ && search_->paused(); }
+
+void SearchController::stop() {
+    if (search_) search_->stop();
+}
+
+void SearchController::wait() {
+    if (thread_) {
+        thread_->wait();
+        thread_.reset();
+    }
+}
+
+std::shared_ptr<const SearchSnapshot> SearchController::takeSnapshot() {
+    std::lock_guard lock(snapshotMutex_);
+    snapshotPending_ = false;
+    return std::exchange(snapshot_, nullptr);
+}
+
+} // namespace tlscope::ui
