@@ -1,0 +1,195 @@
+// Widgets and models of the desktop app on the offscreen platform: the DWP table and its
+// filters, plot export, the run panel's validation, and the search worker adapter (start,
+// pause, stop mid-run, destroy mid-run) observed with QSignalSpy.
+#include "core/common/Error.h"
+#include "ui/DwpTable.h"
+#include "ui/Panels.h"
+#include "ui/PlotPanel.h"
+#include "ui/SearchWorker.h"
+
+#include <QDoubleSpinBox>
+#include <QSpinBox>
+#include <QTabWidget>
+#include <QtTest>
+
+using namespace tlscope;
+using namespace tlscope::ui;
+
+namespace {
+
+DwpPtr record(int start, double asym, double d, double barrier, bool tls, int central = 3) {
+    auto r = std::make_shared<DwpRecord>();
+    r->start = start;
+    r->findCount = start + 1;
+    r->dwp.asymmetry = asym;
+    r->dwp.d = d;
+    r->dwp.dMassWeighted = d;
+    r->dwp.dMassWeightedReactionPath = 1.1 * d;
+    r->dwp.barrier = barrier;
+    r->dwp.isTls = tls;
+    r->dwp.centralParticle = central;
+    r->dwp.centralSpecies = 1;
+    r->dwp.sortedProfile = {0.3, 0.1, 0.05};
+    r->dwp.pathImageS = {0, 0.5, 1};
+    r->dwp.pathImageEnergy = {0, barrier, asym};
+    return r;
+}
+
+SearchParameters smallSearch(int attempts) {
+    SearchParameters p;
+    p.starts = 2;
+    p.attempts = attempts;
+    p.equilibrationTime = 10;
+    p.threads = 2;
+    return p;
+}
+
+} // namespace
+
+class TestUi : public QObject {
+    Q_OBJECT
+private slots:
+    void tableFiltersAndSorts() {
+        DwpTableModel model;
+        DwpFilter filter;
+        filter.setSourceModel(&model);
+        model.append(record(0, 0.3, 0.5, 0.2, false));
+        model.append(record(1, 0.01, 0.3, 0.05, false));
+        model.append(record(2, 0.0005, 0.2, 0.01, true));
+        QCOMPARE(model.rowCount(), 3);
+        QCOMPARE(filter.rowCount(), 3);
+        filter.setMaxAsymmetry(0.02);
+        QCOMPARE(filter.rowCount(), 2);
+        filter.setTlsOnly(true);
+        QCOMPARE(filter.rowCount(), 1);
+        QCOMPARE(filter.data(filter.index(0, DwpTableModel::Start)).toInt(), 2);
+        filter.setTlsOnly(false);
+        filter.setMaxAsymmetry(0);
+        filter.setRange(Quantity::D, 0.25, 0.6);
+        QCOMPARE(filter.rowCount(), 2);
+        QVERIFY(filter.describe().contains("d in"));
+        filter.clearRange();
+        // Sorting by asymmetry uses the numbers, not the text.
+        filter.sort(DwpTableModel::Asymmetry, Qt::AscendingOrder);
+        QCOMPARE(filter.data(filter.index(0, DwpTableModel::Start)).toInt(), 2);
+        QCOMPARE(filter.data(filter.index(2, DwpTableModel::Start)).toInt(), 0);
+        QCOMPARE(model.data(model.index(1, DwpTableModel::Central), Qt::DisplayRole).toString(), QString("3 B"));
+    }
+
+    void plotsExportPngAndSvg() {
+        std::vector<DwpPtr> dwps;
+        for (int k = 0; k < 30; ++k) dwps.push_back(record(k, 0.01 * k, 0.1 + 0.02 * k, 0.03 * k, k % 5 == 0, k));
+        PlotPanel panel;
+        panel.resize(1000, 400);
+        panel.setCatalog(&dwps);
+        panel.setSelected(dwps[4]);
+        panel.show();
+        panel.refreshNow();
+        QTemporaryDir dir;
+        for (int tab = 0; tab < panel.tabCount(); ++tab) {
+            panel.tabs()->setCurrentIndex(tab);
+            const QString png = dir.filePath(QString("p%1.png").arg(tab)), svg = dir.filePath(QString("p%1.svg").arg(tab));
+            QString error;
+            QVERIFY2(panel.exportCurrent(png, &error), qPrintable(error));
+            QVERIFY2(panel.exportCurrent(svg, &error), qPrintable(error));
+            const QImage image(png);
+            QVERIFY(!image.isNull());
+            QVERIFY(image.width() > 100 && image.height() > 100);
+            QFile f(svg);
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            const QByteArray text = f.readAll();
+            QVERIFY(text.contains("<svg"));
+            QVERIFY(text.contains("</svg>"));
+            QVERIFY(text.size() > 2000);
+        }
+        QString error;
+        QVERIFY(!panel.exportCurrent("/no/such/dir/x.png", &error));
+        QVERIFY(error.contains("/no/such/dir/x.png"));
+    }
+
+    void runPanelValidatesAsTyped() {
+        RunPanel panel;
+        QVERIFY(panel.validationMessage().isEmpty());
+        SearchParameters p = panel.parameters();
+        p.dMin = 0.5;
+        p.dMax = 0.8;
+        panel.setParameters(p);
+        QVERIFY(panel.validationMessage().isEmpty());
+        auto* dMin = panel.findChildren<QDoubleSpinBox*>().at(2); // T_equil, T_search, d_min, ...
+        dMin->setValue(0.9);
+        QVERIFY2(panel.validationMessage().contains("--d-max"), qPrintable(panel.validationMessage()));
+        QVERIFY_THROWS_EXCEPTION(InputError, panel.parameters());
+        dMin->setValue(0.001);
+        QVERIFY(panel.validationMessage().isEmpty());
+        // Particle count whose box is smaller than twice the cutoff.
+        panel.findChildren<QSpinBox*>().at(0)->setValue(20);
+        QVERIFY2(panel.validationMessage().contains("box"), qPrintable(panel.validationMessage()));
+    }
+
+    void workerRunsToTheEndAndStreams() {
+        SearchController c;
+        QSignalSpy progress(&c, &SearchController::progress);
+        QSignalSpy dwps(&c, &SearchController::doubleWellFound);
+        QSignalSpy snapshots(&c, &SearchController::snapshotAvailable);
+        QSignalSpy finished(&c, &SearchController::finished);
+        QString error;
+        QVERIFY2(c.start(smallSearch(60), {}, &error), qPrintable(error));
+        QVERIFY(c.running());
+        QVERIFY(!c.start(smallSearch(60), {}, &error)); // one at a time
+        QVERIFY(error.contains("already running"));
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 120000);
+        QCOMPARE(finished.at(0).at(0).toBool(), true);
+        QVERIFY(finished.at(0).at(1).toString().isEmpty());
+        QVERIFY(progress.count() > 0);
+        const auto last = progress.last().at(0).value<SearchProgress>();
+        QCOMPARE(last.attemptsDone, last.attemptsTotal);
+        QCOMPARE(dwps.count(), int(last.doubleWells)); // never dropped
+        QVERIFY(snapshots.count() > 0);
+        QVERIFY(!c.running());
+    }
+
+    void workerPausesAndStopsMidRun() {
+        SearchController c;
+        QSignalSpy progress(&c, &SearchController::progress);
+        QSignalSpy finished(&c, &SearchController::finished);
+        QVERIFY(c.start(smallSearch(100000), {}));
+        QTRY_VERIFY_WITH_TIMEOUT(progress.count() > 2, 60000);
+        c.pause();
+        QTest::qWait(400);
+        const long held = progress.last().at(0).value<SearchProgress>().attemptsDone;
+        QTest::qWait(800);
+        QCOMPARE(progress.last().at(0).value<SearchProgress>().attemptsDone, held);
+        c.resume();
+        QTRY_VERIFY_WITH_TIMEOUT(progress.last().at(0).value<SearchProgress>().attemptsDone > held, 60000);
+        c.stop();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 30000);
+        QCOMPARE(finished.at(0).at(0).toBool(), false); // stopped, not complete
+    }
+
+    void destroyingMidRunEndsCleanly() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath("mid.tls.h5");
+        {
+            SearchController c;
+            QSignalSpy progress(&c, &SearchController::progress);
+            QVERIFY(c.start(smallSearch(100000), path));
+            QTRY_VERIFY_WITH_TIMEOUT(progress.count() > 2, 60000);
+        } // the window closing: the destructor stops and joins
+        // The session file is intact and readable.
+        const SessionData s = readSession(path.toStdString());
+        QVERIFY(!s.complete());
+    }
+
+    void invalidParametersAreRefused() {
+        SearchController c;
+        SearchParameters p = smallSearch(10);
+        p.dMin = 1.0;
+        QString error;
+        QVERIFY(!c.start(p, {}, &error));
+        QVERIFY(error.contains("--d-max"));
+        QVERIFY(!c.running());
+    }
+};
+
+QTEST_MAIN(TestUi)
+#include "test_ui.moc"
