@@ -62,6 +62,7 @@ bool SearchController::start(const SearchParameters& p, const QString& sessionPa
     wait(); // the previous thread, if any, has ended
     try {
         search_ = std::make_unique<Search>(p);
+        search_->setWorkerNice(10); // the GUI thread keeps priority over the search
         writer_.reset();
         if (!sessionPath.isEmpty()) writer_ = std::make_unique<SessionWriter>(sessionPath.toStdString(), p);
     } catch (const std::exception& e) {

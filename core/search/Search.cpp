@@ -17,6 +17,12 @@
 #include <sstream>
 #include <thread>
 
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
 namespace tlscope {
 
 // ---------------------------------------------------------------------------------------------
@@ -443,6 +449,9 @@ bool Search::run(SearchObserver& observer, const std::vector<int>& skipStarts) {
     std::exception_ptr failure;
     std::mutex failureMutex;
     auto work = [&] {
+#ifdef __linux__
+        if (workerNice_ > 0) setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), workerNice_);
+#endif
         for (;;) {
             const std::size_t i = next.fetch_add(1);
             if (i >= todo.size() || stop_.load()) return;

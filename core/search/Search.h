@@ -144,6 +144,9 @@ public:
     void resume();
     bool paused() const { return paused_.load(); }
     bool stopRequested() const { return stop_.load(); }
+    /// Lowers the scheduling priority of the worker threads (Linux nice value, 0..19) so that
+    /// an interactive front end stays responsive on a machine the search saturates.
+    void setWorkerNice(int nice) { workerNice_ = nice; }
     /// Seconds between snapshots (0: none).
     void setSnapshotInterval(double seconds) { snapshotInterval_ = seconds; }
     const SearchParameters& parameters() const { return p_; }
@@ -158,6 +161,7 @@ private:
     std::mutex pauseMutex_;
     std::condition_variable pauseCv_;
     double snapshotInterval_ = 0.1;
+    int workerNice_ = 0;
 };
 
 /// One point of a calibration scan (PHYSICS.md §4: pick T_search and N_search that find the
