@@ -77,7 +77,8 @@ RidgeResult ridgeSaddle(EnergySurface& s, const Eigen::VectorXd& a, const Eigen:
     RidgeResult r;
     Eigen::VectorXd p = a, q = a + s.displacement(a, b);
     double sep = o.initialSeparation;
-    Eigen::VectorXd f;
+    Eigen::VectorXd f, previousP, previousQ;
+    bool havePrevious = false;
     for (r.cycles = 0; r.cycles < o.maxCycles; ++r.cycles) {
         if (o.stop && o.stop->load(std::memory_order_relaxed)) {
             r.message = "stopped on request";
@@ -96,9 +97,19 @@ RidgeResult ridgeSaddle(EnergySurface& s, const Eigen::VectorXd& a, const Eigen:
         r.maxForce = maxAbs(f);
         ++r.energyEvaluations;
         if (t <= 0.0 || t >= 1.0) {
-            r.message = "the energy along the pair has no interior maximum (lost the ridge)";
-            return r;
+            // Both points slid to one side: step back to the last straddling pair with a
+            // smaller separation (and hence smaller downhill moves).
+            if (!havePrevious || sep <= o.minimumSeparation) {
+                r.message = "the energy along the pair has no interior maximum (lost the ridge at cycle " + std::to_string(r.cycles) + ")";
+                return r;
+            }
+            p = previousP, q = previousQ;
+            sep = std::max(o.minimumSeparation, 0.5 * sep);
+            havePrevious = false;
+            continue;
         }
+        previousP = p, previousQ = q;
+        havePrevious = true;
         if (r.maxForce < o.forceTolerance) {
             r.converged = true;
             return r;

@@ -44,6 +44,43 @@ public:
 };
 } // namespace
 
+/// A free 2D Lennard-Jones cluster (epsilon = sigma = 1), the heptamer of saddle-search tests.
+class LjCluster2D final : public EnergySurface {
+public:
+    explicit LjCluster2D(int n) : n_(n) {}
+    Eigen::Index dimension() const override { return 2 * n_; }
+    double energyAndForce(const Eigen::VectorXd& x, Eigen::VectorXd& f) override {
+        f = Eigen::VectorXd::Zero(2 * n_);
+        double e = 0;
+        for (int i = 0; i < n_; ++i)
+            for (int j = i + 1; j < n_; ++j) {
+                const Eigen::Vector2d d = x.segment<2>(2 * i) - x.segment<2>(2 * j);
+                const double r2 = d.squaredNorm(), s6 = 1.0 / (r2 * r2 * r2);
+                e += 4 * (s6 * s6 - s6);
+                const Eigen::Vector2d fij = (24 * (2 * s6 * s6 - s6) / r2) * d;
+                f.segment<2>(2 * i) += fij;
+                f.segment<2>(2 * j) -= fij;
+            }
+        return e;
+    }
+    Eigen::MatrixXd hessian(const Eigen::VectorXd& x) override {
+        Eigen::MatrixXd h(2 * n_, 2 * n_);
+        Eigen::VectorXd fp, fm;
+        for (int k = 0; k < 2 * n_; ++k) {
+            Eigen::VectorXd a = x, b = x;
+            a[k] += 1e-6, b[k] -= 1e-6;
+            energyAndForce(a, fp);
+            energyAndForce(b, fm);
+            h.col(k) = -(fp - fm) / 2e-6;
+        }
+        return 0.5 * (h + h.transpose());
+    }
+    int zeroModeCount() const override { return 3; } // two translations, one rotation
+
+private:
+    int n_;
+};
+
 class TestSaddle : public QObject {
     Q_OBJECT
 private slots:
@@ -130,6 +167,50 @@ private slots:
         QVERIFY2(std::abs(s.x[0] - sx) < 2e-3 && std::abs(s.x[1] - sy) < 2e-3,
                  qPrintable(QString("%1 %2").arg(s.x[0]).arg(s.x[1])));
         QVERIFY(std::abs(s.energy - es) < 2e-3);
+    }
+    void ljHeptamerSaddleByNebAndRidge() {
+        // The 2D LJ7 ground state (a centred hexagon, E = -12.5348) and a neighbouring minimum
+        // with one outer atom moved to the surface.
+        LjCluster2D lj(7);
+        const double a = std::pow(2.0, 1.0 / 6.0);
+        Eigen::VectorXd m1 = Eigen::VectorXd::Zero(14);
+        for (int k = 0; k < 6; ++k) m1.segment<2>(2 * (k + 1)) << a * std::cos(k * M_PI / 3), a * std::sin(k * M_PI / 3);
+        QVERIFY(minimize(lj, m1, MinimizerKind::Lbfgs, {}).converged());
+        QVERIFY2(std::abs(lj.energy(m1) + 12.5348) < 1e-3, qPrintable(QString::number(lj.energy(m1), 'f', 6)));
+        Eigen::VectorXd m2 = m1;
+        m2.segment<2>(2) << 0.0, std::sqrt(3.0) * a; // atom 1 onto the hollow outside atoms 2 and 3
+        QVERIFY(minimize(lj, m2, MinimizerKind::Lbfgs, {}).converged());
+        const double e1 = lj.energy(m1), e2 = lj.energy(m2);
+        QVERIFY(e2 > e1 + 0.1);
+        NebOptions o;
+        o.forceTolerance = 1e-3;
+        o.interiorImages = 9;
+        const NebResult neb = nudgedElasticBand(lj, m1, m2, o);
+        QVERIFY2(neb.converged, neb.message.c_str());
+        const SaddleResult s = refineSaddle(lj, neb.images[neb.climbingIndex], 1e-8);
+        QVERIFY(s.converged);
+        QCOMPARE(s.negativeModes, 1);
+        QVERIFY(s.energy > e2);
+        // Descending along +- the unstable mode reaches the two minima.
+        double reached[2] = {HUGE_VAL, HUGE_VAL};
+        for (int k = 0; k < 2; ++k) {
+            Eigen::VectorXd x = s.x + (k ? 1.0 : -1.0) * 0.01 * s.unstableMode;
+            QVERIFY(minimize(lj, x, MinimizerKind::Lbfgs, {}).converged());
+            reached[k] = lj.energy(x);
+        }
+        QVERIFY(std::min(std::abs(reached[0] - e1), std::abs(reached[1] - e1)) < 1e-7);
+        QVERIFY(std::min(std::abs(reached[0] - e2), std::abs(reached[1] - e2)) < 1e-7);
+        // The ridge method finds the same saddle.
+        RidgeOptions ro;
+        ro.forceTolerance = 2e-2; // eigenvector following converges it from there
+        const RidgeResult ridge = ridgeSaddle(lj, m1, m2, ro);
+        // Known limitation: on this strongly curved path (an atom hopping round the cluster) the
+        // straddling pair loses the ridge; in a search this becomes the pair's rejection reason.
+        QEXPECT_FAIL("", "ridge method loses the ridge on the curved LJ7 hop (NEB finds the saddle)", Abort);
+        QVERIFY2(ridge.converged, ridge.message.c_str());
+        const SaddleResult s2 = refineSaddle(lj, ridge.x, 1e-8);
+        QVERIFY(s2.converged);
+        QVERIFY2(std::abs(s2.energy - s.energy) < 1e-8, qPrintable(QString("%1 vs %2").arg(s2.energy).arg(s.energy)));
     }
     void steepestDescentPathGoesDownhillToTheMinimum() {
         MuellerBrown mb;
