@@ -339,6 +339,12 @@ QString MainWindow::openConfiguration(const QString& path, const QString& modelN
 
 QString MainWindow::openSession(const QString& path) {
     if (controller_->running()) return tr("stop the running search before opening a session");
+    // An explicit user action: a wait cursor while the file is read (large sessions take a
+    // moment); later updates of a growing file are read on a helper thread.
+    QApplication::setOverrideCursor(Qt::WaitCursor);
+    struct RestoreCursor {
+        ~RestoreCursor() { QApplication::restoreOverrideCursor(); }
+    } restore;
     try {
         const SessionData s = readSession(path.toStdString());
         parameters_ = s.parameters;
