@@ -256,7 +256,7 @@ void MainWindow::buildDocks() {
         const int row = filter_->mapToSource(idx).row();
         const DwpPtr dwp = table_->at(row);
         detail_->play(false);
-        detail_->setDwp(dwp, speciesNames());
+        detail_->setDwp(dwp, speciesNames(), parameters_.model.boxLengthFor(parameters_.particles));
         plots_->setSelected(dwp);
         showDwp(dwp, 0.0);
     });
@@ -356,7 +356,6 @@ QString MainWindow::openSession(const QString& path) {
         plots_->refreshLater();
         run_->setParameters(s.parameters);
         sessionPath_ = path;
-        ownSession_ = false;
         setWindowTitle(tr("TLScope — %1").arg(QFileInfo(path).fileName()));
         run_->appendLog(tr("opened %1: %2 of %3 starts finished, %4 DWPs%5")
                             .arg(path).arg(s.starts.size()).arg(s.parameters.starts).arg(s.doubleWells.size())
@@ -491,7 +490,7 @@ void MainWindow::selectDwp(int catalogRow) {
     if (idx.isValid()) tableView_->setCurrentIndex(idx);
     else {
         const DwpPtr dwp = table_->at(catalogRow);
-        detail_->setDwp(dwp, speciesNames());
+        detail_->setDwp(dwp, speciesNames(), parameters_.model.boxLengthFor(parameters_.particles));
         plots_->setSelected(dwp);
         showDwp(dwp, 0.0);
     }
@@ -645,7 +644,6 @@ void MainWindow::startSearch() {
     detail_->setDwp(nullptr, {});
     shownDwp_ = nullptr;
     sessionPath_ = path;
-    ownSession_ = true;
     run_->setState(true, false);
     run_->appendLog(tr("search started: N = %1, %2 starts x %3 attempts, T_search %4, N_search %5, seed %6")
                         .arg(p.particles).arg(p.starts).arg(p.attempts).arg(p.tSearch).arg(p.nSearch).arg(p.seed));

@@ -47,6 +47,8 @@ public:
     /// Saves the 3D view alone at `scale` times its size.
     bool saveViewImage(const QString& path, int scale = 1, QString* error = nullptr);
     void selectDwp(int catalogRow);
+    /// File > Open: a session or an extended XYZ configuration.
+    void openFileDialog();
 
     VtkView* view() const { return view_; }
     ParticleScene* scene() const { return scene_.get(); }
@@ -78,7 +80,6 @@ private:
     void showDwp(DwpPtr dwp, double t);
     void applyStyle();
     void picked(double x, double y);
-    void openFileDialog();
     void openPath(const QString& path);
     void saveSessionAs();
     void exportTable();
@@ -116,7 +117,6 @@ private:
     SearchParameters parameters_;
     QString sessionPath_;   ///< the file shown (written by our search or followed)
     bool followBusy_ = false;
-    bool ownSession_ = false;
     int lastPicked_ = -1;
     QString lastPickText_;
 };

@@ -2,6 +2,7 @@
 
 #include "core/common/Error.h"
 #include "core/model/Units.h"
+#include "core/system/Configuration.h"
 
 #include <QChart>
 #include <QChartView>
@@ -315,7 +316,7 @@ void DetailPanel::setPosition(double t) {
     emit positionChanged(position_);
 }
 
-void DetailPanel::setDwp(DwpPtr dwp, const QStringList& speciesNames) {
+void DetailPanel::setDwp(DwpPtr dwp, const QStringList& speciesNames, double boxLength) {
     dwp_ = std::move(dwp);
     QChart* c = chart_->chart();
     c->removeAllSeries();
@@ -371,13 +372,11 @@ void DetailPanel::setDwp(DwpPtr dwp, const QStringList& speciesNames) {
                     .arg(w.asymmetry, 0, 'g', 3).arg(w.barrier, 0, 'g', 3));
     // The most displaced particles, from the sorted profile and the configurations.
     QString top;
-    if (w.minimum1.size() == w.minimum2.size() && w.minimum1.size() > 0) {
+    if (w.minimum1.size() == w.minimum2.size() && w.minimum1.size() > 0 && boxLength > 0) {
         const int n = static_cast<int>(w.minimum1.size() / 3);
+        const Eigen::VectorXd dr = minimumImageDisplacement(w.minimum1, w.minimum2, boxLength);
         std::vector<std::pair<double, int>> moved;
-        for (int i = 0; i < n; ++i) {
-            Eigen::Vector3d dr = w.minimum2.segment<3>(3 * i) - w.minimum1.segment<3>(3 * i);
-            moved.emplace_back(dr.norm(), i); // minimum images: the path is continuous
-        }
+        for (int i = 0; i < n; ++i) moved.emplace_back(dr.segment<3>(3 * i).norm(), i);
         std::partial_sort(moved.begin(), moved.begin() + std::min(5, n), moved.end(), std::greater<>());
         QStringList items;
         for (int k = 0; k < std::min(5, n); ++k) {

@@ -59,7 +59,8 @@ class DetailPanel : public QWidget {
     Q_OBJECT
 public:
     explicit DetailPanel(QWidget* parent = nullptr);
-    void setDwp(DwpPtr dwp, const QStringList& speciesNames);
+    /// `boxLength` gives the minimum-image displacements of the most displaced particles.
+    void setDwp(DwpPtr dwp, const QStringList& speciesNames, double boxLength = 0.0);
     DwpPtr dwp() const { return dwp_; }
     /// Position of the animation along the path, 0 (minimum 1) ... 1 (minimum 2).
     double position() const { return position_; }

@@ -63,10 +63,7 @@ int main(int argc, char** argv) {
             box.addButton(QObject::tr("Close"), QMessageBox::RejectRole);
             box.exec();
             if (box.clickedButton() == demo) window.startDemoSearch();
-            else if (box.clickedButton() == open) QMetaObject::invokeMethod(&window, [&window] {
-                for (QAction* a : window.findChildren<QAction*>())
-                    if (a->shortcut() == QKeySequence::Open) a->trigger();
-            }, Qt::QueuedConnection);
+            else if (box.clickedButton() == open) window.openFileDialog();
         });
     }
 

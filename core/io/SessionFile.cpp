@@ -342,12 +342,9 @@ struct SessionWriter::Impl {
             if (v.size() == 3 * n) std::copy(v.begin(), v.end(), out.begin());
             return out;
         };
-        std::vector<std::int32_t> species(static_cast<std::size_t>(n), 0);
         // The species of the system: every start shuffles them, so each DWP carries its own.
-        if (auto it = pendingStarts.find(r.start); it != pendingStarts.end() && static_cast<int>(it->second.species.size()) == n)
-            std::copy(it->second.species.begin(), it->second.species.end(), species.begin());
-        else if (static_cast<int>(r.species.size()) == n)
-            std::copy(r.species.begin(), r.species.end(), species.begin());
+        std::vector<std::int32_t> species(static_cast<std::size_t>(n), 0);
+        if (static_cast<int>(r.species.size()) == n) std::copy(r.species.begin(), r.species.end(), species.begin());
         dwpSpecies.append(species.data());
         dwpMin1.append(vec(w.minimum1).data());
         dwpMin2.append(vec(w.minimum2).data());
@@ -484,7 +481,6 @@ void SessionWriter::onStartCompleted(const StartSummary& s, const std::vector<Fo
 
 void SessionWriter::copyFinished(const SessionData& earlier) {
     std::lock_guard lock(d_->mutex);
-    std::vector<int> finished = earlier.finishedStarts();
     for (std::size_t k = 0; k < earlier.doubleWells.size(); ++k)
         if (earlier.doubleWellStartFinished[k]) d_->appendDwp(earlier.doubleWells[k]);
     for (std::size_t k = 0; k < earlier.starts.size(); ++k) {
@@ -716,8 +712,7 @@ void writeDoubleWellXyz(const SessionData& s, std::size_t index, const std::stri
         o.info["dwp_start"] = std::to_string(r.start);
         o.info["dwp_minimum"] = std::to_string(r.minimum);
         // Displacement from minimum 1, so OVITO and the like can colour by it.
-        XyzColumn disp{"displacement", 3, s.parameters.model.speciesCount() > 0 ? Eigen::VectorXd(minimumImageDisplacement(r.dwp.minimum1, *xs[k], c.boxLength)) : Eigen::VectorXd()};
-        o.extraColumns.push_back(disp);
+        o.extraColumns.push_back({"displacement", 3, minimumImageDisplacement(r.dwp.minimum1, *xs[k], c.boxLength)});
         options.push_back(o);
     }
     writeXyzFile(path, frames, s.parameters.model, options);

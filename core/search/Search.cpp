@@ -143,13 +143,6 @@ double secondsSince(Clock::time_point t0) {
     return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
-Eigen::VectorXd massPerParticle(const Model& m, const std::vector<int>& species) {
-    Eigen::VectorXd mass(static_cast<Eigen::Index>(species.size()));
-    for (std::size_t i = 0; i < species.size(); ++i)
-        mass[static_cast<Eigen::Index>(i)] = m.species[species[i]].mass / m.species[0].mass;
-    return mass;
-}
-
 struct Hooks {
     const std::atomic<bool>* stop = nullptr;
     std::function<bool()> waitWhilePaused;                       ///< false: stop
@@ -206,7 +199,7 @@ Exploration explore(const SearchParameters& p, int start, const Hooks& h) {
         out.completed = true;
         return out;
     }
-    const Eigen::VectorXd mass = massPerParticle(p.model, c.species);
+    const Eigen::VectorXd mass = relativeMasses(p.model, c.species);
     MdParameters md;
     md.timeStep = p.timeStep;
     MolecularDynamics dyn(pot, c.massVector(p.model), md, RandomStream(seed, 2));
@@ -361,11 +354,9 @@ void Search::runStart(int start, Serializer& out) {
     Hooks h;
     h.stop = &stop_;
     h.waitWhilePaused = [this] { return waitWhilePaused(); };
-    const Eigen::VectorXd* reference = nullptr;
-    StartingStructure isCopy;
+    StartingStructure isCopy; // the reference of snapshots, once the quench is done
     h.startingStructure = [&](const StartingStructure& s) {
         isCopy = s;
-        reference = &isCopy.positions;
         out.call([&](SearchObserver& o) { o.onStartingStructure(s); });
     };
     h.newMinimum = [&](const FoundMinimum& m) {
@@ -373,13 +364,13 @@ void Search::runStart(int start, Serializer& out) {
         out.call([&](SearchObserver& o) { o.onMinimum(m); });
     };
     h.attemptDone = [&](int attempt, const Eigen::VectorXd& x) {
-        if (out.snapshotDue() && reference) {
+        if (out.snapshotDue() && isCopy.positions.size() > 0) {
             SearchSnapshot snap;
             snap.start = start;
             snap.attempt = attempt;
             snap.boxLength = isCopy.boxLength;
             snap.species = isCopy.species;
-            snap.reference = *reference;
+            snap.reference = isCopy.positions;
             snap.positions = x;
             out.attemptDone(&snap);
         } else {

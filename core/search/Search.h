@@ -152,7 +152,6 @@ public:
     const SearchParameters& parameters() const { return p_; }
 
 private:
-    class Worker;
     void runStart(int start, class Serializer& out);
     bool waitWhilePaused();
 

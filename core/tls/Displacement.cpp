@@ -1,11 +1,20 @@
 #include "core/tls/Displacement.h"
 
+#include "core/model/Model.h"
+
 #include "core/system/Configuration.h"
 
 #include <algorithm>
 #include <functional>
 
 namespace tlscope {
+
+Eigen::VectorXd relativeMasses(const Model& model, const std::vector<int>& species) {
+    Eigen::VectorXd mass(static_cast<Eigen::Index>(species.size()));
+    for (std::size_t i = 0; i < species.size(); ++i)
+        mass[static_cast<Eigen::Index>(i)] = model.species[static_cast<std::size_t>(species[i])].mass / model.species[0].mass;
+    return mass;
+}
 
 Eigen::VectorXd comCorrectedDisplacement(const Eigen::VectorXd& a, const Eigen::VectorXd& b,
                                          double L, const Eigen::VectorXd& mass) {

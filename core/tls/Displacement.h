@@ -6,6 +6,11 @@
 
 namespace tlscope {
 
+class Model;
+
+/// Each particle's mass in units of the first species' mass (m_A): the `mass` argument below.
+Eigen::VectorXd relativeMasses(const Model& model, const std::vector<int>& species);
+
 /// Per-particle displacement b - a (minimum image) with the mass-weighted centre-of-mass
 /// displacement removed. `mass` holds one mass per particle.
 Eigen::VectorXd comCorrectedDisplacement(const Eigen::VectorXd& a, const Eigen::VectorXd& b,

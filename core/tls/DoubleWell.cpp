@@ -51,8 +51,7 @@ DoubleWellAnalysis analyzeDoubleWell(PairPotential& pot, const Eigen::VectorXd& 
     const Model& model = pot.model();
     const double L = pot.boxLength();
     const auto& species = pot.species();
-    Eigen::VectorXd mass(static_cast<Eigen::Index>(species.size()));
-    for (std::size_t i = 0; i < species.size(); ++i) mass[static_cast<Eigen::Index>(i)] = model.species[species[i]].mass / model.species[0].mass;
+    const Eigen::VectorXd mass = relativeMasses(model, species);
 
     Eigen::VectorXd f;
     const double e1 = pot.energyAndForce(m1, f), e2 = pot.energy(m2);
