@@ -30,6 +30,7 @@
 #include <QMimeData>
 #include <QPointer>
 #include <QPushButton>
+#include <QPainter>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTableView>
@@ -53,6 +54,14 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     layout->setSpacing(0);
     view_ = new VtkView(central);
     scene_ = std::make_unique<ParticleScene>(view_->renderer());
+    // Compile every shader right after the first frame, while nothing else happens, so that the
+    // first DWP of a search does not stall the event loop.
+    auto warm = std::make_shared<QMetaObject::Connection>();
+    *warm = connect(view_, &VtkView::frameSwapped, this, [this, warm] {
+        disconnect(*warm);
+        scene_->prepareShaders([this] { view_->grabFramebuffer(); });
+        view_->requestRender();
+    });
     controller_ = new SearchController(this);
     table_ = new DwpTableModel(this);
     filter_ = new DwpFilter(this);
@@ -67,10 +76,12 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     buildMenus();
 
     snapshotTimer_ = new QTimer(this);
+    snapshotTimer_->setObjectName("snapshotTimer");
     snapshotTimer_->setSingleShot(true);
     snapshotTimer_->setInterval(kSnapshotIntervalMs);
     connect(snapshotTimer_, &QTimer::timeout, this, &MainWindow::onSnapshot);
     followTimer_ = new QTimer(this);
+    followTimer_->setObjectName("followTimer");
     followTimer_->setInterval(2000);
     connect(followTimer_, &QTimer::timeout, this, &MainWindow::followSession);
 
@@ -706,7 +717,13 @@ void MainWindow::picked(double x, double y) {
 }
 
 bool MainWindow::saveScreenshot(const QString& path, QString* message) {
-    const QPixmap pixmap = grab();
+    QPixmap pixmap = grab();
+    // The 3D view is a native OpenGL window that QWidget::grab() cannot see: paint its picture in.
+    const QImage view = view_->grabFramebuffer();
+    if (!pixmap.isNull() && !view.isNull()) {
+        QPainter p(&pixmap);
+        p.drawImage(QRect(view_->mapTo(this, QPoint(0, 0)), view_->size()), view);
+    }
     if (pixmap.isNull() || !pixmap.save(path, "PNG")) {
         if (message) *message = tr("could not write screenshot '%1'").arg(path);
         return false;
@@ -715,17 +732,7 @@ bool MainWindow::saveScreenshot(const QString& path, QString* message) {
 }
 
 bool MainWindow::saveViewImage(const QString& path, int scale, QString* message) {
-    scale = std::clamp(scale, 1, 4);
-    const QSize original = view_->size();
-    if (scale > 1) {
-        view_->setMinimumSize(original * scale); // the view renders at the larger size once
-        view_->resize(original * scale);
-    }
-    const QImage image = view_->grabFramebuffer();
-    if (scale > 1) {
-        view_->setMinimumSize(0, 0);
-        view_->resize(original);
-    }
+    const QImage image = view_->grabFramebuffer(std::clamp(scale, 1, 4));
     if (image.isNull() || !image.save(path, "PNG")) {
         if (message) *message = tr("could not write image '%1'").arg(path);
         return false;

@@ -273,6 +273,7 @@ DetailPanel::DetailPanel(QWidget* parent) : QWidget(parent) {
     numbers_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     layout->addWidget(numbers_);
     timer_ = new QTimer(this);
+    timer_->setObjectName("animationTimer");
     timer_->setInterval(33);
     connect(timer_, &QTimer::timeout, this, &DetailPanel::step);
     connect(playButton_, &QPushButton::clicked, this, [this] { play(!playing()); });

@@ -5,6 +5,7 @@
 
 #include <QColor>
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -25,8 +26,7 @@ struct SceneStyle {
     bool showLabel = true;
 };
 
-/// Draws particles as shaded spheres sized by species (glyph spheres for small N, sphere
-/// impostors for large N), the periodic box, a displacement colour scale with its legend,
+/// Draws particles as shaded spheres sized by species (sphere impostors), the periodic box, a displacement colour scale with its legend,
 /// arrows, and an unmistakable highlight of one particle. Lives on the GUI thread.
 class ParticleScene {
 public:
@@ -53,8 +53,9 @@ public:
     static QColor speciesColour(int species);
     /// The colour of the highlighted (central) particle: drawn unlit so it shows exactly.
     static QColor highlightColour() { return QColor(40, 255, 90); }
-    /// Particles drawn with impostors above this count.
-    static constexpr int impostorThreshold = 3000;
+    /// Draws (through `render`) a small scene that uses every actor once, so that the shaders
+    /// are compiled now and not when the first DWP arrives; then restores the scene.
+    void prepareShaders(const std::function<void()>& render);
 
 private:
     void rebuild();

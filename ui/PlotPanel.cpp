@@ -43,13 +43,7 @@ QChartView* makeView(const QString& title) {
     return view;
 }
 
-void clearChart(QChart* c) {
-    c->removeAllSeries();
-    for (QAbstractAxis* a : c->axes()) {
-        c->removeAxis(a);
-        delete a;
-    }
-}
+constexpr int kProfileRanks = 12; ///< ranks shown in Fig. 6
 
 QColor asymmetryColour(int cls) {
     static const QColor c[] = {QColor(40, 90, 200), QColor(40, 170, 200), QColor(90, 190, 90), QColor(240, 170, 40), QColor(220, 60, 50)};
@@ -85,34 +79,167 @@ PlotPanel::PlotPanel(QWidget* parent) : QWidget(parent) {
     layout->addLayout(controls);
 
     tabs_ = new QTabWidget;
-    auto* histPage = new QWidget;
-    auto* histLayout = new QHBoxLayout(histPage);
-    histLayout->setContentsMargins(0, 0, 0, 0);
-    for (int k = 0; k < 3; ++k) {
-        hist_[k] = makeView({});
-        histLayout->addWidget(hist_[k]);
-    }
-    tabs_->addTab(histPage, tr("Histograms"));
-    scatter_ = makeView(tr("barrier vs distance (colour: asymmetry)"));
-    scatter_->chart()->legend()->setVisible(true);
-    scatter_->chart()->legend()->setAlignment(Qt::AlignRight);
-    tabs_->addTab(scatter_, tr("Barrier vs d"));
-    fig2_ = makeView(tr("Fig. 2: how often each DWP's minimum was found"));
-    tabs_->addTab(fig2_, tr("Find counts"));
-    fig6_ = makeView(tr("Fig. 6: mean sorted displacement profile"));
-    fig6_->chart()->legend()->setVisible(true);
-    tabs_->addTab(fig6_, tr("Profiles"));
+    buildCharts();
     layout->addWidget(tabs_, 1);
+    dirty_.assign(static_cast<std::size_t>(tabs_->count()), true);
 
     timer_ = new QTimer(this);
+    timer_->setObjectName("plotRefreshTimer");
     timer_->setSingleShot(true);
     timer_->setInterval(250);
     connect(timer_, &QTimer::timeout, this, &PlotPanel::refreshNow);
     connect(bins_, &QSpinBox::valueChanged, this, &PlotPanel::refreshLater);
     connect(logY_, &QCheckBox::toggled, this, &PlotPanel::refreshLater);
     connect(distance_, &QComboBox::currentIndexChanged, this, &PlotPanel::refreshLater);
+    connect(tabs_, &QTabWidget::currentChanged, this, [this](int tab) {
+        if (tab >= 0 && dirty_[static_cast<std::size_t>(tab)]) refreshTab(tab);
+    });
     connect(exportButton, &QPushButton::clicked, this, &PlotPanel::exportDialog);
     refreshNow();
+}
+
+PlotPanel::~PlotPanel() {
+    // The y axis not shown is owned by no chart.
+    for (auto& h : hist_) delete (h.logShown ? static_cast<QAbstractAxis*>(h.yLinear) : h.yLog);
+}
+
+void PlotPanel::buildCharts() {
+    auto* histPage = new QWidget;
+    auto* histLayout = new QHBoxLayout(histPage);
+    histLayout->setContentsMargins(0, 0, 0, 0);
+    for (int k = 0; k < 3; ++k) {
+        Histogram& h = hist_[k];
+        h.view = makeView({});
+        histLayout->addWidget(h.view);
+        QChart* c = h.view->chart();
+        // Bars as a step outline filled down to the floor; the selected DWP's bar on top.
+        h.upper = new QLineSeries(c);
+        h.lower = new QLineSeries(c);
+        h.area = new QAreaSeries(h.upper, h.lower);
+        h.area->setColor(QColor(70, 130, 200));
+        h.area->setBorderColor(QColor(40, 80, 140));
+        h.markUpper = new QLineSeries(c);
+        h.markLower = new QLineSeries(c);
+        h.mark = new QAreaSeries(h.markUpper, h.markLower);
+        h.mark->setColor(QColor(40, 220, 90));
+        h.mark->setBorderColor(QColor(20, 140, 50));
+        c->addSeries(h.area);
+        c->addSeries(h.mark);
+        h.x = new QValueAxis;
+        h.x->setTickCount(5);
+        h.x->setLabelFormat("%.2g");
+        h.yLinear = new QValueAxis;
+        h.yLinear->setLabelFormat("%d");
+        h.yLinear->setTitleText(tr("count"));
+        h.yLog = new QLogValueAxis;
+        h.yLog->setBase(10);
+        h.yLog->setLabelFormat("%g");
+        h.yLog->setTitleText(tr("count"));
+        c->addAxis(h.x, Qt::AlignBottom);
+        c->addAxis(h.yLinear, Qt::AlignLeft);
+        for (QAbstractSeries* s : c->series()) {
+            s->attachAxis(h.x);
+            s->attachAxis(h.yLinear);
+        }
+        auto onClick = [this, k](const QPointF& p) {
+            const Histogram& hk = hist_[k];
+            const int bins = static_cast<int>(hk.counts.size());
+            if (bins == 0) return;
+            const int b = std::clamp(static_cast<int>(p.x() / hk.width), 0, bins - 1);
+            emit binSelected(hk.quantity, b * hk.width, (b + 1) * hk.width);
+        };
+        connect(h.area, &QAreaSeries::clicked, this, onClick);
+        connect(h.mark, &QAreaSeries::clicked, this, onClick);
+    }
+    tabs_->addTab(histPage, tr("Histograms"));
+
+    scatter_ = makeView(tr("barrier vs distance (colour: asymmetry)"));
+    scatter_->chart()->legend()->setVisible(true);
+    scatter_->chart()->legend()->setAlignment(Qt::AlignRight);
+    {
+        QChart* c = scatter_->chart();
+        const QString names[] = {"asym < 0.001", "< 0.01", "< 0.05", "< 0.2", ">= 0.2"};
+        scatterX_ = new QValueAxis;
+        scatterY_ = new QValueAxis;
+        scatterY_->setTitleText(tr("barrier"));
+        c->addAxis(scatterX_, Qt::AlignBottom);
+        c->addAxis(scatterY_, Qt::AlignLeft);
+        for (int k = 0; k < 5; ++k) {
+            auto* s = new QScatterSeries;
+            s->setName(names[k]);
+            s->setColor(asymmetryColour(k));
+            s->setBorderColor(asymmetryColour(k).darker(130));
+            s->setMarkerSize(7);
+            scatterClasses_[k] = s;
+        }
+        scatterSelected_ = new QScatterSeries;
+        scatterSelected_->setName(tr("selected"));
+        scatterSelected_->setMarkerSize(16);
+        scatterSelected_->setColor(Qt::transparent);
+        scatterSelected_->setBorderColor(QColor(40, 220, 90));
+        scatterSelected_->setPen(QPen(QColor(40, 220, 90), 3));
+        for (QScatterSeries* s : scatterClasses_) c->addSeries(s);
+        c->addSeries(scatterSelected_);
+        for (QAbstractSeries* s : c->series()) {
+            s->attachAxis(scatterX_);
+            s->attachAxis(scatterY_);
+        }
+    }
+    tabs_->addTab(scatter_, tr("Barrier vs d"));
+
+    fig2_ = makeView(tr("Fig. 2: how often each DWP's minimum was found"));
+    {
+        QChart* c = fig2_->chart();
+        fig2Set_ = new QBarSet(tr("DWPs"));
+        fig2Set_->setColor(QColor(235, 120, 40));
+        auto* series = new QStackedBarSeries;
+        series->append(fig2Set_);
+        c->addSeries(series);
+        fig2X_ = new QBarCategoryAxis;
+        fig2X_->setTitleText(tr("times found in M attempts"));
+        fig2Y_ = new QValueAxis;
+        fig2Y_->setLabelFormat("%d");
+        fig2Y_->setTitleText(tr("DWPs"));
+        c->addAxis(fig2X_, Qt::AlignBottom);
+        c->addAxis(fig2Y_, Qt::AlignLeft);
+        series->attachAxis(fig2X_);
+        series->attachAxis(fig2Y_);
+    }
+    tabs_->addTab(fig2_, tr("Find counts"));
+
+    fig6_ = makeView(tr("Fig. 6: mean sorted displacement profile"));
+    fig6_->chart()->legend()->setVisible(true);
+    {
+        QChart* c = fig6_->chart();
+        auto* x = new QValueAxis;
+        x->setRange(1, kProfileRanks);
+        x->setTickCount(kProfileRanks);
+        x->setLabelFormat("%d");
+        x->setTitleText(tr("rank k"));
+        auto* y = new QLogValueAxis;
+        y->setBase(10);
+        y->setRange(1e-3, 1.0);
+        y->setLabelFormat("%g");
+        y->setTitleText(tr("mean d_(k) (sigma)"));
+        c->addAxis(x, Qt::AlignBottom);
+        c->addAxis(y, Qt::AlignLeft);
+        const QColor colours[2] = {QColor(70, 130, 200), QColor(235, 120, 40)};
+        for (int s = 0; s < 3; ++s) {
+            auto* line = new QLineSeries;
+            if (s < 2) {
+                line->setColor(colours[s]);
+                line->setPointsVisible(true);
+            } else {
+                line->setName(tr("selected"));
+                line->setPen(QPen(QColor(40, 220, 90), 2, Qt::DashLine));
+            }
+            fig6Lines_[s] = line;
+            c->addSeries(line);
+            line->attachAxis(x);
+            line->attachAxis(y);
+        }
+    }
+    tabs_->addTab(fig6_, tr("Profiles"));
 }
 
 void PlotPanel::setCatalog(const std::vector<DwpPtr>* dwps) {
@@ -130,150 +257,104 @@ void PlotPanel::refreshLater() {
 }
 
 void PlotPanel::refreshNow() {
-    rebuildHistograms();
-    rebuildScatter();
-    rebuildFig2();
-    rebuildFig6();
+    std::fill(dirty_.begin(), dirty_.end(), true);
+    refreshTab(tabs_->currentIndex());
+}
+
+void PlotPanel::refreshTab(int tab) {
+    switch (tab) {
+    case 0: updateHistograms(); break;
+    case 1: updateScatter(); break;
+    case 2: updateFig2(); break;
+    case 3: updateFig6(); break;
+    default: return;
+    }
+    dirty_[static_cast<std::size_t>(tab)] = false;
 }
 
 int PlotPanel::tabCount() const { return tabs_->count(); }
 
-void PlotPanel::rebuildHistograms() {
+void PlotPanel::updateHistograms() {
     const Quantity qs[3] = {Quantity::Asymmetry, static_cast<Quantity>(distance_->currentData().toInt()), Quantity::Barrier};
     const int bins = bins_->value();
     const bool log = logY_->isChecked();
     const double floor = log ? 0.5 : 0.0; // bars start here (a log axis has no zero)
     for (int k = 0; k < 3; ++k) {
-        QChart* c = hist_[k]->chart();
-        clearChart(c);
+        Histogram& h = hist_[k];
+        QChart* c = h.view->chart();
         const Quantity q = qs[k];
         std::vector<double> v;
-        if (dwps_)
+        if (dwps_) {
+            v.reserve(dwps_->size());
             for (const auto& r : *dwps_) v.push_back(quantityValue(*r, q));
+        }
         const double top = v.empty() ? 1.0 : std::max(1e-9, *std::max_element(v.begin(), v.end()));
-        const double width = top / bins * 1.0000001;
-        std::vector<int> counts(static_cast<std::size_t>(bins), 0);
-        for (double x : v) ++counts[static_cast<std::size_t>(std::clamp(static_cast<int>(x / width), 0, bins - 1))];
-        // Bars as a step outline filled down to the floor.
-        auto* upper = new QLineSeries;
-        auto* lower = new QLineSeries;
+        h.quantity = q;
+        h.width = top / bins * 1.0000001;
+        h.counts.assign(static_cast<std::size_t>(bins), 0);
+        for (double x : v) ++h.counts[static_cast<std::size_t>(std::clamp(static_cast<int>(x / h.width), 0, bins - 1))];
+        QList<QPointF> upper, lower;
+        upper.reserve(2 * bins);
+        lower.reserve(2 * bins);
         int most = 1;
         for (int b = 0; b < bins; ++b) {
-            const double h = std::max(floor, static_cast<double>(counts[static_cast<std::size_t>(b)]));
-            upper->append(b * width, h);
-            upper->append((b + 1) * width, h);
-            lower->append(b * width, floor);
-            lower->append((b + 1) * width, floor);
-            most = std::max(most, counts[static_cast<std::size_t>(b)]);
+            const double n = h.counts[static_cast<std::size_t>(b)];
+            upper << QPointF(b * h.width, std::max(floor, n)) << QPointF((b + 1) * h.width, std::max(floor, n));
+            lower << QPointF(b * h.width, floor) << QPointF((b + 1) * h.width, floor);
+            most = std::max(most, h.counts[static_cast<std::size_t>(b)]);
         }
-        auto* area = new QAreaSeries(upper, lower);
-        area->setColor(QColor(70, 130, 200));
-        area->setBorderColor(QColor(40, 80, 140));
-        c->addSeries(area);
-        QAreaSeries* mark = nullptr;
+        h.upper->replace(upper);
+        h.lower->replace(lower);
         if (selected_) {
-            const int b = std::clamp(static_cast<int>(quantityValue(*selected_, q) / width), 0, bins - 1);
-            auto* mu = new QLineSeries;
-            auto* ml = new QLineSeries;
-            const double h = std::max(floor, static_cast<double>(counts[static_cast<std::size_t>(b)]));
-            mu->append(b * width, h);
-            mu->append((b + 1) * width, h);
-            ml->append(b * width, floor);
-            ml->append((b + 1) * width, floor);
-            mark = new QAreaSeries(mu, ml);
-            mark->setColor(QColor(40, 220, 90));
-            mark->setBorderColor(QColor(20, 140, 50));
-            c->addSeries(mark);
+            const int b = std::clamp(static_cast<int>(quantityValue(*selected_, q) / h.width), 0, bins - 1);
+            const double n = std::max(floor, static_cast<double>(h.counts[static_cast<std::size_t>(b)]));
+            h.markUpper->replace({QPointF(b * h.width, n), QPointF((b + 1) * h.width, n)});
+            h.markLower->replace({QPointF(b * h.width, floor), QPointF((b + 1) * h.width, floor)});
         }
-        auto* x = new QValueAxis;
-        x->setRange(0, bins * width);
-        x->setTickCount(5);
-        x->setLabelFormat("%.2g");
-        x->setTitleText(quantityName(q));
-        c->addAxis(x, Qt::AlignBottom);
-        QAbstractAxis* y;
-        if (log) {
-            auto* ly = new QLogValueAxis;
-            ly->setBase(10);
-            ly->setRange(floor, std::max(10.0, most * 1.5));
-            ly->setLabelFormat("%g");
-            y = ly;
-        } else {
-            auto* vy = new QValueAxis;
-            vy->setRange(0, most);
-            vy->setTickCount(std::min(most, 5) + 1);
-            vy->setLabelFormat("%d");
-            y = vy;
+        h.mark->setVisible(selected_ != nullptr);
+        if (log != h.logShown) { // swap the count axis (rare: the user toggled it)
+            QAbstractAxis* old = h.logShown ? static_cast<QAbstractAxis*>(h.yLog) : h.yLinear;
+            QAbstractAxis* now = log ? static_cast<QAbstractAxis*>(h.yLog) : h.yLinear;
+            c->removeAxis(old);
+            old->setParent(nullptr);
+            c->addAxis(now, Qt::AlignLeft);
+            h.area->attachAxis(now);
+            h.mark->attachAxis(now);
+            h.logShown = log;
         }
-        y->setTitleText(tr("count"));
-        c->addAxis(y, Qt::AlignLeft);
-        for (QAbstractSeries* s : c->series()) {
-            s->attachAxis(x);
-            s->attachAxis(y);
+        h.x->setRange(0, bins * h.width);
+        if (h.x->titleText() != quantityName(q)) h.x->setTitleText(quantityName(q));
+        if (log) h.yLog->setRange(floor, std::max(10.0, most * 1.5));
+        else {
+            h.yLinear->setRange(0, most);
+            h.yLinear->setTickCount(std::min(most, 5) + 1);
         }
         c->setTitle(tr("%1 (%2 DWPs)").arg(quantityName(q)).arg(v.size()));
-        auto onClick = [this, q, width, bins](const QPointF& p) {
-            const int b = std::clamp(static_cast<int>(p.x() / width), 0, bins - 1);
-            emit binSelected(q, b * width, (b + 1) * width);
-        };
-        connect(area, &QAreaSeries::clicked, this, onClick);
-        if (mark) connect(mark, &QAreaSeries::clicked, this, onClick);
     }
 }
 
-void PlotPanel::rebuildScatter() {
-    QChart* c = scatter_->chart();
-    clearChart(c);
+void PlotPanel::updateScatter() {
     const Quantity dq = static_cast<Quantity>(distance_->currentData().toInt());
     const double edges[] = {0.001, 0.01, 0.05, 0.2};
-    const QString names[] = {"asym < 0.001", "< 0.01", "< 0.05", "< 0.2", ">= 0.2"};
-    QScatterSeries* classes[5];
-    for (int k = 0; k < 5; ++k) {
-        classes[k] = new QScatterSeries;
-        classes[k]->setName(names[k]);
-        classes[k]->setColor(asymmetryColour(k));
-        classes[k]->setBorderColor(asymmetryColour(k).darker(130));
-        classes[k]->setMarkerSize(7);
-    }
+    QList<QPointF> classes[5];
     double maxX = 0.1, maxY = 0.01;
     if (dwps_)
         for (const auto& r : *dwps_) {
             const double x = quantityValue(*r, dq), y = r->dwp.barrier, a = r->dwp.asymmetry;
             int k = 0;
             while (k < 4 && a >= edges[k]) ++k;
-            classes[k]->append(x, y);
+            classes[k] << QPointF(x, y);
             maxX = std::max(maxX, x), maxY = std::max(maxY, y);
         }
-    auto* x = new QValueAxis;
-    x->setRange(0, maxX * 1.05);
-    x->setTitleText(quantityName(dq));
-    auto* y = new QValueAxis;
-    y->setRange(0, maxY * 1.05);
-    y->setTitleText(tr("barrier"));
-    c->addAxis(x, Qt::AlignBottom);
-    c->addAxis(y, Qt::AlignLeft);
-    for (auto* s : classes) {
-        c->addSeries(s);
-        s->attachAxis(x);
-        s->attachAxis(y);
-    }
-    if (selected_) {
-        auto* sel = new QScatterSeries;
-        sel->setName(tr("selected"));
-        sel->setMarkerSize(16);
-        sel->setColor(Qt::transparent);
-        sel->setBorderColor(QColor(40, 220, 90));
-        sel->setPen(QPen(QColor(40, 220, 90), 3));
-        sel->append(quantityValue(*selected_, dq), selected_->dwp.barrier);
-        c->addSeries(sel);
-        sel->attachAxis(x);
-        sel->attachAxis(y);
-    }
+    for (int k = 0; k < 5; ++k) scatterClasses_[k]->replace(classes[k]);
+    if (selected_) scatterSelected_->replace({QPointF(quantityValue(*selected_, dq), selected_->dwp.barrier)});
+    else scatterSelected_->clear();
+    scatterX_->setRange(0, maxX * 1.05);
+    if (scatterX_->titleText() != quantityName(dq)) scatterX_->setTitleText(quantityName(dq));
+    scatterY_->setRange(0, maxY * 1.05);
 }
 
-void PlotPanel::rebuildFig2() {
-    QChart* c = fig2_->chart();
-    clearChart(c);
+void PlotPanel::updateFig2() {
     int maxCount = 1;
     if (dwps_)
         for (const auto& r : *dwps_) maxCount = std::max(maxCount, r->findCount);
@@ -281,89 +362,53 @@ void PlotPanel::rebuildFig2() {
     std::vector<int> counts(static_cast<std::size_t>(bins), 0);
     if (dwps_)
         for (const auto& r : *dwps_) ++counts[static_cast<std::size_t>(std::clamp(r->findCount, 1, bins) - 1)];
-    auto* set = new QBarSet(tr("DWPs"));
-    set->setColor(QColor(235, 120, 40));
     QStringList labels;
     int most = 1;
+    fig2Set_->remove(0, fig2Set_->count());
     for (int b = 0; b < bins; ++b) {
-        *set << counts[static_cast<std::size_t>(b)];
+        *fig2Set_ << counts[static_cast<std::size_t>(b)];
         labels << (b + 1 == bins && maxCount > 60 ? QString(">=%1").arg(bins) : QString::number(b + 1));
         most = std::max(most, counts[static_cast<std::size_t>(b)]);
     }
-    auto* series = new QStackedBarSeries;
-    series->append(set);
-    c->addSeries(series);
-    auto* x = new QBarCategoryAxis;
-    x->append(labels);
-    x->setTitleText(tr("times found in M attempts"));
-    auto* y = new QValueAxis;
-    y->setRange(0, most);
-    y->setLabelFormat("%d");
-    y->setTitleText(tr("DWPs"));
-    c->addAxis(x, Qt::AlignBottom);
-    c->addAxis(y, Qt::AlignLeft);
-    series->attachAxis(x);
-    series->attachAxis(y);
+    if (fig2X_->categories() != labels) fig2X_->setCategories(labels);
+    fig2Y_->setRange(0, most);
 }
 
-void PlotPanel::rebuildFig6() {
-    QChart* c = fig6_->chart();
-    clearChart(c);
-    constexpr int ranks = 12;
-    std::vector<double> sum[2] = {std::vector<double>(ranks, 0.0), std::vector<double>(ranks, 0.0)};
+void PlotPanel::updateFig6() {
+    std::vector<double> sum[2] = {std::vector<double>(kProfileRanks, 0.0), std::vector<double>(kProfileRanks, 0.0)};
     int n[2] = {0, 0};
     if (dwps_)
         for (const auto& r : *dwps_) {
             const int s = r->dwp.centralSpecies == 1 ? 1 : 0;
             ++n[s];
-            for (int k = 0; k < ranks && k < static_cast<int>(r->dwp.sortedProfile.size()); ++k)
+            for (int k = 0; k < kProfileRanks && k < static_cast<int>(r->dwp.sortedProfile.size()); ++k)
                 sum[s][static_cast<std::size_t>(k)] += r->dwp.sortedProfile[static_cast<std::size_t>(k)];
         }
-    auto* x = new QValueAxis;
-    x->setRange(1, ranks);
-    x->setTickCount(ranks);
-    x->setLabelFormat("%d");
-    x->setTitleText(tr("rank k"));
-    auto* y = new QLogValueAxis;
-    y->setBase(10);
-    y->setRange(1e-3, 1.0);
-    y->setLabelFormat("%g");
-    y->setTitleText(tr("mean d_(k) (sigma)"));
-    c->addAxis(x, Qt::AlignBottom);
-    c->addAxis(y, Qt::AlignLeft);
-    const QColor colours[2] = {QColor(70, 130, 200), QColor(235, 120, 40)};
     const QString names[2] = {tr("central A (%1)").arg(n[0]), tr("central B (%1)").arg(n[1])};
     for (int s = 0; s < 2; ++s) {
-        auto* line = new QLineSeries;
-        line->setName(names[s]);
-        line->setColor(colours[s]);
-        line->setPointsVisible(true);
-        for (int k = 0; k < ranks; ++k)
-            if (n[s] && sum[s][static_cast<std::size_t>(k)] > 0) line->append(k + 1, sum[s][static_cast<std::size_t>(k)] / n[s]);
-        c->addSeries(line);
-        line->attachAxis(x);
-        line->attachAxis(y);
+        QList<QPointF> points;
+        for (int k = 0; k < kProfileRanks; ++k)
+            if (n[s] && sum[s][static_cast<std::size_t>(k)] > 0) points << QPointF(k + 1, sum[s][static_cast<std::size_t>(k)] / n[s]);
+        fig6Lines_[s]->replace(points);
+        if (fig6Lines_[s]->name() != names[s]) fig6Lines_[s]->setName(names[s]);
     }
-    if (selected_) {
-        auto* line = new QLineSeries;
-        line->setName(tr("selected"));
-        line->setPen(QPen(QColor(40, 220, 90), 2, Qt::DashLine));
-        for (int k = 0; k < ranks && k < static_cast<int>(selected_->dwp.sortedProfile.size()); ++k)
+    QList<QPointF> selected;
+    if (selected_)
+        for (int k = 0; k < kProfileRanks && k < static_cast<int>(selected_->dwp.sortedProfile.size()); ++k)
             if (selected_->dwp.sortedProfile[static_cast<std::size_t>(k)] > 0)
-                line->append(k + 1, selected_->dwp.sortedProfile[static_cast<std::size_t>(k)]);
-        c->addSeries(line);
-        line->attachAxis(x);
-        line->attachAxis(y);
-    }
+                selected << QPointF(k + 1, selected_->dwp.sortedProfile[static_cast<std::size_t>(k)]);
+    fig6Lines_[2]->replace(selected);
+    fig6Lines_[2]->setVisible(selected_ != nullptr);
 }
 
 bool PlotPanel::exportChart(int tab, const QString& path, QString* error) {
-    refreshNow();
     QWidget* w = tabs_->widget(tab);
     if (!w) {
         if (error) *error = tr("no plot %1").arg(tab);
         return false;
     }
+    if (timer_->isActive()) refreshNow();
+    if (dirty_[static_cast<std::size_t>(tab)]) refreshTab(tab);
     if (path.endsWith(".svg", Qt::CaseInsensitive)) {
         QSvgGenerator svg;
         svg.setFileName(path);

@@ -9,8 +9,16 @@
 
 #include <vector>
 
+class QAbstractAxis;
+class QAreaSeries;
+class QBarCategoryAxis;
+class QBarSet;
 class QChartView;
+class QLineSeries;
+class QLogValueAxis;
+class QScatterSeries;
 class QTabWidget;
+class QValueAxis;
 class QSpinBox;
 class QCheckBox;
 class QComboBox;
@@ -23,11 +31,19 @@ class PlotPanel : public QWidget {
 public:
     explicit PlotPanel(QWidget* parent = nullptr);
 
+    ~PlotPanel() override;
+
     void setCatalog(const std::vector<DwpPtr>* dwps); ///< not owned; call refresh() after changes
     void setSelected(DwpPtr dwp);
     /// Redraws soon (coalesced: many DWPs arriving at once cost one redraw).
     void refreshLater();
+    /// Updates the visible tab now; hidden tabs are updated when they are shown or exported.
     void refreshNow();
+    /// The histogram chart view of a quantity slot (0 asymmetry, 1 distance, 2 barrier).
+    QChartView* histogramView(int k) const { return hist_[k].view; }
+    /// Counts and bin width the histogram k shows now.
+    const std::vector<int>& histogramCounts(int k) const { return hist_[k].counts; }
+    double histogramBinWidth(int k) const { return hist_[k].width; }
     /// Writes the current tab's chart as PNG or SVG (by extension); false with a message.
     bool exportCurrent(const QString& path, QString* error = nullptr);
     bool exportChart(int tab, const QString& path, QString* error = nullptr);
@@ -38,19 +54,44 @@ signals:
     void binSelected(tlscope::ui::Quantity quantity, double low, double high);
 
 private:
-    void rebuildHistograms();
-    void rebuildScatter();
-    void rebuildFig2();
-    void rebuildFig6();
+    // Series and axes are created once and updated in place (replace() and setRange()): removing
+    // and re-adding them makes Qt Charts lay the whole chart out again, which took ~80 ms per
+    // refresh and stalled the event loop while DWPs arrived.
+    struct Histogram {
+        QChartView* view = nullptr;
+        QLineSeries *upper = nullptr, *lower = nullptr, *markUpper = nullptr, *markLower = nullptr;
+        QAreaSeries *area = nullptr, *mark = nullptr;
+        QValueAxis* x = nullptr;
+        QValueAxis* yLinear = nullptr;
+        QLogValueAxis* yLog = nullptr;
+        bool logShown = false;
+        std::vector<int> counts;
+        double width = 1.0;
+        Quantity quantity = Quantity::Asymmetry;
+    };
+    void buildCharts();
+    void refreshTab(int tab);
+    void updateHistograms();
+    void updateScatter();
+    void updateFig2();
+    void updateFig6();
     void exportDialog();
 
     const std::vector<DwpPtr>* dwps_ = nullptr;
     DwpPtr selected_;
     QTabWidget* tabs_ = nullptr;
-    QChartView* hist_[3] = {};
+    Histogram hist_[3];
     QChartView* scatter_ = nullptr;
+    QScatterSeries* scatterClasses_[5] = {};
+    QScatterSeries* scatterSelected_ = nullptr;
+    QValueAxis *scatterX_ = nullptr, *scatterY_ = nullptr;
     QChartView* fig2_ = nullptr;
+    QBarSet* fig2Set_ = nullptr;
+    QBarCategoryAxis* fig2X_ = nullptr;
+    QValueAxis* fig2Y_ = nullptr;
     QChartView* fig6_ = nullptr;
+    QLineSeries* fig6Lines_[3] = {};
+    std::vector<bool> dirty_; ///< per tab: data changed since it was last drawn
     QSpinBox* bins_ = nullptr;
     QCheckBox* logY_ = nullptr;
     QComboBox* distance_ = nullptr;

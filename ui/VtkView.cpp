@@ -3,7 +3,9 @@
 #include <QMouseEvent>
 #include <QOpenGLContext>
 #include <QOpenGLExtraFunctions>
+#include <QOpenGLWindow>
 #include <QSurfaceFormat>
+#include <QVBoxLayout>
 #include <QWheelEvent>
 
 #include <vtkCallbackCommand.h>
@@ -16,6 +18,8 @@
 #include <vtkOpenGLState.h>
 #include <vtkRenderer.h>
 #include <vtkSmartPointer.h>
+
+#include <functional>
 
 namespace tlscope::ui {
 
@@ -35,29 +39,52 @@ void setDefaultSurfaceFormat() {
     QSurfaceFormat::setDefaultFormat(fmt);
 }
 
-struct VtkView::Impl {
-    vtkNew<vtkGenericOpenGLRenderWindow> window;
+/// The native OpenGL window VTK draws into (through its own framebuffers, blitted on paint).
+class VtkGlWindow : public QOpenGLWindow {
+public:
+    VtkGlWindow();
+    ~VtkGlWindow() override;
+
+    vtkNew<vtkGenericOpenGLRenderWindow> vtk;
     vtkNew<vtkGenericRenderWindowInteractor> interactor;
     vtkNew<vtkRenderer> renderer;
-    bool inPaint = false;
     unsigned firstGlError = 0;
-    bool initialized = false;
+    std::function<void(double, double)> onClick;
+
+    QImage grab(int scale);
+
+protected:
+    void initializeGL() override;
+    void resizeGL(int w, int h) override;
+    void paintGL() override;
+    void mousePressEvent(QMouseEvent* e) override;
+    void mouseMoveEvent(QMouseEvent* e) override;
+    void mouseReleaseEvent(QMouseEvent* e) override;
+    void wheelEvent(QWheelEvent* e) override;
+
+private:
+    void cleanup();
+    void recordGlError(unsigned error);
+    void forwardMouse(QMouseEvent* e, unsigned long vtkEvent);
+    /// Renders VTK's scene into its framebuffers with VTK's state cache made consistent first.
+    void renderVtk();
+    bool inPaint_ = false;
+    bool initialized_ = false;
+    QPointF pressPosition_;
 };
 
-VtkView::VtkView(QWidget* parent) : QOpenGLWidget(parent), d(std::make_unique<Impl>()) {
-    setFocusPolicy(Qt::StrongFocus);
-    setMouseTracking(false);
-    auto* w = d->window.Get();
+VtkGlWindow::VtkGlWindow() : QOpenGLWindow(QOpenGLWindow::NoPartialUpdate) {
+    auto* w = vtk.Get();
     w->SetReadyForRendering(false);
     w->SetFrameBlitModeToNoBlit();
     w->SetForceMaximumHardwareLineWidth(1); // wide lines are invalid in a core profile
     w->SetMultiSamples(0);
-    w->AddRenderer(d->renderer);
-    w->SetInteractor(d->interactor);
-    d->interactor->SetRenderWindow(w);
-    d->interactor->EnableRenderOff();
+    w->AddRenderer(renderer);
+    w->SetInteractor(interactor);
+    interactor->SetRenderWindow(w);
+    interactor->EnableRenderOff();
     vtkNew<vtkInteractorStyleTrackballCamera> style;
-    d->interactor->SetInteractorStyle(style);
+    interactor->SetInteractorStyle(style);
 
     auto makeCallback = [this](void (*fn)(vtkObject*, unsigned long, void*, void*)) {
         vtkNew<vtkCallbackCommand> cb;
@@ -67,153 +94,199 @@ VtkView::VtkView(QWidget* parent) : QOpenGLWidget(parent), d(std::make_unique<Im
     };
     w->AddObserver(vtkCommand::WindowMakeCurrentEvent,
                    makeCallback([](vtkObject*, unsigned long, void* self, void*) {
-                       // QOpenGLWidget::makeCurrent() also binds Qt's FBO behind VTK's state
-                       // cache, so VTK would attach its buffers to Qt's FBO: only switch
-                       // contexts when ours is not current.
-                       auto* view = static_cast<VtkView*>(self);
-                       if (QOpenGLContext::currentContext() != view->context()) view->makeCurrent();
+                       auto* win = static_cast<VtkGlWindow*>(self);
+                       if (QOpenGLContext::currentContext() != win->context()) win->makeCurrent();
                    }));
     w->AddObserver(vtkCommand::WindowIsCurrentEvent,
                    makeCallback([](vtkObject*, unsigned long, void* self, void* callData) {
-                       auto* view = static_cast<VtkView*>(self);
+                       auto* win = static_cast<VtkGlWindow*>(self);
                        auto* current = QOpenGLContext::currentContext();
-                       *static_cast<bool*>(callData) =
-                           current && current == view->context() &&
-                           current->surface() == view->context()->surface();
+                       *static_cast<bool*>(callData) = current && current == win->context() && current->surface() == win;
                    }));
     w->AddObserver(vtkCommand::WindowFrameEvent,
                    makeCallback([](vtkObject*, unsigned long, void* self, void*) {
-                       auto* view = static_cast<VtkView*>(self);
-                       if (!view->d->inPaint) view->update();
+                       auto* win = static_cast<VtkGlWindow*>(self);
+                       if (!win->inPaint_) win->update();
                    }));
-    d->interactor->AddObserver(vtkCommand::RenderEvent,
-                               makeCallback([](vtkObject*, unsigned long, void* self, void*) {
-                                   static_cast<VtkView*>(self)->update();
-                               }));
+    interactor->AddObserver(vtkCommand::RenderEvent,
+                            makeCallback([](vtkObject*, unsigned long, void* self, void*) {
+                                static_cast<VtkGlWindow*>(self)->update();
+                            }));
 }
 
-VtkView::~VtkView() {
-    makeCurrent();
-    cleanup();
-    doneCurrent();
+VtkGlWindow::~VtkGlWindow() {
+    if (initialized_) {
+        makeCurrent();
+        cleanup();
+        doneCurrent();
+    }
 }
 
-vtkRenderer* VtkView::renderer() const { return d->renderer.Get(); }
-vtkGenericOpenGLRenderWindow* VtkView::renderWindow() const { return d->window.Get(); }
-void VtkView::requestRender() { update(); }
-unsigned VtkView::firstGlError() const { return d->firstGlError; }
-void VtkView::recordGlError(unsigned error) {
-    if (error != 0 && d->firstGlError == 0) {
-        d->firstGlError = error;
+void VtkGlWindow::recordGlError(unsigned error) {
+    if (error != 0 && firstGlError == 0) {
+        firstGlError = error;
         qWarning("TLScope 3D view: OpenGL error 0x%x", error);
     }
 }
 
-void VtkView::cleanup() {
-    if (!d->initialized) return;
-    // Release VTK's GL resources while Qt's context is current (it is, in aboutToBeDestroyed
-    // and in the destructor after makeCurrent).
-    d->window->Finalize();
-    d->window->SetReadyForRendering(false);
-    d->initialized = false;
+void VtkGlWindow::cleanup() {
+    if (!initialized_) return;
+    // Release VTK's GL resources while Qt's context is current.
+    vtk->Finalize();
+    vtk->SetReadyForRendering(false);
+    initialized_ = false;
 }
 
-void VtkView::initializeGL() {
+void VtkGlWindow::initializeGL() {
     connect(context(), &QOpenGLContext::aboutToBeDestroyed, this, [this] {
         makeCurrent();
         cleanup();
         doneCurrent();
     }, Qt::DirectConnection);
-    auto* w = d->window.Get();
-    w->SetOwnContext(0);
-    w->SetReadyForRendering(true);
-    w->SetMapped(1);
-    w->OpenGLInitContext();
-    w->GetState()->Reset();
-    d->initialized = true;
+    vtk->SetOwnContext(0);
+    vtk->SetReadyForRendering(true);
+    vtk->SetMapped(1);
+    vtk->OpenGLInitContext();
+    vtk->GetState()->Reset();
+    initialized_ = true;
 }
 
-void VtkView::resizeGL(int w, int h) {
-    const double dpr = devicePixelRatioF();
+void VtkGlWindow::resizeGL(int w, int h) {
+    const double dpr = devicePixelRatio();
     const int pw = static_cast<int>(w * dpr), ph = static_cast<int>(h * dpr);
     // Resizing re-creates VTK's framebuffer attachments: its state cache must match GL first.
-    if (d->initialized) d->window->GetState()->Reset();
-    d->window->SetSize(pw, ph);
-    d->interactor->UpdateSize(pw, ph);
+    if (initialized_) vtk->GetState()->Reset();
+    vtk->SetSize(pw, ph);
+    interactor->UpdateSize(pw, ph);
 }
 
-void VtkView::paintGL() {
-    if (!d->initialized) return;
-    d->inPaint = true;
-    auto* w = d->window.Get();
-    // Qt changed GL state (bound its FBO, depth function...) behind VTK's state cache.
-    vtkOpenGLState* state = w->GetState();
-    state->Reset();
+void VtkGlWindow::renderVtk() {
+    vtkOpenGLState* state = vtk->GetState();
+    state->Reset(); // Qt may have changed GL state behind VTK's cache
     state->Push();
     state->vtkglDepthFunc(GL_LEQUAL);
+    vtk->Render();
+    recordGlError(context()->functions()->glGetError());
+    state->Pop();
+}
+
+void VtkGlWindow::paintGL() {
+    if (!initialized_) return;
+    inPaint_ = true;
+    renderVtk();
     QOpenGLExtraFunctions* f = context()->extraFunctions();
-    w->Render();
-    recordGlError(f->glGetError());
-    // Qt may give us a different FBO after a resize: never cache it.
+    vtkOpenGLState* state = vtk->GetState();
+    state->Push();
+    // Qt may use another default framebuffer after a resize: never cache it.
     f->glBindFramebuffer(GL_DRAW_FRAMEBUFFER, defaultFramebufferObject());
-    w->GetState()->vtkglDisable(GL_SCISSOR_TEST);
+    state->vtkglDisable(GL_SCISSOR_TEST);
     f->glDisable(GL_SCISSOR_TEST);
-    const int* size = w->GetRenderFramebuffer()->GetLastSize();
-    const double dpr = devicePixelRatioF();
+    const int* size = vtk->GetRenderFramebuffer()->GetLastSize();
+    const double dpr = devicePixelRatio();
     const int tw = static_cast<int>(width() * dpr), th = static_cast<int>(height() * dpr);
     // Bind VTK's display framebuffer with raw GL: VTK's state cache may believe it is bound
-    // already (Qt rebinds framebuffers behind its back) and skip the bind.
-    f->glBindFramebuffer(GL_READ_FRAMEBUFFER, w->GetDisplayFramebuffer()->GetFBOIndex());
+    // already and skip the bind.
+    f->glBindFramebuffer(GL_READ_FRAMEBUFFER, vtk->GetDisplayFramebuffer()->GetFBOIndex());
     f->glViewport(0, 0, tw, th);
-    f->glBlitFramebuffer(0, 0, size[0], size[1], 0, 0, tw, th, GL_COLOR_BUFFER_BIT, GL_LINEAR);
+    f->glBlitFramebuffer(0, 0, size[0], size[1], 0, 0, tw, th, GL_COLOR_BUFFER_BIT, GL_NEAREST);
     f->glBindFramebuffer(GL_READ_FRAMEBUFFER, defaultFramebufferObject());
-    // Force alpha to 1 so the compositor does not blend the view with what is behind it.
-    f->glColorMask(GL_FALSE, GL_FALSE, GL_FALSE, GL_TRUE);
-    f->glClearColor(0.0f, 0.0f, 0.0f, 1.0f);
-    f->glClear(GL_COLOR_BUFFER_BIT);
-    f->glColorMask(GL_TRUE, GL_TRUE, GL_TRUE, GL_TRUE);
     recordGlError(f->glGetError());
     state->Pop();
-    d->inPaint = false;
+    inPaint_ = false;
 }
 
-void VtkView::forwardMouse(QMouseEvent* e, unsigned long vtkEvent) {
-    const double dpr = devicePixelRatioF();
+QImage VtkGlWindow::grab(int scale) {
+    if (!initialized_ || !isExposed()) return {};
+    makeCurrent();
+    const int* original = vtk->GetSize();
+    const int w0 = original[0], h0 = original[1];
+    const int dpi0 = vtk->GetDPI();
+    if (scale > 1) {
+        vtk->GetState()->Reset();
+        vtk->SetSize(w0 * scale, h0 * scale);
+        vtk->SetDPI(dpi0 * scale); // text keeps its size relative to the picture
+    }
+    inPaint_ = true;
+    renderVtk();
+    const int* size = vtk->GetRenderFramebuffer()->GetLastSize();
+    QImage image(size[0], size[1], QImage::Format_RGBA8888);
+    QOpenGLExtraFunctions* f = context()->extraFunctions();
+    vtkOpenGLState* state = vtk->GetState();
+    state->Push();
+    f->glBindFramebuffer(GL_READ_FRAMEBUFFER, vtk->GetDisplayFramebuffer()->GetFBOIndex());
+    f->glReadBuffer(GL_COLOR_ATTACHMENT0);
+    f->glPixelStorei(GL_PACK_ALIGNMENT, 4);
+    f->glReadPixels(0, 0, size[0], size[1], GL_RGBA, GL_UNSIGNED_BYTE, image.bits());
+    f->glBindFramebuffer(GL_READ_FRAMEBUFFER, defaultFramebufferObject());
+    recordGlError(f->glGetError());
+    state->Pop();
+    inPaint_ = false;
+    if (scale > 1) {
+        vtk->GetState()->Reset();
+        vtk->SetSize(w0, h0);
+        vtk->SetDPI(dpi0);
+        update(); // the on-screen picture is rendered at the normal size again
+    }
+    // GL rows start at the bottom; the alpha channel is meaningless for a screenshot.
+    return image.mirrored().convertToFormat(QImage::Format_RGB32);
+}
+
+void VtkGlWindow::forwardMouse(QMouseEvent* e, unsigned long vtkEvent) {
+    const double dpr = devicePixelRatio();
     const QPointF p = e->position();
-    auto* i = d->interactor.Get();
-    i->SetEventInformationFlipY(static_cast<int>(p.x() * dpr), static_cast<int>(p.y() * dpr),
-                                (e->modifiers() & Qt::ControlModifier) ? 1 : 0,
-                                (e->modifiers() & Qt::ShiftModifier) ? 1 : 0);
-    i->InvokeEvent(vtkEvent, e);
+    interactor->SetEventInformationFlipY(static_cast<int>(p.x() * dpr), static_cast<int>(p.y() * dpr),
+                                         (e->modifiers() & Qt::ControlModifier) ? 1 : 0,
+                                         (e->modifiers() & Qt::ShiftModifier) ? 1 : 0);
+    interactor->InvokeEvent(vtkEvent, e);
 }
 
-void VtkView::mousePressEvent(QMouseEvent* e) {
+void VtkGlWindow::mousePressEvent(QMouseEvent* e) {
     if (e->button() == Qt::LeftButton) pressPosition_ = e->position();
     if (e->button() == Qt::LeftButton) forwardMouse(e, vtkCommand::LeftButtonPressEvent);
     else if (e->button() == Qt::RightButton) forwardMouse(e, vtkCommand::RightButtonPressEvent);
     else if (e->button() == Qt::MiddleButton) forwardMouse(e, vtkCommand::MiddleButtonPressEvent);
 }
 
-void VtkView::mouseMoveEvent(QMouseEvent* e) { forwardMouse(e, vtkCommand::MouseMoveEvent); }
+void VtkGlWindow::mouseMoveEvent(QMouseEvent* e) { forwardMouse(e, vtkCommand::MouseMoveEvent); }
 
-void VtkView::mouseReleaseEvent(QMouseEvent* e) {
-    if (e->button() == Qt::LeftButton && (e->position() - pressPosition_).manhattanLength() < 4) {
-        const double dpr = devicePixelRatioF();
-        emit clicked(e->position().x() * dpr, (height() - e->position().y()) * dpr - 1);
+void VtkGlWindow::mouseReleaseEvent(QMouseEvent* e) {
+    if (e->button() == Qt::LeftButton && (e->position() - pressPosition_).manhattanLength() < 4 && onClick) {
+        const double dpr = devicePixelRatio();
+        onClick(e->position().x() * dpr, (height() - e->position().y()) * dpr - 1);
     }
     if (e->button() == Qt::LeftButton) forwardMouse(e, vtkCommand::LeftButtonReleaseEvent);
     else if (e->button() == Qt::RightButton) forwardMouse(e, vtkCommand::RightButtonReleaseEvent);
     else if (e->button() == Qt::MiddleButton) forwardMouse(e, vtkCommand::MiddleButtonReleaseEvent);
 }
 
-void VtkView::wheelEvent(QWheelEvent* e) {
-    const double dpr = devicePixelRatioF();
+void VtkGlWindow::wheelEvent(QWheelEvent* e) {
+    const double dpr = devicePixelRatio();
     const QPointF p = e->position();
-    auto* i = d->interactor.Get();
-    i->SetEventInformationFlipY(static_cast<int>(p.x() * dpr), static_cast<int>(p.y() * dpr));
-    if (e->angleDelta().y() > 0) i->InvokeEvent(vtkCommand::MouseWheelForwardEvent, e);
-    else if (e->angleDelta().y() < 0) i->InvokeEvent(vtkCommand::MouseWheelBackwardEvent, e);
+    interactor->SetEventInformationFlipY(static_cast<int>(p.x() * dpr), static_cast<int>(p.y() * dpr));
+    if (e->angleDelta().y() > 0) interactor->InvokeEvent(vtkCommand::MouseWheelForwardEvent, e);
+    else if (e->angleDelta().y() < 0) interactor->InvokeEvent(vtkCommand::MouseWheelBackwardEvent, e);
 }
 
+// ---------------------------------------------------------------------------------------------
+
+VtkView::VtkView(QWidget* parent) : QWidget(parent), window_(new VtkGlWindow) {
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    QWidget* container = QWidget::createWindowContainer(window_, this); // takes ownership
+    container->setFocusPolicy(Qt::StrongFocus);
+    container->setMinimumSize(64, 64);
+    layout->addWidget(container);
+    window_->onClick = [this](double x, double y) { emit clicked(x, y); };
+    connect(window_, &QOpenGLWindow::frameSwapped, this, &VtkView::frameSwapped);
+}
+
+VtkView::~VtkView() = default;
+
+vtkRenderer* VtkView::renderer() const { return window_->renderer.Get(); }
+vtkGenericOpenGLRenderWindow* VtkView::renderWindow() const { return window_->vtk.Get(); }
+QWindow* VtkView::glWindow() const { return window_; }
+void VtkView::requestRender() { window_->update(); }
+QImage VtkView::grabFramebuffer(int scale) { return window_->grab(std::max(1, scale)); }
+unsigned VtkView::firstGlError() const { return window_->firstGlError; }
 
 } // namespace tlscope::ui

@@ -1,18 +1,28 @@
 #pragma once
-// A Qt 6 QOpenGLWidget hosting a VTK render window (DESIGN.md "Rendering").
-#include <QOpenGLWidget>
+// The 3D view: a VTK render window hosted in a native Qt 6 OpenGL window (DESIGN.md "Rendering").
+#include <QImage>
+#include <QWidget>
 
 #include <memory>
 
+class QWindow;
 class vtkRenderer;
 class vtkGenericOpenGLRenderWindow;
 
 namespace tlscope::ui {
 
-/// VTK renders into its own framebuffers; paintGL blits VTK's display framebuffer into Qt's
-/// default framebuffer. Mouse and key events are forwarded to a VTK interactor. This replaces
-/// Debian's QVTKOpenGLNativeWidget, which is built for Qt 5.
-class VtkView : public QOpenGLWidget {
+class VtkGlWindow;
+
+/// VTK renders into its own framebuffers; each paint blits VTK's display framebuffer into the
+/// window. Mouse events are forwarded to a VTK interactor. This replaces Debian's
+/// QVTKOpenGLNativeWidget, which is built for Qt 5.
+///
+/// Why a native child window (QOpenGLWindow in a window container) and not a QOpenGLWidget: a
+/// QOpenGLWidget makes Qt compose the whole top-level window with OpenGL on every update of any
+/// widget. On software rendering (llvmpipe) that costs 10-20 ms per progress-bar tick and per 3D
+/// frame, and it was the main source of event-loop stalls during a search. A native window swaps
+/// only its own pixels, and the other widgets are flushed as plain raster images.
+class VtkView : public QWidget {
     Q_OBJECT
 public:
     explicit VtkView(QWidget* parent = nullptr);
@@ -20,31 +30,24 @@ public:
 
     vtkRenderer* renderer() const;
     vtkGenericOpenGLRenderWindow* renderWindow() const;
-    /// Schedules a VTK render in the next paintGL.
+    /// The native window that receives mouse events and shows the picture.
+    QWindow* glWindow() const;
+    /// Schedules a VTK render (coalesced: many requests before the next frame cost one render).
     void requestRender();
+    /// Renders the scene now at `scale` times the view's pixel size (text scaled alike) and returns
+    /// the image; null before the view has been shown.
+    QImage grabFramebuffer(int scale = 1);
     /// The first OpenGL error seen while painting (0 = none): a health check for tests.
     unsigned firstGlError() const;
 
 signals:
     /// A left click without dragging, in VTK display coordinates (pixels, origin bottom left).
     void clicked(double x, double y);
-
-protected:
-    void initializeGL() override;
-    void resizeGL(int w, int h) override;
-    void paintGL() override;
-    void mousePressEvent(QMouseEvent* e) override;
-    void mouseMoveEvent(QMouseEvent* e) override;
-    void mouseReleaseEvent(QMouseEvent* e) override;
-    void wheelEvent(QWheelEvent* e) override;
+    /// A frame reached the screen.
+    void frameSwapped();
 
 private:
-    void cleanup();
-    void recordGlError(unsigned error);
-    void forwardMouse(QMouseEvent* e, unsigned long vtkEvent);
-    struct Impl;
-    std::unique_ptr<Impl> d;
-    QPointF pressPosition_;
+    VtkGlWindow* window_ = nullptr;
 };
 
 /// Sets the default surface format VTK needs; call before constructing QApplication.

@@ -10,6 +10,8 @@
 
 #include <vtkCamera.h>
 #include <vtkRenderer.h>
+#include <vtkPropCollection.h>
+#include <vtkProp.h>
 
 #include <QApplication>
 #include <QElapsedTimer>
@@ -20,13 +22,60 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <vector>
 
 using namespace tlscope;
 
+namespace {
+double threadCpuMs() {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) * 1e-6;
+}
+
+// Times every top-level event delivery so the slowest ones can be named (receiver class, event
+// type): that is where a stall comes from.
+class TimingApplication : public QApplication {
+public:
+    using QApplication::QApplication;
+    struct Slow {
+        qint64 at; ///< ms since the clock started
+        qint64 ms;
+        double cpuMs; ///< CPU time of the GUI thread in that event (the rest: waiting, preempted)
+        QString what;
+    };
+    std::vector<Slow> slow;
+    QElapsedTimer clock;
+    int viewPaints = 0;
+    bool notify(QObject* receiver, QEvent* event) override {
+        if (depth_++ > 0) {
+            const bool r = QApplication::notify(receiver, event);
+            --depth_;
+            return r;
+        }
+        QElapsedTimer t;
+        t.start();
+        const double cpu0 = threadCpuMs();
+        const int type = event->type();
+        const QString cls = QString::fromLatin1(receiver->metaObject()->className());
+        const QString name = receiver->objectName();
+        const bool r = QApplication::notify(receiver, event);
+        --depth_;
+        const qint64 ms = t.elapsed();
+        if (type == QEvent::Paint && cls == QLatin1String("tlscope::ui::VtkView")) ++viewPaints;
+        if (ms >= 20) slow.push_back({clock.isValid() ? clock.elapsed() : 0, ms, threadCpuMs() - cpu0, QStringLiteral("%1 '%2' event %3").arg(cls, name).arg(type)});
+        return r;
+    }
+
+private:
+    int depth_ = 0;
+};
+} // namespace
+
 int main(int argc, char** argv) {
     ui::setDefaultSurfaceFormat();
-    QApplication app(argc, argv);
+    TimingApplication app(argc, argv);
     const double demoSeconds = argc > 1 ? std::atof(argv[1]) : 20.0;
 
     // 1. Event-loop stalls during the demo search: a 2 ms timer records the longest gap.
@@ -34,9 +83,14 @@ int main(int argc, char** argv) {
         ui::MainWindow w;
         w.show();
         QApplication::processEvents();
+        app.slow.clear(); // only what happens while the search runs
+        app.viewPaints = 0;
+        const double cpuStart = threadCpuMs();
         w.startDemoSearch();
-        QElapsedTimer clock;
+        QElapsedTimer& clock = app.clock;
         clock.start();
+        std::vector<qint64> arrivals;
+        QObject::connect(w.table(), &QAbstractItemModel::rowsInserted, [&] { arrivals.push_back(clock.elapsed()); });
         qint64 last = clock.elapsed(), worst = 0;
         std::vector<qint64> gaps;
         QTimer tick;
@@ -53,11 +107,26 @@ int main(int argc, char** argv) {
         std::sort(gaps.begin(), gaps.end());
         std::printf("demo search for %.0f s: %d DWPs arrived; event-loop gap max %lld ms, p99 %lld ms, median %lld ms\n",
                     demoSeconds, w.table()->rowCount(), worst, gaps[gaps.size() * 99 / 100], gaps[gaps.size() / 2]);
+        std::printf("GUI thread CPU %.0f %% of the wall time, 3D view painted %d times\n",
+                    (threadCpuMs() - cpuStart) / (demoSeconds * 10.0), app.viewPaints);
+        if (std::getenv("BENCH_GUI_TIMELINE")) {
+            for (const auto& e : app.slow) std::printf("  t=%6lld ms: %lld ms (%.0f CPU) %s\n", e.at, e.ms, e.cpuMs, qPrintable(e.what));
+            for (qint64 t : arrivals) std::printf("  t=%6lld ms: DWP arrived\n", t);
+        }
+        std::sort(app.slow.begin(), app.slow.end(), [](const auto& a, const auto& b) { return a.ms > b.ms; });
+        QStringList seen; // the slowest event of each kind
+        for (const auto& e : app.slow)
+            if (!seen.contains(e.what) && seen.size() < 8) {
+                seen << e.what;
+                const auto n = std::count_if(app.slow.begin(), app.slow.end(), [&](const auto& o) { return o.what == e.what; });
+                std::printf("  events >= 20 ms: %s, %lld times, slowest %lld ms (%.0f ms CPU)\n", qPrintable(e.what),
+                            static_cast<long long>(n), e.ms, e.cpuMs);
+            }
         w.close();
     }
 
     // 2. Frame time at 20 000 particles.
-    {
+    if (!std::getenv("BENCH_GUI_DEMO_ONLY")) {
         ui::MainWindow w;
         w.resize(1500, 950);
         w.show();
@@ -72,31 +141,66 @@ int main(int argc, char** argv) {
             view->requestRender();
             view->grabFramebuffer();
         }
-        const int frames = 60;
-        QElapsedTimer t;
-        t.start();
-        for (int k = 0; k < frames; ++k) {
-            view->renderer()->GetActiveCamera()->Azimuth(3.0);
-            view->requestRender();
-            const QImage frame = view->grabFramebuffer(); // renders, then reads back (~1 ms)
-            if (frame.isNull()) return 1;
-        }
-        const double ms = static_cast<double>(t.nsecsElapsed()) / 1e6 / frames;
+        // A frame as the user sees it: request a render, let Qt paint the view and compose the
+        // window, until the frame is swapped to the screen.
+        int swapped = 0;
+        QObject::connect(view, &ui::VtkView::frameSwapped, [&] { ++swapped; });
+        auto frameLoop = [&](int frames) {
+            QElapsedTimer t;
+            t.start();
+            for (int k = 0; k < frames; ++k) {
+                view->renderer()->GetActiveCamera()->Azimuth(3.0);
+                const int before = swapped;
+                view->requestRender();
+                while (swapped == before) QApplication::processEvents(QEventLoop::WaitForMoreEvents);
+            }
+            return static_cast<double>(t.nsecsElapsed()) / 1e6 / frames;
+        };
+        auto grabLoop = [&](int frames) {
+            QElapsedTimer t;
+            t.start();
+            for (int k = 0; k < frames; ++k) {
+                view->renderer()->GetActiveCamera()->Azimuth(3.0);
+                if (view->grabFramebuffer().isNull()) std::abort();
+            }
+            return static_cast<double>(t.nsecsElapsed()) / 1e6 / frames;
+        };
+        frameLoop(5);
+        const double ms = frameLoop(60);
+        const double grabMs = grabLoop(30);
+        view->renderer()->GradientBackgroundOff();
+        const double flatMs = frameLoop(30);
+        view->renderer()->GradientBackgroundOn();
         if (const char* shot = std::getenv("BENCH_GUI_SCREENSHOT")) view->grabFramebuffer().save(shot);
         // Baseline: the same loop with 65 particles (what the frame costs without the particles).
         RandomStream rng2(2, 0);
         w.scene()->setConfiguration(randomLatticeStart(model, 65, rng2), model, {}, -1);
-        for (int k = 0; k < 3; ++k) view->grabFramebuffer();
-        QElapsedTimer t2;
-        t2.start();
-        for (int k = 0; k < 20; ++k) {
-            view->renderer()->GetActiveCamera()->Azimuth(3.0);
-            view->requestRender();
-            view->grabFramebuffer();
+        frameLoop(5);
+        const double baseMs = frameLoop(30);
+        const double baseGrabMs = grabLoop(30);
+        std::printf("20000 particles, %dx%d view in a %dx%d window: %.1f ms per frame on screen (%.0f fps); "
+                    "offscreen render + read-back %.1f ms; flat background %.1f ms; GL errors: %u\n",
+                    view->width(), view->height(), w.width(), w.height(), ms, 1000.0 / ms, grabMs, flatMs, view->firstGlError());
+        if (std::getenv("BENCH_EXP")) {
+            vtkPropCollection* props = view->renderer()->GetViewProps();
+            props->InitTraversal();
+            std::vector<vtkProp*> list;
+            while (vtkProp* p = props->GetNextProp()) list.push_back(p);
+            for (std::size_t i = 0; i < list.size(); ++i) {
+                const int vis = list[i]->GetVisibility();
+                list[i]->SetVisibility(0);
+                std::printf("without prop %zu (%s, visible %d): grab %.1f ms\n", i, list[i]->GetClassName(), vis, grabLoop(20));
+                list[i]->SetVisibility(vis);
+            }
+            for (auto* p : list) p->SetVisibility(0);
+            std::printf("nothing visible: grab %.1f ms, on screen %.1f\n", grabLoop(20), frameLoop(20));
+            view->renderer()->GradientBackgroundOff();
+            std::printf("nothing, flat: grab %.1f ms, on screen %.1f\n", grabLoop(20), frameLoop(20));
+            w.resize(400, 300);
+            for (int k = 0; k < 20; ++k) QApplication::processEvents();
+            std::printf("small window %dx%d: grab %.1f ms, on screen %.1f\n", view->width(), view->height(), grabLoop(20), frameLoop(20));
         }
-        std::printf("baseline (65 particles): %.1f ms per frame\n", static_cast<double>(t2.nsecsElapsed()) / 1e6 / 20);
-        std::printf("20000 particles, %dx%d view: %.1f ms per frame (%.0f fps), GL errors: %u\n", view->width(),
-                    view->height(), ms, 1000.0 / ms, view->firstGlError());
+        std::printf("65 particles (fixed cost per frame): %.1f ms on screen, %.1f ms offscreen + read-back\n", baseMs, baseGrabMs);
         w.close();
     }
     return 0;

@@ -100,8 +100,8 @@ private slots:
         // directly and through a mouse click on the view.
         const auto p = scene->displayPosition(front);
         QCOMPARE(scene->pick(p[0], p[1]), front);
-        const double dpr = w.view()->devicePixelRatioF();
-        QTest::mouseClick(w.view(), Qt::LeftButton, {}, QPoint(int(p[0] / dpr), int(w.view()->height() - (p[1] + 1) / dpr)));
+        const double dpr = w.view()->glWindow()->devicePixelRatio();
+        QTest::mouseClick(w.view()->glWindow(), Qt::LeftButton, {}, QPoint(int(p[0] / dpr), int(w.view()->height() - (p[1] + 1) / dpr)));
         QCOMPARE(w.lastPicked(), front);
         QVERIFY2(w.lastPickText().contains(QString("#%1").arg(front)), qPrintable(w.lastPickText()));
         // Empty space picks nothing.
