@@ -2,7 +2,9 @@
 
 #include <vtkActor.h>
 #include <vtkArrowSource.h>
+#include <vtkCallbackCommand.h>
 #include <vtkCamera.h>
+#include <vtkCommand.h>
 #include <vtkDiskSource.h>
 #include <vtkDoubleArray.h>
 #include <vtkFollower.h>
@@ -28,6 +30,8 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdint>
+#include <utility>
 
 namespace tlscope::ui {
 
@@ -77,6 +81,11 @@ struct ParticleScene::Impl {
     SceneStyle style;
     int highlight = -1;
     std::vector<int> shown; ///< particle of each drawn point
+    // what is drawn, in `shown` order; uploaded to `particles` sorted by distance to the camera
+    std::vector<double> drawPosition, drawRadius;
+    std::vector<unsigned char> drawColour;
+    std::array<double, 3> sortedEye{};
+    unsigned long startObserver = 0;
     double boxLength = 0.0;
     bool hasConfiguration = false;
 };
@@ -89,6 +98,10 @@ QColor ParticleScene::speciesColour(int species) {
 
 ParticleScene::ParticleScene(vtkRenderer* renderer) : d(std::make_unique<Impl>()) {
     d->renderer = renderer;
+    vtkNew<vtkCallbackCommand> onStart; // re-sort the particles when the camera has moved
+    onStart->SetClientData(this);
+    onStart->SetCallback([](vtkObject*, unsigned long, void* self, void*) { static_cast<ParticleScene*>(self)->uploadSorted(false); });
+    d->startObserver = renderer->AddObserver(vtkCommand::StartEvent, onStart);
     if (vtkRenderWindow* window = renderer->GetRenderWindow()) {
         window->SetNumberOfLayers(2);
         d->overlay->SetLayer(1);
@@ -191,6 +204,7 @@ ParticleScene::ParticleScene(vtkRenderer* renderer) : d(std::make_unique<Impl>()
 }
 
 ParticleScene::~ParticleScene() {
+    d->renderer->RemoveObserver(d->startObserver);
     for (vtkProp* p : {static_cast<vtkProp*>(d->particleActor.Get()), static_cast<vtkProp*>(d->boxActor.Get()),
                        static_cast<vtkProp*>(d->legend.Get()), static_cast<vtkProp*>(d->arrowActor.Get()),
                        static_cast<vtkProp*>(d->coreActor.Get()), static_cast<vtkProp*>(d->haloActor.Get()),
@@ -278,29 +292,23 @@ void ParticleScene::rebuild() {
         d->shown.push_back(i);
     }
     const auto m = static_cast<vtkIdType>(d->shown.size());
-    vtkNew<vtkPoints> points;
-    points->SetDataTypeToDouble();
-    points->SetNumberOfPoints(m);
-    vtkNew<vtkDoubleArray> radius;
-    radius->SetName("radius");
-    radius->SetNumberOfValues(m);
-    vtkNew<vtkUnsignedCharArray> colour;
-    colour->SetName("colour");
-    colour->SetNumberOfComponents(3);
-    colour->SetNumberOfTuples(m);
+    d->drawPosition.resize(static_cast<std::size_t>(3 * m));
+    d->drawRadius.resize(static_cast<std::size_t>(m));
+    d->drawColour.resize(static_cast<std::size_t>(3 * m));
     vtkNew<vtkPoints> arrowPoints;
     vtkNew<vtkDoubleArray> vectors, lengths;
     vectors->SetName("vector");
     vectors->SetNumberOfComponents(3);
     lengths->SetName("length");
     for (vtkIdType k = 0; k < m; ++k) {
-        const int i = d->shown[static_cast<std::size_t>(k)];
+        const auto ku = static_cast<std::size_t>(k);
+        const int i = d->shown[ku];
         const double* x = d->wrapped.data() + 3 * i;
-        points->SetPoint(k, x[0], x[1], x[2]);
+        std::copy(x, x + 3, d->drawPosition.begin() + static_cast<std::ptrdiff_t>(3 * ku));
         const int s = conf.species[i];
         // Spheres of 0.42 sigma_ss leave gaps in the dense glass so the structure stays visible.
-        radius->SetValue(k, 0.42 * d->model.pair(s, s).sigma);
-        unsigned char rgb[3];
+        d->drawRadius[ku] = 0.42 * d->model.pair(s, s).sigma;
+        unsigned char* rgb = d->drawColour.data() + 3 * ku;
         if (byDisplacement) {
             double c[3];
             d->lut->GetColor(std::min(mag[i], top), c);
@@ -310,18 +318,13 @@ void ParticleScene::rebuild() {
             rgb[0] = static_cast<unsigned char>(c.red()), rgb[1] = static_cast<unsigned char>(c.green()),
             rgb[2] = static_cast<unsigned char>(c.blue());
         }
-        colour->SetTypedTuple(k, rgb);
         if (st.arrows && d->displacement.size() == 3 * n && mag[i] > 1e-3 * top) {
             arrowPoints->InsertNextPoint(x);
             vectors->InsertNextTuple(d->displacement.data() + 3 * i);
             lengths->InsertNextValue(st.arrowScale * mag[i]);
         }
     }
-    d->particles->SetPoints(points);
-    d->particles->GetPointData()->AddArray(radius);
-    d->particles->GetPointData()->AddArray(colour);
-    d->particles->GetPointData()->SetActiveScalars("colour");
-    d->particles->Modified();
+    uploadSorted(true);
     d->arrowData->SetPoints(arrowPoints);
     d->arrowData->GetPointData()->AddArray(vectors);
     d->arrowData->GetPointData()->AddArray(lengths);
@@ -347,6 +350,45 @@ void ParticleScene::rebuild() {
             ? QString::fromStdString(d->model.species[static_cast<std::size_t>(conf.species[i])].name) : QString("?");
         d->label->SetInput(QString("central particle #%1 (%2), ringed").arg(i).arg(name).toUtf8().constData());
     }
+}
+
+void ParticleScene::uploadSorted(bool force) {
+    // Front to back: the software rasterizer tests depth before running the sphere shader (it
+    // only defers the depth write because the shader discards), so particles hidden behind
+    // nearer ones cost almost nothing. At 20 000 particles each pixel is covered ~10 times.
+    const double* eye = d->renderer->GetActiveCamera()->GetPosition();
+    if (!force && eye[0] == d->sortedEye[0] && eye[1] == d->sortedEye[1] && eye[2] == d->sortedEye[2]) return;
+    std::copy(eye, eye + 3, d->sortedEye.begin());
+    const std::size_t m = d->drawRadius.size();
+    std::vector<std::pair<double, std::uint32_t>> key(m);
+    for (std::size_t k = 0; k < m; ++k) {
+        const double* x = d->drawPosition.data() + 3 * k;
+        const double dx = x[0] - eye[0], dy = x[1] - eye[1], dz = x[2] - eye[2];
+        key[k] = {dx * dx + dy * dy + dz * dz, static_cast<std::uint32_t>(k)};
+    }
+    std::sort(key.begin(), key.end());
+    vtkNew<vtkPoints> points;
+    points->SetDataTypeToDouble();
+    points->SetNumberOfPoints(static_cast<vtkIdType>(m));
+    vtkNew<vtkDoubleArray> radius;
+    radius->SetName("radius");
+    radius->SetNumberOfValues(static_cast<vtkIdType>(m));
+    vtkNew<vtkUnsignedCharArray> colour;
+    colour->SetName("colour");
+    colour->SetNumberOfComponents(3);
+    colour->SetNumberOfTuples(static_cast<vtkIdType>(m));
+    for (std::size_t j = 0; j < m; ++j) {
+        const std::size_t k = key[j].second;
+        const auto id = static_cast<vtkIdType>(j);
+        points->SetPoint(id, d->drawPosition.data() + 3 * k);
+        radius->SetValue(id, d->drawRadius[k]);
+        colour->SetTypedTuple(id, d->drawColour.data() + 3 * k);
+    }
+    d->particles->SetPoints(points);
+    d->particles->GetPointData()->AddArray(radius);
+    d->particles->GetPointData()->AddArray(colour);
+    d->particles->GetPointData()->SetActiveScalars("colour");
+    d->particles->Modified();
 }
 
 void ParticleScene::resetCamera() {

@@ -59,6 +59,7 @@ public:
 
 private:
     void rebuild();
+    void uploadSorted(bool force);
     struct Impl;
     std::unique_ptr<Impl> d;
 };

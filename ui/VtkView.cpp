@@ -1,5 +1,6 @@
 #include "ui/VtkView.h"
 
+#include <QElapsedTimer>
 #include <QMouseEvent>
 #include <QOpenGLContext>
 #include <QOpenGLExtraFunctions>
@@ -19,6 +20,7 @@
 #include <vtkRenderer.h>
 #include <vtkSmartPointer.h>
 
+#include <algorithm>
 #include <functional>
 
 namespace tlscope::ui {
@@ -42,6 +44,7 @@ void setDefaultSurfaceFormat() {
 /// The native OpenGL window VTK draws into (through its own framebuffers, blitted on paint).
 class VtkGlWindow : public QOpenGLWindow {
 public:
+    static constexpr double kFrameBudgetMs = 33.0; ///< 30 fps
     VtkGlWindow();
     ~VtkGlWindow() override;
 
@@ -68,7 +71,12 @@ private:
     void forwardMouse(QMouseEvent* e, unsigned long vtkEvent);
     /// Renders VTK's scene into its framebuffers with VTK's state cache made consistent first.
     void renderVtk();
+    /// Renders at 1/`reduction` of the pixel size (and scales events alike), or at full size.
+    void setReduction(int reduction);
     bool inPaint_ = false;
+    int reduction_ = 1;       ///< 2 while the user drags on a view whose full frames are slow
+    double lastFullFrameMs_ = 0.0;
+    QElapsedTimer frameClock_;
     bool initialized_ = false;
     QPointF pressPosition_;
 };
@@ -138,6 +146,10 @@ void VtkGlWindow::cleanup() {
 }
 
 void VtkGlWindow::initializeGL() {
+    // Full-size frame times decide whether dragging renders at reduced resolution.
+    connect(this, &QOpenGLWindow::frameSwapped, this, [this] {
+        if (reduction_ == 1 && frameClock_.isValid()) lastFullFrameMs_ = static_cast<double>(frameClock_.nsecsElapsed()) * 1e-6;
+    });
     connect(context(), &QOpenGLContext::aboutToBeDestroyed, this, [this] {
         makeCurrent();
         cleanup();
@@ -151,9 +163,13 @@ void VtkGlWindow::initializeGL() {
     initialized_ = true;
 }
 
-void VtkGlWindow::resizeGL(int w, int h) {
+void VtkGlWindow::resizeGL(int, int) { setReduction(reduction_); }
+
+void VtkGlWindow::setReduction(int reduction) {
+    reduction_ = reduction;
     const double dpr = devicePixelRatio();
-    const int pw = static_cast<int>(w * dpr), ph = static_cast<int>(h * dpr);
+    const int pw = std::max(1, static_cast<int>(width() * dpr) / reduction),
+              ph = std::max(1, static_cast<int>(height() * dpr) / reduction);
     // Resizing re-creates VTK's framebuffer attachments: its state cache must match GL first.
     if (initialized_) vtk->GetState()->Reset();
     vtk->SetSize(pw, ph);
@@ -173,6 +189,7 @@ void VtkGlWindow::renderVtk() {
 void VtkGlWindow::paintGL() {
     if (!initialized_) return;
     inPaint_ = true;
+    frameClock_.start();
     renderVtk();
     QOpenGLExtraFunctions* f = context()->extraFunctions();
     vtkOpenGLState* state = vtk->GetState();
@@ -188,7 +205,7 @@ void VtkGlWindow::paintGL() {
     // already and skip the bind.
     f->glBindFramebuffer(GL_READ_FRAMEBUFFER, vtk->GetDisplayFramebuffer()->GetFBOIndex());
     f->glViewport(0, 0, tw, th);
-    f->glBlitFramebuffer(0, 0, size[0], size[1], 0, 0, tw, th, GL_COLOR_BUFFER_BIT, GL_NEAREST);
+    f->glBlitFramebuffer(0, 0, size[0], size[1], 0, 0, tw, th, GL_COLOR_BUFFER_BIT, reduction_ > 1 ? GL_LINEAR : GL_NEAREST);
     f->glBindFramebuffer(GL_READ_FRAMEBUFFER, defaultFramebufferObject());
     recordGlError(f->glGetError());
     state->Pop();
@@ -201,9 +218,12 @@ QImage VtkGlWindow::grab(int scale) {
     const int* original = vtk->GetSize();
     const int w0 = original[0], h0 = original[1];
     const int dpi0 = vtk->GetDPI();
-    if (scale > 1) {
+    const double dpr = devicePixelRatio();
+    const int fw = static_cast<int>(width() * dpr), fh = static_cast<int>(height() * dpr);
+    const bool resize = scale > 1 || w0 != fw || h0 != fh; // also when dragging at reduced size
+    if (resize) {
         vtk->GetState()->Reset();
-        vtk->SetSize(w0 * scale, h0 * scale);
+        vtk->SetSize(fw * scale, fh * scale);
         vtk->SetDPI(dpi0 * scale); // text keeps its size relative to the picture
     }
     inPaint_ = true;
@@ -221,7 +241,7 @@ QImage VtkGlWindow::grab(int scale) {
     recordGlError(f->glGetError());
     state->Pop();
     inPaint_ = false;
-    if (scale > 1) {
+    if (resize) {
         vtk->GetState()->Reset();
         vtk->SetSize(w0, h0);
         vtk->SetDPI(dpi0);
@@ -232,7 +252,7 @@ QImage VtkGlWindow::grab(int scale) {
 }
 
 void VtkGlWindow::forwardMouse(QMouseEvent* e, unsigned long vtkEvent) {
-    const double dpr = devicePixelRatio();
+    const double dpr = devicePixelRatio() / reduction_;
     const QPointF p = e->position();
     interactor->SetEventInformationFlipY(static_cast<int>(p.x() * dpr), static_cast<int>(p.y() * dpr),
                                          (e->modifiers() & Qt::ControlModifier) ? 1 : 0,
@@ -241,6 +261,10 @@ void VtkGlWindow::forwardMouse(QMouseEvent* e, unsigned long vtkEvent) {
 }
 
 void VtkGlWindow::mousePressEvent(QMouseEvent* e) {
+    // Dragging re-renders on every mouse move: when a full-size frame misses 30 fps (20 000
+    // particles on software rendering), render a quarter of the pixels until the button is
+    // released, then the full picture again (as ParaView's image reduction does).
+    if (lastFullFrameMs_ > kFrameBudgetMs && reduction_ == 1) setReduction(2);
     if (e->button() == Qt::LeftButton) pressPosition_ = e->position();
     if (e->button() == Qt::LeftButton) forwardMouse(e, vtkCommand::LeftButtonPressEvent);
     else if (e->button() == Qt::RightButton) forwardMouse(e, vtkCommand::RightButtonPressEvent);
@@ -250,13 +274,17 @@ void VtkGlWindow::mousePressEvent(QMouseEvent* e) {
 void VtkGlWindow::mouseMoveEvent(QMouseEvent* e) { forwardMouse(e, vtkCommand::MouseMoveEvent); }
 
 void VtkGlWindow::mouseReleaseEvent(QMouseEvent* e) {
+    if (e->button() == Qt::LeftButton) forwardMouse(e, vtkCommand::LeftButtonReleaseEvent);
+    else if (e->button() == Qt::RightButton) forwardMouse(e, vtkCommand::RightButtonReleaseEvent);
+    else if (e->button() == Qt::MiddleButton) forwardMouse(e, vtkCommand::MiddleButtonReleaseEvent);
+    if (reduction_ > 1 && e->buttons() == Qt::NoButton) {
+        setReduction(1);
+        update();
+    }
     if (e->button() == Qt::LeftButton && (e->position() - pressPosition_).manhattanLength() < 4 && onClick) {
         const double dpr = devicePixelRatio();
         onClick(e->position().x() * dpr, (height() - e->position().y()) * dpr - 1);
     }
-    if (e->button() == Qt::LeftButton) forwardMouse(e, vtkCommand::LeftButtonReleaseEvent);
-    else if (e->button() == Qt::RightButton) forwardMouse(e, vtkCommand::RightButtonReleaseEvent);
-    else if (e->button() == Qt::MiddleButton) forwardMouse(e, vtkCommand::MiddleButtonReleaseEvent);
 }
 
 void VtkGlWindow::wheelEvent(QWheelEvent* e) {
