@@ -44,7 +44,7 @@ void setDefaultSurfaceFormat() {
 /// The native OpenGL window VTK draws into (through its own framebuffers, blitted on paint).
 class VtkGlWindow : public QOpenGLWindow {
 public:
-    static constexpr double kFrameBudgetMs = 33.0; ///< 30 fps
+    double frameBudgetMs = 33.0; ///< 30 fps: slower full frames make dragging render reduced
     VtkGlWindow();
     ~VtkGlWindow() override;
 
@@ -264,7 +264,7 @@ void VtkGlWindow::mousePressEvent(QMouseEvent* e) {
     // Dragging re-renders on every mouse move: when a full-size frame misses 30 fps (20 000
     // particles on software rendering), render a quarter of the pixels until the button is
     // released, then the full picture again (as ParaView's image reduction does).
-    if (lastFullFrameMs_ > kFrameBudgetMs && reduction_ == 1) setReduction(2);
+    if (lastFullFrameMs_ > frameBudgetMs && reduction_ == 1) setReduction(2);
     if (e->button() == Qt::LeftButton) pressPosition_ = e->position();
     if (e->button() == Qt::LeftButton) forwardMouse(e, vtkCommand::LeftButtonPressEvent);
     else if (e->button() == Qt::RightButton) forwardMouse(e, vtkCommand::RightButtonPressEvent);
@@ -316,5 +316,6 @@ QWindow* VtkView::glWindow() const { return window_; }
 void VtkView::requestRender() { window_->update(); }
 QImage VtkView::grabFramebuffer(int scale) { return window_->grab(std::max(1, scale)); }
 unsigned VtkView::firstGlError() const { return window_->firstGlError; }
+void VtkView::setFrameBudgetMs(double ms) { window_->frameBudgetMs = ms; }
 
 } // namespace tlscope::ui

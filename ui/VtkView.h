@@ -39,6 +39,9 @@ public:
     QImage grabFramebuffer(int scale = 1);
     /// The first OpenGL error seen while painting (0 = none): a health check for tests.
     unsigned firstGlError() const;
+    /// While the user drags, frames render at half the pixel size (a quarter of the pixels) if
+    /// the last full-size frame took longer than this (default 33 ms, i.e. below 30 fps).
+    void setFrameBudgetMs(double ms);
 
 signals:
     /// A left click without dragging, in VTK display coordinates (pixels, origin bottom left).

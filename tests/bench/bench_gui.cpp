@@ -52,7 +52,6 @@ public:
     };
     std::vector<Slow> slow;
     QElapsedTimer clock;
-    int viewPaints = 0;
     bool notify(QObject* receiver, QEvent* event) override {
         if (depth_++ > 0) {
             const bool r = QApplication::notify(receiver, event);
@@ -68,7 +67,6 @@ public:
         const bool r = QApplication::notify(receiver, event);
         --depth_;
         const qint64 ms = t.elapsed();
-        if (type == QEvent::Paint && cls == QLatin1String("tlscope::ui::VtkView")) ++viewPaints;
         if (ms >= 20) slow.push_back({clock.isValid() ? clock.elapsed() : 0, ms, threadCpuMs() - cpu0, QStringLiteral("%1 '%2' event %3").arg(cls, name).arg(type)});
         return r;
     }
@@ -89,7 +87,6 @@ int main(int argc, char** argv) {
         w.show();
         QApplication::processEvents();
         app.slow.clear(); // only what happens while the search runs
-        app.viewPaints = 0;
         const double cpuStart = threadCpuMs();
         w.startDemoSearch();
         QElapsedTimer& clock = app.clock;
@@ -112,8 +109,7 @@ int main(int argc, char** argv) {
         std::sort(gaps.begin(), gaps.end());
         std::printf("demo search for %.0f s: %d DWPs arrived; event-loop gap max %lld ms, p99 %lld ms, median %lld ms\n",
                     demoSeconds, w.table()->rowCount(), worst, gaps[gaps.size() * 99 / 100], gaps[gaps.size() / 2]);
-        std::printf("GUI thread CPU %.0f %% of the wall time, 3D view painted %d times\n",
-                    (threadCpuMs() - cpuStart) / (demoSeconds * 10.0), app.viewPaints);
+        std::printf("GUI thread CPU %.0f %% of the wall time\n", (threadCpuMs() - cpuStart) / (demoSeconds * 10.0));
         if (std::getenv("BENCH_GUI_TIMELINE")) {
             for (const auto& e : app.slow) std::printf("  t=%6lld ms: %lld ms (%.0f CPU) %s\n", e.at, e.ms, e.cpuMs, qPrintable(e.what));
             for (qint64 t : arrivals) std::printf("  t=%6lld ms: DWP arrived\n", t);

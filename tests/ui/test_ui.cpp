@@ -10,6 +10,8 @@
 #include <QDoubleSpinBox>
 #include <QSpinBox>
 #include <QTabWidget>
+#include <QChart>
+#include <QChartView>
 #include <QtTest>
 
 using namespace tlscope;
@@ -74,6 +76,51 @@ private slots:
         QCOMPARE(filter.data(filter.index(0, DwpTableModel::Start)).toInt(), 2);
         QCOMPARE(filter.data(filter.index(2, DwpTableModel::Start)).toInt(), 0);
         QCOMPARE(model.data(model.index(1, DwpTableModel::Central), Qt::DisplayRole).toString(), QString("3 B"));
+    }
+
+    void clickingAHistogramBarFiltersTheTable() {
+        std::vector<DwpPtr> dwps;
+        const double barriers[] = {0.05, 0.31, 0.33, 0.34, 0.345, 0.62, 0.9, 1.0, 0.32, 0.07};
+        for (int k = 0; k < 10; ++k) dwps.push_back(record(k, 0.01 * k, 0.2 + 0.03 * k, barriers[k], false, k));
+        DwpTableModel model;
+        for (const auto& r : dwps) model.append(r);
+        DwpFilter filter;
+        filter.setSourceModel(&model);
+        PlotPanel panel;
+        panel.resize(1200, 450);
+        panel.setCatalog(&model.all());
+        connect(&panel, &PlotPanel::binSelected, &filter, &DwpFilter::setRange); // as the main window does
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        panel.refreshNow();
+        QTest::qWait(50);
+        // The barrier histogram: 20 bins up to the largest barrier; the fullest bin holds the
+        // five barriers 0.31...0.345 (bin 6, [0.30, 0.35)).
+        const std::vector<int>& counts = panel.histogramCounts(2);
+        const double width = panel.histogramBinWidth(2);
+        QCOMPARE(int(counts.size()), 20);
+        QVERIFY(std::abs(width - 1.0 / 20) < 1e-6);
+        const int fullest = int(std::max_element(counts.begin(), counts.end()) - counts.begin());
+        QCOMPARE(counts[static_cast<std::size_t>(fullest)], 5);
+        QSignalSpy spy(&panel, &PlotPanel::binSelected);
+        QChartView* view = panel.histogramView(2);
+        QChart* chart = view->chart();
+        const QPointF inBar = chart->mapToPosition(QPointF((fullest + 0.5) * width, 2.5), chart->series().at(0));
+        QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, view->mapFromScene(chart->mapToScene(inBar)));
+        QCOMPARE(spy.count(), 1);
+        QCOMPARE(spy.at(0).at(0).value<Quantity>(), Quantity::Barrier);
+        QVERIFY(std::abs(spy.at(0).at(1).toDouble() - fullest * width) < 1e-9);
+        QVERIFY(std::abs(spy.at(0).at(2).toDouble() - (fullest + 1) * width) < 1e-9);
+        // The table now shows exactly the DWPs of that bar.
+        QCOMPARE(filter.rowCount(), 5);
+        for (int row = 0; row < filter.rowCount(); ++row) {
+            const double b = filter.data(filter.index(row, DwpTableModel::Barrier), Qt::UserRole).toDouble();
+            QVERIFY2(b >= 0.3 && b < 0.35, qPrintable(QString::number(b)));
+        }
+        // A click on an empty part of the plot selects nothing.
+        const QPointF empty = chart->mapToPosition(QPointF(0.5 * width, 3.0), chart->series().at(0));
+        QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, view->mapFromScene(chart->mapToScene(empty)));
+        QCOMPARE(spy.count(), 1);
     }
 
     void plotsExportPngAndSvg() {

@@ -6,6 +6,11 @@
 #include "core/io/ExtendedXyz.h"
 
 #include <QtTest>
+#include <QWindow>
+
+#include <vtkCamera.h>
+#include <vtkGenericOpenGLRenderWindow.h>
+#include <vtkRenderer.h>
 
 #include <sstream>
 
@@ -112,6 +117,72 @@ private slots:
         scene->setStyle(st);
         QVERIFY(scene->pick(p[0], p[1]) != front);
         QCOMPARE(w.view()->firstGlError(), 0u);
+    }
+    void viewImageAtChosenResolution() {
+        MainWindow w;
+        w.openDemo();
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QTest::qWait(300);
+        const double dpr = w.view()->glWindow()->devicePixelRatio();
+        const QSize pixels(int(w.view()->width() * dpr), int(w.view()->height() * dpr));
+        QTemporaryDir dir;
+        QImage previous;
+        for (int scale : {1, 2, 4}) {
+            const QString path = dir.filePath(QString("view%1.png").arg(scale));
+            QString error;
+            QVERIFY2(w.saveViewImage(path, scale, &error), qPrintable(error));
+            const QImage img(path);
+            QCOMPARE(img.size(), pixels * scale);
+            // The same picture at a higher resolution: downscaled it matches the 1x image.
+            if (scale == 1) previous = img;
+            else {
+                const QImage small = img.scaled(pixels, Qt::IgnoreAspectRatio, Qt::SmoothTransformation);
+                double diff = 0;
+                for (int y = 0; y < pixels.height(); y += 4)
+                    for (int x = 0; x < pixels.width(); x += 4) {
+                        const QColor a = small.pixelColor(x, y), b = previous.pixelColor(x, y);
+                        diff += std::abs(a.red() - b.red()) + std::abs(a.green() - b.green()) + std::abs(a.blue() - b.blue());
+                    }
+                diff /= 3.0 * (pixels.width() / 4) * (pixels.height() / 4);
+                QVERIFY2(diff < 12, qPrintable(QString("mean colour difference %1 at %2x").arg(diff).arg(scale)));
+            }
+        }
+        // The view renders at its own size again afterwards.
+        const int* size = w.view()->renderWindow()->GetSize();
+        QCOMPARE(QSize(size[0], size[1]), pixels);
+        QString error;
+        QVERIFY(!w.saveViewImage("/no/such/dir/v.png", 2, &error));
+        QVERIFY(error.contains("/no/such/dir/v.png"));
+        QCOMPARE(w.view()->firstGlError(), 0u);
+    }
+    void draggingRendersReducedThenFull() {
+        MainWindow w;
+        w.openDemo();
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QTest::qWait(300);
+        VtkView* view = w.view();
+        view->setFrameBudgetMs(0.0); // every frame counts as slow: dragging renders reduced
+        QWindow* win = view->glWindow();
+        const double dpr = win->devicePixelRatio();
+        const QSize pixels(int(view->width() * dpr), int(view->height() * dpr));
+        auto* camera = view->renderer()->GetActiveCamera();
+        double before[3], after[3];
+        camera->GetPosition(before);
+        const QPoint centre(win->width() / 2, win->height() / 2);
+        QTest::mousePress(win, Qt::LeftButton, {}, centre);
+        QSignalSpy frames(view, &VtkView::frameSwapped);
+        for (int k = 1; k <= 5; ++k) QTest::mouseMove(win, centre + QPoint(8 * k, 0));
+        QVERIFY(frames.wait(2000));
+        const int* reduced = view->renderWindow()->GetSize();
+        QCOMPARE(QSize(reduced[0], reduced[1]), pixels / 2);
+        QTest::mouseRelease(win, Qt::LeftButton, {}, centre + QPoint(40, 0));
+        const int* full = view->renderWindow()->GetSize();
+        QCOMPARE(QSize(full[0], full[1]), pixels);
+        camera->GetPosition(after);
+        QVERIFY2(std::abs(after[0] - before[0]) + std::abs(after[2] - before[2]) > 0.1, "the drag rotated the camera");
+        QCOMPARE(view->firstGlError(), 0u);
     }
     void badFileGivesMessage() {
         MainWindow w;
