@@ -97,6 +97,16 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     QSettings settings;
     restoreGeometry(settings.value("window/geometry").toByteArray());
     restoreState(settings.value("window/state").toByteArray());
+    if (settings.contains("run/parameters")) {
+        try {
+            const Model model = Model::preset(settings.value("run/model").toString().toStdString());
+            run_->setParameters(SearchParameters::parse(settings.value("run/parameters").toString().toStdString(), model,
+                                                        "saved settings"));
+            run_->setSessionPath(settings.value("run/session").toString());
+        } catch (const std::exception& e) {
+            run_->appendLog(tr("saved search parameters ignored: %1").arg(QString::fromUtf8(e.what())));
+        }
+    }
     rebuildRecentMenu();
 }
 
@@ -275,7 +285,19 @@ void MainWindow::buildDocks() {
         if (detail_->dwp()) showDwp(detail_->dwp(), t);
     });
 
-    connect(run_, &RunPanel::startRequested, this, &MainWindow::startSearch);
+    connect(run_, &RunPanel::startRequested, this, [this] {
+        // What the user starts is what the panel shows next time (the demo's preset is not kept).
+        try {
+            const SearchParameters p = run_->parameters();
+            QSettings settings;
+            settings.setValue("run/model", QString::fromStdString(p.model.name));
+            settings.setValue("run/parameters", QString::fromStdString(p.serialize()));
+            settings.setValue("run/session", run_->sessionPath());
+        } catch (const std::exception&) {
+            // invalid values: startSearch() reports them
+        }
+        startSearch();
+    });
     connect(run_, &RunPanel::pauseRequested, this, [this] {
         controller_->pause();
         run_->setState(true, true);

@@ -235,6 +235,7 @@ void RunPanel::setProgress(const SearchProgress& p) {
 }
 
 void RunPanel::appendLog(const QString& line) { log_->appendPlainText(line); }
+QString RunPanel::logText() const { return log_->toPlainText(); }
 
 // ---------------------------------------------------------------------------------------------
 

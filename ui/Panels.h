@@ -34,6 +34,7 @@ public:
     void setState(bool running, bool paused);
     void setProgress(const SearchProgress& p);
     void appendLog(const QString& line);
+    QString logText() const;
     QString validationMessage() const; ///< empty when the parameters are valid
 
 signals:

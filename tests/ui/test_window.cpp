@@ -1,11 +1,16 @@
 // The main window under a real X server: the 3D view renders the demo glass.
 #include "ui/MainWindow.h"
+#include "ui/Panels.h"
+#include "ui/SearchWorker.h"
 #include "ui/ParticleScene.h"
 #include "ui/VtkView.h"
 
 #include "core/io/ExtendedXyz.h"
 
 #include <QtTest>
+#include <QPushButton>
+#include <QSettings>
+#include <QStandardPaths>
 #include <QWindow>
 
 #include <vtkCamera.h>
@@ -184,6 +189,47 @@ private slots:
         QVERIFY2(std::abs(after[0] - before[0]) + std::abs(after[2] - before[2]) > 0.1, "the drag rotated the camera");
         QCOMPARE(view->firstGlError(), 0u);
     }
+    void runParametersAreRemembered() {
+        QSettings().remove("run");
+        QTemporaryDir dir;
+        tlscope::SearchParameters p;
+        p.model = tlscope::Model::preset("ka-rh");
+        p.particles = 80;
+        p.seed = 4242;
+        p.starts = 2;
+        p.attempts = 10;
+        p.tSearch = 0.55;
+        p.nSearch = 99;
+        p.asymMax = 0.3;
+        p.threads = 1;
+        const QString session = dir.filePath("remembered.tls.h5");
+        {
+            MainWindow w;
+            w.runPanel()->setParameters(p);
+            w.runPanel()->setSessionPath(session);
+            QPushButton* start = nullptr;
+            for (auto* b : w.runPanel()->findChildren<QPushButton*>())
+                if (b->text() == "Start") start = b;
+            QVERIFY(start && start->isEnabled());
+            QTest::mouseClick(start, Qt::LeftButton); // what the user starts is remembered
+            QVERIFY(w.controller()->running());
+            w.controller()->stop();
+            w.controller()->wait();
+        }
+        {
+            MainWindow w;
+            QCOMPARE(QString::fromStdString(w.runPanel()->parameters().serialize()), QString::fromStdString(p.serialize()));
+            QCOMPARE(w.runPanel()->sessionPath(), session);
+        }
+        // Damaged settings: defaults and a note in the log, no crash.
+        QSettings().setValue("run/parameters", "particles = many\n");
+        {
+            MainWindow w;
+            QCOMPARE(w.runPanel()->parameters().particles, tlscope::SearchParameters{}.particles);
+            QVERIFY2(w.runPanel()->logText().contains("saved search parameters ignored"), qPrintable(w.runPanel()->logText()));
+        }
+        QSettings().remove("run");
+    }
     void badFileGivesMessage() {
         MainWindow w;
         QTemporaryDir dir;
@@ -197,6 +243,7 @@ private slots:
 };
 
 int main(int argc, char** argv) {
+    QStandardPaths::setTestModeEnabled(true); // never touch the user's settings
     setDefaultSurfaceFormat();
     QApplication app(argc, argv);
     TestWindow t;
