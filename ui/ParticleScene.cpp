@@ -153,8 +153,11 @@ ParticleScene::ParticleScene(vtkRenderer* renderer) : d(std::make_unique<Impl>()
     d->legend->SetPosition(0.88, 0.1);
     d->legend->SetWidth(0.08);
     d->legend->SetHeight(0.6);
-    d->legend->GetTitleTextProperty()->SetFontSize(12);
-    d->legend->GetLabelTextProperty()->SetFontSize(11);
+    d->legend->SetUnconstrainedFontSize(true); // the sizes below, not scaled to the bar's width
+    d->legend->GetTitleTextProperty()->SetFontSize(14);
+    d->legend->GetTitleTextProperty()->ItalicOff();
+    d->legend->GetLabelTextProperty()->SetFontSize(13);
+    d->legend->GetLabelTextProperty()->ItalicOff();
     d->legend->SetVisibility(false);
     renderer->AddViewProp(d->legend);
 

@@ -51,6 +51,7 @@ public:
         QString what;
     };
     std::vector<Slow> slow;
+    bool recording = true;
     QElapsedTimer clock;
     bool notify(QObject* receiver, QEvent* event) override {
         if (depth_++ > 0) {
@@ -67,7 +68,7 @@ public:
         const bool r = QApplication::notify(receiver, event);
         --depth_;
         const qint64 ms = t.elapsed();
-        if (ms >= 20) slow.push_back({clock.isValid() ? clock.elapsed() : 0, ms, threadCpuMs() - cpu0, QStringLiteral("%1 '%2' event %3").arg(cls, name).arg(type)});
+        if (ms >= 20 && recording) slow.push_back({clock.isValid() ? clock.elapsed() : 0, ms, threadCpuMs() - cpu0, QStringLiteral("%1 '%2' event %3").arg(cls, name).arg(type)});
         return r;
     }
 
@@ -102,7 +103,10 @@ int main(int argc, char** argv) {
             gaps.push_back(now - last);
             worst = std::max(worst, now - last);
             last = now;
-            if (now > demoSeconds * 1000) QApplication::quit();
+            if (now > demoSeconds * 1000) {
+                app.recording = false; // quitting closes the window, which stops the search
+                QApplication::quit();
+            }
         });
         tick.start();
         app.exec();
