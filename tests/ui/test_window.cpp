@@ -21,14 +21,21 @@
 
 using namespace tlscope::ui;
 
+namespace {
+/// The main window on screen with the demo glass in the 3D view.
+bool showDemo(MainWindow& w) {
+    w.openDemo();
+    w.show();
+    return QTest::qWaitForWindowExposed(&w);
+}
+} // namespace
+
 class TestWindow : public QObject {
     Q_OBJECT
 private slots:
     void rendersDemoGlass() {
         MainWindow w;
-        w.openDemo();
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(showDemo(w));
         QTest::qWait(500);
         const QImage img = w.view()->grabFramebuffer();
         QVERIFY(!img.isNull());
@@ -53,9 +60,7 @@ private slots:
     }
     void centralParticleHighlightIsVisibleAndPickingWorks() {
         MainWindow w;
-        w.openDemo();
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(showDemo(w));
         ParticleScene* scene = w.scene();
         // The demo glass with a made-up displacement field and particle 7 highlighted.
         QFile f(":/demo/ka-rh-65.xyz");
@@ -125,9 +130,7 @@ private slots:
     }
     void viewImageAtChosenResolution() {
         MainWindow w;
-        w.openDemo();
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(showDemo(w));
         QTest::qWait(300);
         const double dpr = w.view()->glWindow()->devicePixelRatio();
         const QSize pixels(int(w.view()->width() * dpr), int(w.view()->height() * dpr));
@@ -163,9 +166,7 @@ private slots:
     }
     void draggingRendersReducedThenFull() {
         MainWindow w;
-        w.openDemo();
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(showDemo(w));
         QTest::qWait(300);
         VtkView* view = w.view();
         view->setFrameBudgetMs(0.0); // every frame counts as slow: dragging renders reduced
