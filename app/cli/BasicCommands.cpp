@@ -173,7 +173,10 @@ int mdCommand(const Args& args) {
 
 int generateCommand(const Args& args) {
     Arguments a("generate", "Makes a random liquid of N particles at the model's density:\n"
-                            "random fcc sites, overlap removal, melt at T=2, then Langevin MD at T.",
+                            "random fcc sites, overlap removal, melt at T=2, then Langevin MD at T.\n"
+                            "Prints the MSD and F_s(q,t) of species A over the second half of the time\n"
+                            "at T and tau_alpha: whether that time equilibrates the liquid (the search\n"
+                            "equilibrates each start the same way, --equilibration-time).",
                 {modelOption(),
                  {"n", "N", "number of particles", "", true},
                  {"temperature", "T", "equilibration temperature", "0.5", false},
@@ -190,14 +193,16 @@ int generateCommand(const Args& args) {
     const int n = static_cast<int>(a.integer("n", 2));
     checkCutoffFitsBox(model, model.boxLengthFor(n));
     int lastPercent = -1;
+    RelaxationCurve relaxation;
     Configuration c = generateEquilibratedLiquid(model, n, p, a.seed("seed"), [&](double f) {
         const int percent = static_cast<int>(100 * f);
         if (percent / 10 != lastPercent / 10) {
             std::fprintf(stderr, "\rgenerate: %3d %%", percent);
             lastPercent = percent;
         }
-    });
+    }, &relaxation);
     std::fprintf(stderr, "\n");
+    if (!relaxation.time.empty()) std::printf("%s", relaxation.report(p.time).c_str());
     PairPotential potential(model, c);
     const double e = potential.energy(c.positions);
     XyzWriteOptions w;

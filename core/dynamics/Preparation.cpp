@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 
 namespace tlscope {
 
@@ -41,7 +42,8 @@ Configuration randomLatticeStart(const Model& model, int n, RandomStream& rng) {
 
 Configuration generateEquilibratedLiquid(const Model& model, int n,
                                          const EquilibrationParameters& p, std::uint64_t seed,
-                                         const std::function<void(double)>& progress) {
+                                         const std::function<void(double)>& progress,
+                                         RelaxationCurve* relaxation) {
     if (!(p.temperature > 0.0)) throw InputError("temperature must be > 0");
     if (p.time < 0.0 || p.meltTime < 0.0) throw InputError("equilibration time must be >= 0");
     RandomStream rng(seed, 0);
@@ -65,15 +67,28 @@ Configuration generateEquilibratedLiquid(const Model& model, int n,
     const long meltSteps = std::lround(p.meltTime / p.timeStep);
     const long steps = std::lround(p.time / p.timeStep);
     const long total = meltSteps + steps;
+    const long origin = meltSteps + steps / 2; // relaxation measured from here to the end
+    std::unique_ptr<RelaxationMonitor> monitor;
+    std::vector<long> samples;
+    std::size_t nextSample = 0;
+    if (relaxation) samples = logSpacedSteps(total - origin);
     for (long s = 0; s < total; ++s) {
         if (s == meltSteps) dyn.setTemperature(p.temperature);
+        if (relaxation && s == origin) // positions in MD stay unwrapped: displacements are continuous
+            monitor = std::make_unique<RelaxationMonitor>(dyn.state().positions, c.species, 0,
+                                                          7.25 / model.pair(0, 0).sigma);
         dyn.step();
+        if (monitor && nextSample < samples.size() && s + 1 - origin == samples[nextSample]) {
+            monitor->sample(static_cast<double>(samples[nextSample]) * p.timeStep, dyn.state().positions);
+            ++nextSample;
+        }
         if (progress && s % 1000 == 0) progress(static_cast<double>(s) / total);
         if (!std::isfinite(dyn.state().potentialEnergy))
             throw NumericalError("equilibration became unstable (non-finite energy) at step " +
                                  std::to_string(s) + "; try a smaller time step");
     }
     if (progress) progress(1.0);
+    if (relaxation) *relaxation = monitor ? monitor->curve() : RelaxationCurve{};
     c.positions = dyn.state().positions;
     c.positions = c.wrappedPositions();
     return c;

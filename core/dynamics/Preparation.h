@@ -1,6 +1,7 @@
 #pragma once
 // Making starting configurations: a random liquid equilibrated at a temperature.
 #include "core/dynamics/MolecularDynamics.h"
+#include "core/dynamics/Relaxation.h"
 #include "core/system/Configuration.h"
 
 #include <cstdint>
@@ -24,9 +25,13 @@ struct EquilibrationParameters {
 };
 
 /// Random start -> overlap removal -> melt -> equilibrate at T. `progress(fraction)` is called
-/// now and then. Positions of the result are wrapped into the box.
+/// now and then. Positions of the result are wrapped into the box. With `relaxation`, the MSD and
+/// F_s(q, t) of species 0 (q = 7.25 / sigma_00, the first peak of S(q) for Kob-Andersen) are
+/// recorded over the second half of the time at T, from its midpoint: the relaxation of the
+/// liquid the starting structures are quenched from. Does not change the trajectory.
 Configuration generateEquilibratedLiquid(const Model& model, int n,
                                          const EquilibrationParameters& p, std::uint64_t seed,
-                                         const std::function<void(double)>& progress = {});
+                                         const std::function<void(double)>& progress = {},
+                                         RelaxationCurve* relaxation = nullptr);
 
 } // namespace tlscope

@@ -1,6 +1,9 @@
 // Velocity Verlet energy conservation, thermostats, Maxwell-Boltzmann velocities, random streams.
 #include "TestSystems.h"
 #include "core/dynamics/MolecularDynamics.h"
+#include "core/dynamics/Preparation.h"
+#include "core/dynamics/Relaxation.h"
+#include "core/common/Error.h"
 #include "core/potential/PairPotential.h"
 
 using namespace tlscope;
@@ -32,6 +35,97 @@ double energyExcursion(double dt, long steps, long settle) {
 class TestDynamics : public QObject {
     Q_OBJECT
 private slots:
+    void relaxationMeasuresMsdAndFsExactly() {
+        // Four particles, species {0, 0, 0, 1}, moved by u_i plus a common drift D: the drift is
+        // removed (sum u_i = 0), species 0 is measured.
+        Eigen::VectorXd origin(12);
+        origin << 0, 0, 0, 1, 1, 1, 2, 0, 1, 0.5, 2, 2;
+        const Eigen::Vector3d u[4] = {{0.3, 0, 0}, {-0.3, 0, 0}, {0, 0.4, 0}, {0, -0.4, 0}};
+        const Eigen::Vector3d drift(1, 2, 3);
+        Eigen::VectorXd moved = origin;
+        for (int i = 0; i < 4; ++i) moved.segment<3>(3 * i) += u[i] + drift;
+        const double q = 7.25;
+        RelaxationMonitor monitor(origin, {0, 0, 0, 1}, 0, q);
+        monitor.sample(0.0, origin);
+        monitor.sample(1.5, moved);
+        const RelaxationCurve& c = monitor.curve();
+        QCOMPARE(int(c.time.size()), 2);
+        QCOMPARE(c.msd[0], 0.0);
+        QCOMPARE(c.fs[0], 1.0);
+        QVERIFY(std::abs(c.msd[1] - (0.09 + 0.09 + 0.16) / 3) < 1e-12);
+        const double fs = (2 * std::sin(0.3 * q) / (0.3 * q) + std::sin(0.4 * q) / (0.4 * q)) / 3;
+        QVERIFY(std::abs(c.fs[1] - fs) < 1e-12);
+        QVERIFY_THROWS_EXCEPTION(InputError, RelaxationMonitor(origin, {1, 1, 1, 1}, 0, q));
+        QVERIFY_THROWS_EXCEPTION(InputError, RelaxationMonitor(origin, {0, 0, 0, 1}, 0, 0.0));
+        // tau_alpha: interpolated in log t where F_s crosses 1/e; -1 when it never does.
+        RelaxationCurve r;
+        r.time = {1, 10, 100};
+        r.fs = {0.9, std::exp(-0.5), std::exp(-2.0)};
+        r.msd = {0, 0, 0};
+        const double f = (std::exp(-0.5) - std::exp(-1.0)) / (std::exp(-0.5) - std::exp(-2.0));
+        QVERIFY(std::abs(r.tauAlpha() - std::exp(std::log(10.0) + f * std::log(10.0))) < 1e-9);
+        r.fs = {0.9, 0.8, 0.7};
+        QCOMPARE(r.tauAlpha(), -1.0);
+        const std::vector<long> steps = logSpacedSteps(1000, 10);
+        QCOMPARE(steps.front(), 1L);
+        QCOMPARE(steps.back(), 1000L);
+        QVERIFY(std::is_sorted(steps.begin(), steps.end()));
+        QVERIFY(std::adjacent_find(steps.begin(), steps.end()) == steps.end());
+        QVERIFY(steps.size() > 25 && steps.size() < 35);
+    }
+    void relaxationIsBallisticThenDiffusive() {
+        // One velocity-Verlet step moves each particle by v dt + (F/m) dt^2 / 2: the MSD after it
+        // is that displacement's mean square (centre of mass removed), nearly <|v|^2> dt^2.
+        const Model m = Model::preset("ka-rh");
+        const Configuration c = test::liquid(260, 1.0, 5);
+        PairPotential p(m, c);
+        MolecularDynamics md(p, c.massVector(m), {}, RandomStream(3));
+        md.setPositions(c.positions);
+        md.drawVelocities(1.0);
+        RelaxationMonitor monitor(md.state().positions, c.species, 0, 7.25);
+        const double dt = 0.01;
+        const Eigen::VectorXd mass = c.massVector(m);
+        Eigen::VectorXd step = md.state().velocities * dt + 0.5 * dt * dt * md.state().forces.cwiseQuotient(mass);
+        Eigen::Vector3d shift = Eigen::Vector3d::Zero();
+        for (int i = 0; i < c.size(); ++i) shift += step.segment<3>(3 * i);
+        shift /= c.size();
+        double expected = 0.0, v2 = 0.0;
+        int na = 0;
+        for (int i = 0; i < c.size(); ++i)
+            if (c.species[i] == 0) {
+                expected += (step.segment<3>(3 * i) - shift).squaredNorm();
+                v2 += md.state().velocities.segment<3>(3 * i).squaredNorm();
+                ++na;
+            }
+        expected /= na, v2 /= na;
+        md.step();
+        monitor.sample(dt, md.state().positions);
+        QVERIFY2(std::abs(monitor.curve().msd[0] / expected - 1.0) < 1e-9,
+                 qPrintable(QString("%1 vs %2").arg(monitor.curve().msd[0]).arg(expected)));
+        QVERIFY(std::abs(monitor.curve().msd[0] / (v2 * dt * dt) - 1.0) < 0.05); // ballistic
+        QVERIFY(std::abs(v2 / 3.0 - 1.0) < 0.25); // equipartition: <|v|^2> = 3 T / m_A
+        // Long times in the hot liquid (T = 2): F_s decays, and MSD grows linearly (slope 1 in
+        // log-log: diffusion) instead of quadratically.
+        EquilibrationParameters eq;
+        eq.temperature = 2.0;
+        eq.time = 40.0;
+        eq.meltTime = 2.0;
+        RelaxationCurve r;
+        generateEquilibratedLiquid(m, 260, eq, 11, {}, &r);
+        QVERIFY(!r.time.empty());
+        QCOMPARE(r.time.back(), 20.0);
+        const double tau = r.tauAlpha();
+        QVERIFY2(tau > 0.05 && tau < 2.0, qPrintable(QString::number(tau)));
+        auto at = [&](double t) {
+            const auto k = std::size_t(std::lower_bound(r.time.begin(), r.time.end(), t - 1e-9) - r.time.begin());
+            return r.msd[std::min(k, r.msd.size() - 1)];
+        };
+        const double slope = std::log(at(20.0) / at(4.0)) / std::log(20.0 / r.time[std::size_t(
+            std::lower_bound(r.time.begin(), r.time.end(), 4.0 - 1e-9) - r.time.begin())]);
+        QVERIFY2(slope > 0.8 && slope < 1.2, qPrintable(QString::number(slope)));
+        const double early = std::log(at(0.02) / at(0.01)) / std::log(2.0);
+        QVERIFY2(early > 1.8 && early < 2.05, qPrintable(QString::number(early))); // ballistic: slope 2
+    }
     void nveEnergyBoundedAtDt001() {
         // 100 time units at T ~ 0.15 (the glass warmed from its minimum): no drift.
         const double excursion = energyExcursion(0.01, 10000, 500);
