@@ -176,7 +176,7 @@ int generateCommand(const Args& args) {
                             "random fcc sites, overlap removal, melt at T=2, then Langevin MD at T.\n"
                             "Prints the MSD and F_s(q,t) of species A over the second half of the time\n"
                             "at T and tau_alpha: whether that time equilibrates the liquid (the search\n"
-                            "equilibrates each start the same way, --equilibration-time).",
+                            "equilibrates each start the same way, --equil-time).",
                 {modelOption(),
                  {"n", "N", "number of particles", "", true},
                  {"temperature", "T", "equilibration temperature", "0.5", false},
