@@ -5,11 +5,11 @@
 #include <vtkCallbackCommand.h>
 #include <vtkCamera.h>
 #include <vtkCommand.h>
+#include <vtkCoordinate.h>
 #include <vtkDiskSource.h>
 #include <vtkDoubleArray.h>
 #include <vtkFollower.h>
 #include <vtkGlyph3DMapper.h>
-#include <vtkRenderWindow.h>
 #include <vtkLookupTable.h>
 #include <vtkNew.h>
 #include <vtkOutlineSource.h>
@@ -19,10 +19,10 @@
 #include <vtkPolyData.h>
 #include <vtkPolyDataMapper.h>
 #include <vtkProperty.h>
+#include <vtkRenderWindow.h>
 #include <vtkRenderer.h>
 #include <vtkScalarBarActor.h>
 #include <vtkSphereSource.h>
-#include <vtkCoordinate.h>
 #include <vtkTextActor.h>
 #include <vtkTextProperty.h>
 #include <vtkUnsignedCharArray.h>
@@ -426,9 +426,6 @@ std::array<double, 2> ParticleScene::displayPosition(int particle) const {
 
 int ParticleScene::pick(double x, double y) const {
     if (!d->hasConfiguration) return -1;
-    // The overlay layer shares the camera and fits the clipping range to the halo alone when it
-    // renders: fit it to the particles again, or the ray would start behind some of them.
-    d->renderer->ResetCameraClippingRange();
     // The ray through the pixel, from the near to the far clipping plane.
     double nearP[4], farP[4];
     d->renderer->SetDisplayPoint(x, y, 0.0);

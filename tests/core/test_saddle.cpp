@@ -42,6 +42,35 @@ public:
         return h;
     }
 };
+
+/// The current Müller-Brown data row: both minima relaxed, and the saddle between them.
+struct KnownSaddle {
+    Eigen::VectorXd a, b;
+    double sx, sy, energy;
+};
+
+KnownSaddle fetchKnownSaddle(MuellerBrown& mb) {
+    QFETCH(double, ax);
+    QFETCH(double, ay);
+    QFETCH(double, bx);
+    QFETCH(double, by);
+    QFETCH(double, sx);
+    QFETCH(double, sy);
+    QFETCH(double, es);
+    KnownSaddle k{Eigen::Vector2d(ax, ay), Eigen::Vector2d(bx, by), sx, sy, es};
+    minimize(mb, k.a, MinimizerKind::Lbfgs, {});
+    minimize(mb, k.b, MinimizerKind::Lbfgs, {});
+    return k;
+}
+
+/// A refined saddle is the known one: converged, index 1, position and energy.
+void checkKnownSaddle(const KnownSaddle& k, const SaddleResult& s) {
+    QVERIFY(s.converged);
+    QCOMPARE(s.negativeModes, 1);
+    QVERIFY2(std::abs(s.x[0] - k.sx) < 2e-3 && std::abs(s.x[1] - k.sy) < 2e-3,
+             qPrintable(QString("%1 %2").arg(s.x[0]).arg(s.x[1])));
+    QVERIFY(std::abs(s.energy - k.energy) < 2e-3);
+}
 } // namespace
 
 /// A free 2D Lennard-Jones cluster (epsilon = sigma = 1), the heptamer of saddle-search tests.
@@ -110,30 +139,17 @@ private slots:
         QTest::newRow("C-B") << -0.050 << 0.467 << 0.623 << 0.028 << 0.212 << 0.293 << -72.249;
     }
     void nebFindsTheKnownSaddles() {
-        QFETCH(double, ax);
-        QFETCH(double, ay);
-        QFETCH(double, bx);
-        QFETCH(double, by);
-        QFETCH(double, sx);
-        QFETCH(double, sy);
-        QFETCH(double, es);
         MuellerBrown mb;
-        Eigen::VectorXd a(2), b(2);
-        a << ax, ay;
-        b << bx, by;
-        minimize(mb, a, MinimizerKind::Lbfgs, {});
-        minimize(mb, b, MinimizerKind::Lbfgs, {});
+        const KnownSaddle k = fetchKnownSaddle(mb);
+        const Eigen::VectorXd &a = k.a, &b = k.b;
         NebOptions o;
         o.forceTolerance = 0.5;
         o.maxStep = 0.01;
         const NebResult neb = nudgedElasticBand(mb, a, b, o);
         QVERIFY2(neb.converged, neb.message.c_str());
         const SaddleResult s = refineSaddle(mb, neb.images[neb.climbingIndex], 1e-9);
-        QVERIFY(s.converged);
-        QCOMPARE(s.negativeModes, 1);
-        QVERIFY2(std::abs(s.x[0] - sx) < 2e-3 && std::abs(s.x[1] - sy) < 2e-3,
-                 qPrintable(QString("%1 %2").arg(s.x[0]).arg(s.x[1])));
-        QVERIFY(std::abs(s.energy - es) < 2e-3);
+        checkKnownSaddle(k, s);
+        if (QTest::currentTestFailed()) return;
         // Descending along +- the unstable mode reaches the two minima.
         for (double sign : {-1.0, 1.0}) {
             Eigen::VectorXd x = s.x + sign * 0.01 * s.unstableMode;
@@ -143,30 +159,15 @@ private slots:
     }
     void ridgeFindsTheKnownSaddles_data() { nebFindsTheKnownSaddles_data(); }
     void ridgeFindsTheKnownSaddles() {
-        QFETCH(double, ax);
-        QFETCH(double, ay);
-        QFETCH(double, bx);
-        QFETCH(double, by);
-        QFETCH(double, sx);
-        QFETCH(double, sy);
-        QFETCH(double, es);
         MuellerBrown mb;
-        Eigen::VectorXd a(2), b(2);
-        a << ax, ay;
-        b << bx, by;
-        minimize(mb, a, MinimizerKind::Lbfgs, {});
-        minimize(mb, b, MinimizerKind::Lbfgs, {});
+        const KnownSaddle k = fetchKnownSaddle(mb);
+        const Eigen::VectorXd &a = k.a, &b = k.b;
         RidgeOptions o;
         o.forceTolerance = 1.0; // the surface's scale is ~100 per unit length
         o.initialSeparation = 0.02;
         const RidgeResult ridge = ridgeSaddle(mb, a, b, o);
         QVERIFY2(ridge.converged, ridge.message.c_str());
-        const SaddleResult s = refineSaddle(mb, ridge.x, 1e-9);
-        QVERIFY(s.converged);
-        QCOMPARE(s.negativeModes, 1);
-        QVERIFY2(std::abs(s.x[0] - sx) < 2e-3 && std::abs(s.x[1] - sy) < 2e-3,
-                 qPrintable(QString("%1 %2").arg(s.x[0]).arg(s.x[1])));
-        QVERIFY(std::abs(s.energy - es) < 2e-3);
+        checkKnownSaddle(k, refineSaddle(mb, ridge.x, 1e-9));
     }
     void ljHeptamerSaddleByNebAndRidge() {
         // The 2D LJ7 ground state (a centred hexagon, E = -12.5348) and a neighbouring minimum

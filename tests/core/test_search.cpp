@@ -18,6 +18,13 @@ using namespace tlscope;
 
 namespace {
 
+/// An HDF5 file holding one empty group: valid HDF5, but not a session.
+void writeHdf5WithGroup(const std::string& path, const char* group) {
+    hid_t f = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    H5Gclose(H5Gcreate2(f, group, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+    H5Fclose(f);
+}
+
 SearchParameters small(int threads) {
     SearchParameters p;
     p.particles = 65;
@@ -321,21 +328,11 @@ private slots:
         expectInputError(text, "not an HDF5 file");
         // An HDF5 file from some other program.
         const std::string foreign = dir.filePath("foreign.h5").toStdString();
-        {
-            hid_t f = H5Fcreate(foreign.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-            hid_t g = H5Gcreate2(f, "particles", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-            H5Gclose(g);
-            H5Fclose(f);
-        }
+        writeHdf5WithGroup(foreign, "particles");
         expectInputError(foreign, "not a TLScope session");
         // A /tlscope group of another format.
         const std::string other = dir.filePath("other.h5").toStdString();
-        {
-            hid_t f = H5Fcreate(other.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-            hid_t g = H5Gcreate2(f, "tlscope", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-            H5Gclose(g);
-            H5Fclose(f);
-        }
+        writeHdf5WithGroup(other, "tlscope");
         expectInputError(other, "attribute 'format' is missing");
         // Truncated copies of a real session.
         std::ifstream in(referenceFile, std::ios::binary);
