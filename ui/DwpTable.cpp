@@ -4,6 +4,13 @@
 
 namespace tlscope::ui {
 
+QString levelsText(const QuantumLevels& q) {
+    auto one = [](Localisation where) {
+        return where == Localisation::Well1 ? QStringLiteral("1") : where == Localisation::Well2 ? QStringLiteral("2") : QStringLiteral("both");
+    };
+    return one(q.level0) + QStringLiteral(" / ") + one(q.level1);
+}
+
 double quantityValue(const DwpRecord& r, Quantity q) {
     const DoubleWell& w = r.dwp;
     switch (q) {
@@ -12,7 +19,7 @@ double quantityValue(const DwpRecord& r, Quantity q) {
     case Quantity::D: return w.d;
     case Quantity::DMw: return w.dMassWeighted;
     case Quantity::DMwRp: return w.dMassWeightedReactionPath;
-    case Quantity::SplittingKelvin: return units::toKelvin(w.splitting);
+    case Quantity::SplittingKelvin: return units::toKelvin(w.quantum.splitting);
     case Quantity::Pr4: return w.pr4;
     case Quantity::FindCount: return r.findCount;
     }
@@ -26,7 +33,7 @@ QString quantityName(Quantity q) {
     case Quantity::D: return QObject::tr("d");
     case Quantity::DMw: return QObject::tr("d_mw");
     case Quantity::DMwRp: return QObject::tr("d_mw_rp");
-    case Quantity::SplittingKelvin: return QObject::tr("splitting (K)");
+    case Quantity::SplittingKelvin: return QObject::tr("E_qs (K)");
     case Quantity::Pr4: return QObject::tr("PR4");
     case Quantity::FindCount: return QObject::tr("find count");
     }
@@ -43,13 +50,16 @@ int DwpTableModel::columnCount(const QModelIndex& parent) const { return parent.
 
 QVariant DwpTableModel::headerData(int section, Qt::Orientation o, int role) const {
     if (o != Qt::Horizontal) return {};
-    static const char* names[] = {"#", "start", "asymmetry", "barrier", "d", "d_mw_rp", "splitting (K)", "TLS", "central", "PR4", "found"};
+    static const char* names[] = {"#", "start", "asymmetry", "barrier", "d", "d_mw_rp", "E_qs (K)", "levels 0/1", "Δ0 (K)", "TLS", "central", "PR4", "found"};
     static const char* tips[] = {
         "row in the catalog", "starting inherent structure",
         "|E2 - E1| in eps_AA", "E_saddle - min(E1, E2) in eps_AA",
         "distance between the minima (sigma)", "mass-weighted reaction-path distance, the d_max filter",
-        "tunnel splitting E1 - E0 of the 1D Schroedinger equation along the path",
-        "splitting below the TLS threshold", "the particle that moves most, and its species",
+        "E_qs = E1 - E0: the gap between the two lowest levels of the 1D Schroedinger equation along the resolved path",
+        "where the two lowest levels live: well 1 (the starting minimum), well 2, or both (delocalised). "
+        "When both sit in one well, E_qs is that well's vibration quantum, not a tunnel splitting",
+        "tunnelling amplitude Delta0 (WKB between the two wells' ground states)",
+        "E_qs below the TLS threshold", "the particle that moves most, and its species",
         "participation ratio (sum d^2)^2 / sum d^4", "how many of the M attempts found this minimum"};
     if (role == Qt::DisplayRole && section >= 0 && section < ColumnCount) return names[section];
     if (role == Qt::ToolTipRole && section >= 0 && section < ColumnCount) return tips[section];
@@ -68,7 +78,9 @@ QVariant DwpTableModel::data(const QModelIndex& index, int role) const {
         case Barrier: return w.barrier;
         case D: return w.d;
         case DMwRp: return w.dMassWeightedReactionPath;
-        case Splitting: return w.splitting;
+        case Splitting: return w.quantum.splitting;
+        case Levels: return static_cast<int>(w.quantum.level0) * 10 + static_cast<int>(w.quantum.level1);
+        case Delta0: return w.quantum.delta0;
         case Tls: return w.isTls ? 1 : 0;
         case Central: return w.centralSpecies * 100000 + w.centralParticle;
         case Pr4: return w.pr4;
@@ -84,7 +96,9 @@ QVariant DwpTableModel::data(const QModelIndex& index, int role) const {
     case Barrier: return QString::number(w.barrier, 'g', 4);
     case D: return QString::number(w.d, 'f', 3);
     case DMwRp: return QString::number(w.dMassWeightedReactionPath, 'f', 3);
-    case Splitting: return QString::number(units::toKelvin(w.splitting), 'g', 3);
+    case Splitting: return QString::number(units::toKelvin(w.quantum.splitting), 'g', 3);
+    case Levels: return levelsText(w.quantum);
+    case Delta0: return QString::number(units::toKelvin(w.quantum.delta0), 'g', 3);
     case Tls: return w.isTls ? QStringLiteral("yes") : QString();
     case Central:
         return QString("%1 %2").arg(w.centralParticle).arg(w.centralSpecies >= 0 && w.centralSpecies < species_.size() ? species_[w.centralSpecies] : "?");

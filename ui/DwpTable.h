@@ -14,14 +14,16 @@ namespace tlscope::ui {
 using DwpPtr = std::shared_ptr<const DwpRecord>;
 
 /// Quantities shown in the table, the plots and the filters.
-enum class Quantity { Asymmetry, Barrier, D, DMw, DMwRp, SplittingKelvin, Pr4, FindCount };
+enum class Quantity { Asymmetry, Barrier, D, DMw, DMwRp, SplittingKelvin, Pr4, FindCount }; ///< SplittingKelvin: E_qs in K
 double quantityValue(const DwpRecord& r, Quantity q);
+/// "1 / 2", "2 / 2", "both / both": the wells the two lowest levels live in.
+QString levelsText(const QuantumLevels& q);
 QString quantityName(Quantity q);
 
 class DwpTableModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { Index, Start, Asymmetry, Barrier, D, DMwRp, Splitting, Tls, Central, Pr4, Found, ColumnCount };
+    enum Column { Index, Start, Asymmetry, Barrier, D, DMwRp, Splitting, Levels, Delta0, Tls, Central, Pr4, Found, ColumnCount };
     explicit DwpTableModel(QObject* parent = nullptr);
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;

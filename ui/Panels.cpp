@@ -305,10 +305,10 @@ void DetailPanel::step() {
 void DetailPanel::setPosition(double t) {
     position_ = std::clamp(t, 0.0, 1.0);
     if (!scrub_->isSliderDown()) scrub_->setValue(static_cast<int>(std::lround(1000 * position_)));
-    if (marker_ && dwp_ && dwp_->dwp.pathImageS.size() >= 2) {
-        const auto& s = dwp_->dwp.pathImageS;
-        const auto& e = dwp_->dwp.pathImageEnergy;
-        const double x = position_ * s.back();
+    if (marker_ && dwp_ && dwp_->dwp.profile.s.size() >= 2) {
+        const auto& s = dwp_->dwp.profile.s;
+        const auto& e = dwp_->dwp.profile.energy;
+        const double x = position_ * dwp_->dwp.profileMinimum2;
         std::size_t k = 0;
         while (k + 2 < s.size() && s[k + 1] < x) ++k;
         const double f = s[k + 1] > s[k] ? (x - s[k]) / (s[k + 1] - s[k]) : 0.0;
@@ -317,6 +317,37 @@ void DetailPanel::setPosition(double t) {
     }
     emit positionChanged(position_);
 }
+
+namespace {
+
+/// Where the levels live, the barriers from each side and the two-level quantities, as table rows
+/// (the %9 cell closes and reopens the surrounding row).
+QString quantumRows(const DoubleWell& w) {
+    const QuantumLevels& q = w.quantum;
+    auto where = [](Localisation l, double weight1) {
+        switch (l) {
+        case Localisation::Well1: return QObject::tr("well 1 (%1 %)").arg(100 * weight1, 0, 'f', 0);
+        case Localisation::Well2: return QObject::tr("well 2 (%1 %)").arg(100 * (1 - weight1), 0, 'f', 0);
+        case Localisation::Both: break;
+        }
+        return QObject::tr("both wells (%1 % in well 1)").arg(100 * weight1, 0, 'f', 0);
+    };
+    QString note;
+    if (q.level0 == q.level1 && q.level0 != Localisation::Both)
+        note = QObject::tr("<br><i>both levels in one well: E_qs is its vibration quantum, not a tunnel splitting</i>");
+    return QObject::tr("levels 0 / 1</td><td>%1 / %2%3</td></tr>"
+                       "<tr><td>barrier from well 1 / 2</td><td>%4 / %5 eps</td></tr>"
+                       "<tr><td>quantum asymmetry Delta</td><td>%6 K</td></tr>"
+                       "<tr><td>tunnelling Delta0 (WKB)</td><td>%7 K</td></tr>"
+                       "<tr><td>E = sqrt(Delta^2 + Delta0^2)</td><td>%8 K")
+        .arg(where(q.level0, q.level0Well1), where(q.level1, q.level1Well1), note)
+        .arg(w.barrier1, 0, 'g', 4).arg(w.barrier2, 0, 'g', 4)
+        .arg(units::toKelvin(q.quantumAsymmetry), 0, 'g', 3)
+        .arg(units::toKelvin(q.delta0), 0, 'g', 3)
+        .arg(units::toKelvin(q.twoLevelEnergy), 0, 'g', 3);
+}
+
+} // namespace
 
 void DetailPanel::setDwp(DwpPtr dwp, const QStringList& speciesNames, double boxLength) {
     dwp_ = std::move(dwp);
@@ -334,20 +365,30 @@ void DetailPanel::setDwp(DwpPtr dwp, const QStringList& speciesNames, double box
     }
     const DoubleWell& w = dwp_->dwp;
     const double base = std::min(w.e1, w.e2);
+    // The resolved profile the Schroedinger equation was solved on, with a margin of its
+    // continuation past both minima, and the two lowest levels.
+    const double sEnd = w.profileMinimum2 > 0 ? w.profileMinimum2 : 1.0;
+    const double margin = 0.15 * sEnd;
     auto* line = new QLineSeries;
+    line->setName(tr("V(s)"));
     line->setPen(QPen(QColor(70, 130, 200), 2));
-    line->setPointsVisible(true);
-    for (std::size_t k = 0; k < w.pathImageS.size(); ++k) line->append(w.pathImageS[k], w.pathImageEnergy[k] - base);
+    for (std::size_t k = 0; k < w.profile.s.size(); ++k)
+        if (w.profile.s[k] >= -margin && w.profile.s[k] <= sEnd + margin) line->append(w.profile.s[k], w.profile.energy[k] - base);
+    std::vector<QLineSeries*> levels;
+    for (double e : {w.quantum.e0, w.quantum.e1}) {
+        auto* level = new QLineSeries;
+        level->setPen(QPen(QColor(120, 120, 120), 1, Qt::DashLine));
+        level->append(-margin, e - base);
+        level->append(sEnd + margin, e - base);
+        levels.push_back(level);
+    }
+    levels[0]->setName(tr("E0, E1"));
     auto* points = new QScatterSeries;
     points->setMarkerSize(11);
     points->setColor(QColor(235, 120, 40));
-    const double sEnd = w.pathImageS.empty() ? 1.0 : w.pathImageS.back();
     points->append(0, w.e1 - base);
     points->append(sEnd, w.e2 - base);
-    // The saddle: the highest stored image is the refined saddle for NEB paths.
-    double sSaddle = 0.5 * sEnd;
-    if (!w.pathImageEnergy.empty())
-        sSaddle = w.pathImageS[static_cast<std::size_t>(std::max_element(w.pathImageEnergy.begin(), w.pathImageEnergy.end()) - w.pathImageEnergy.begin())];
+    const double sSaddle = w.profileSaddle;
     auto* saddle = new QScatterSeries;
     saddle->setMarkerShape(QScatterSeries::MarkerShapeRectangle);
     saddle->setMarkerSize(11);
@@ -357,12 +398,12 @@ void DetailPanel::setDwp(DwpPtr dwp, const QStringList& speciesNames, double box
     marker_->setMarkerSize(14);
     marker_->setColor(QColor(40, 220, 90));
     marker_->append(0, w.e1 - base);
-    for (auto* s : std::initializer_list<QXYSeries*>{line, points, saddle, marker_}) c->addSeries(s);
+    for (auto* s : std::initializer_list<QXYSeries*>{line, levels[0], levels[1], points, saddle, marker_}) c->addSeries(s);
     auto* x = new QValueAxis;
-    x->setRange(0, sEnd);
-    x->setTitleText(tr("mass-weighted path length s (sigma)"));
+    x->setRange(-margin, sEnd + margin);
+    x->setTitleText(tr("mass-weighted path length s (sigma sqrt(m_A))"));
     auto* y = new QValueAxis;
-    y->setRange(-0.05 * w.barrier, (w.eSaddle - base) * 1.15);
+    y->setRange(-0.05 * w.barrier, std::max(w.eSaddle - base, w.quantum.e1 - base) * 1.15);
     y->setTitleText(tr("E - min(E1, E2) (eps)"));
     c->addAxis(x, Qt::AlignBottom);
     c->addAxis(y, Qt::AlignLeft);
@@ -394,8 +435,8 @@ void DetailPanel::setDwp(DwpPtr dwp, const QStringList& speciesNames, double box
         tr("<table>"
            "<tr><td>E1, E2, E_saddle</td><td>%1, %2, %3</td></tr>"
            "<tr><td>asymmetry / barrier</td><td>%4 / %5 eps</td></tr>"
-           "<tr><td>splitting E_qs</td><td><b>%6 K</b> (%7 eps) %8</td></tr>"
-           "<tr><td>WKB Delta0</td><td>%9 K</td></tr>"
+           "<tr><td>E_qs = E1 - E0</td><td><b>%6 K</b> (%7 eps) %8</td></tr>"
+           "<tr><td>%9</td></tr>"
            "<tr><td>d, d_mw, d_mw_rp</td><td>%10, %11, %12</td></tr>"
            "<tr><td>PR2, PR3, PR4</td><td>%13, %14, %15</td></tr>"
            "<tr><td>central particle</td><td><b>#%16 (%17)</b>, moves %18</td></tr>"
@@ -403,8 +444,8 @@ void DetailPanel::setDwp(DwpPtr dwp, const QStringList& speciesNames, double box
            "<tr><td>found</td><td>%20 times in M attempts</td></tr></table>")
             .arg(w.e1, 0, 'f', 5).arg(w.e2, 0, 'f', 5).arg(w.eSaddle, 0, 'f', 5)
             .arg(w.asymmetry, 0, 'g', 4).arg(w.barrier, 0, 'g', 4)
-            .arg(units::toKelvin(w.splitting), 0, 'g', 3).arg(w.splitting, 0, 'g', 3).arg(w.isTls ? tr("- a TLS") : QString())
-            .arg(units::toKelvin(w.wkbDelta0), 0, 'g', 3)
+            .arg(units::toKelvin(w.quantum.splitting), 0, 'g', 3).arg(w.quantum.splitting, 0, 'g', 3).arg(w.isTls ? tr("- a TLS") : QString())
+            .arg(quantumRows(w))
             .arg(w.d, 0, 'f', 3).arg(w.dMassWeighted, 0, 'f', 3).arg(w.dMassWeightedReactionPath, 0, 'f', 3)
             .arg(w.pr2, 0, 'f', 2).arg(w.pr3, 0, 'f', 2).arg(w.pr4, 0, 'f', 2)
             .arg(w.centralParticle).arg(central).arg(w.centralDisplacement, 0, 'f', 3)
@@ -423,7 +464,7 @@ TeachingPanel::TeachingPanel(QWidget* parent) : QWidget(parent) {
 <h3>What you are looking at</h3>
 <p><b>Particles.</b> A binary Lennard-Jones glass: large A particles (blue) and small B particles
 (orange), 80:20, in a periodic box. Colour by displacement shows how far each particle moves in
-the transition you selected: dark blue did not move, yellow-red moved most.</p>
+the transition you selected: blue did not move, red moved most.</p>
 <h4>Inherent structure (IS)</h4>
 <p>Quench a liquid configuration to the nearest local minimum of the potential energy: that
 minimum is its inherent structure. A glass at low temperature vibrates around one IS.</p>
@@ -440,12 +481,20 @@ energy along the path; the green dot follows the animation.</p>
 <p>The particle that moves most in the transition, highlighted in green with a halo and its
 number. In this glass it is almost always a small B particle (the paper: over 90 %), and the
 motion is collective: several neighbours move a little with it (participation ratios PR2-PR4).</p>
-<h4>Tunnel splitting and TLS</h4>
-<p>At very low temperature the system tunnels between the two minima. Solving the 1D Schroedinger
-equation along the path gives the splitting E_qs = E_1 - E_0 of the lowest two levels. When it is
-below about 1 K the DWP is a <b>two-level system (TLS)</b>: these cause the anomalous heat capacity
-and thermal conductivity of glasses below 1 K. Only nearly symmetric DWPs with small distances
-qualify, so TLS are rare - about one in many thousand particles.</p>
+<h4>Quantum levels, tunnelling and TLS</h4>
+<p>At very low temperature the system tunnels between the two minima. TLScope follows the
+minimum-energy path from the saddle down into both minima in fine steps (the energy profile on
+the right, with the two lowest levels dashed) and solves the 1D Schroedinger equation along it.
+<b>E_qs = E_1 - E_0</b>, the gap between the two lowest levels, decides: below about 1 K the DWP is
+a <b>two-level system (TLS)</b>. These cause the anomalous heat capacity and thermal conductivity
+of glasses below 1 K.</p>
+<p>Look at <b>where the levels live</b>. When the lowest level sits in one well and the next in the
+other, E_qs is the two-level energy E = sqrt(Delta^2 + Delta0^2): <b>Delta</b> is the quantum
+asymmetry (the difference of the two wells' own ground levels, zero-point energies included)
+and <b>Delta0</b> the tunnelling amplitude through the barrier. When both levels sit in the same
+well, E_qs is only that well's vibration quantum - no tunnelling pair at all. Only nearly
+symmetric DWPs with small distances and low barriers qualify, so TLS are rare - about one in
+many thousand particles.</p>
 <p><i>Reinisch &amp; Heuer, PRB 2004/PRL 2005; Mocanu et al., J. Chem. Phys. 2023.</i></p>
 )"));
     layout->addWidget(text);

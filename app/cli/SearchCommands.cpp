@@ -47,7 +47,9 @@ std::vector<OptionSpec> runOptions() {
             {"d-max", "D", "largest d_mw_rp of a DWP", "0.8", false},
             {"asym-max", "A", "largest asymmetry |E2 - E1|", "0.5", false},
             {"saddle", "METHOD", "saddle search: neb or ridge", "neb", false},
-            {"tls-kelvin", "K", "a DWP is a TLS when its splitting is below this", "1", false},
+            {"tls-kelvin", "K", "a DWP is a TLS when E_qs = E1 - E0 is below this", "1", false},
+            {"irc-step", "H", "step of the resolved reaction path (mass-weighted sigma; docs/quantum.md)", "0.004", false},
+            {"min-barrier", "B", "pairs whose smaller barrier is below this (eps) are shoulders, not DWPs", "1e-05", false},
             {"seed", "X", "random seed; same seed, same catalog for any thread count", "1", false}};
 }
 
@@ -66,6 +68,8 @@ SearchParameters parametersFrom(const Arguments& a) {
     p.asymMax = a.number("asym-max");
     p.saddleMethod = parseSaddleMethod(a.get("saddle"));
     p.tlsThresholdKelvin = a.positive("tls-kelvin");
+    p.ircStep = a.positive("irc-step");
+    p.minimumBarrier = a.number("min-barrier");
     p.seed = a.seed("seed");
     p.threads = static_cast<int>(a.integer("threads", 0));
     p.validate();
@@ -175,7 +179,7 @@ int searchCommand(const Args& args) {
     const SessionData s = readSession(out, {false, false});
     const CatalogAnalysis an = analyzeCatalog(s);
     std::printf("session        %s\nstarts         %d of %d finished\nattempts       %ld (this run: %ld in %s, %.1f/s)\n"
-                "minima         %ld distinct kept\nDWPs           %ld (%.3f per start), %ld rejected\nTLS            %ld (splitting < %g K)\n",
+                "minima         %ld distinct kept\nDWPs           %ld (%.3f per start), %ld rejected\nTLS            %ld (E_qs < %g K)\n",
                 out.c_str(), an.startsFinished + an.startsFailed, p.starts, an.attempts, pr.attemptsDone,
                 duration(pr.elapsedSeconds).c_str(), pr.attemptsPerSecond, an.minima, an.doubleWells,
                 an.doubleWellsPerStart, an.rejected, an.tls, p.tlsThresholdKelvin);

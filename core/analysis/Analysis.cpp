@@ -68,7 +68,23 @@ CatalogAnalysis analyzeCatalog(const SessionData& s) {
     a.asymmetry = makeHistogram("asymmetry", "asymmetry", 0.0, 0.025, 20);
     a.barrier = makeHistogram("barrier", "barrier", 0.0, 0.025, 20);
     a.distanceMwRp = makeHistogram("d_mw_rp", "d_mw_rp", 0.0, 0.05, 16);
+    a.eqs = makeHistogram("e_qs", "log10(E_qs / K)", -6.0, 0.5, 18);
+    a.startEnergy = makeHistogram("start_energy", "starting IS energy per particle (eps)", -4.80, 0.02, 40);
     for (const FoundMinimum& m : s.minima) fill(a.fig2, m.findCount);
+    {
+        std::vector<double> e;
+        for (std::size_t k = 0; k < s.starts.size(); ++k)
+            if (s.summaries[k].ok) e.push_back(s.starts[k].energy / p.particles);
+        for (double x : e) fill(a.startEnergy, x), a.startEnergyMean += x;
+        if (!e.empty()) a.startEnergyMean /= static_cast<double>(e.size());
+        for (double x : e) a.startEnergySd += (x - a.startEnergyMean) * (x - a.startEnergyMean);
+        if (e.size() > 1) {
+            a.startEnergySd = std::sqrt(a.startEnergySd / static_cast<double>(e.size() - 1));
+            a.startEnergyMeanError = a.startEnergySd / std::sqrt(static_cast<double>(e.size()));
+        } else {
+            a.startEnergySd = 0.0;
+        }
+    }
 
     double fracAll = 0, fracA = 0, fracB = 0;
     std::map<int, std::vector<const DoubleWell*>> perStart;
@@ -94,6 +110,11 @@ CatalogAnalysis analyzeCatalog(const SessionData& s) {
         }
         if (w.asymmetry < 0.001) ++a.asymBelow0001;
         if (w.isTls) ++a.tls;
+        const QuantumLevels& q = w.quantum;
+        if (q.level0 == Localisation::Both || q.level1 == Localisation::Both) ++a.levelsDelocalised;
+        else if (q.level0 == q.level1) ++a.levelsInOneWell;
+        else ++a.levelsInDifferentWells;
+        fill(a.eqs, q.splitting > 0 ? std::log10(units::toKelvin(q.splitting)) : -HUGE_VAL);
         fill(a.fig2Dwp, r.findCount);
         fill(a.asymmetry, w.asymmetry);
         fill(a.barrier, w.barrier);
@@ -160,7 +181,14 @@ std::string formatReport(const CatalogAnalysis& a) {
              (a.asymBelow002 ? " (1 per " + num(a.particlesPerAsymBelow002, 0) + ")" : ""), "1 per ~1000 particles");
     line("DWPs with asym < 0.001", std::to_string(a.asymBelow0001) +
              (a.asymBelow0001 ? " (1 per " + num(a.particlesPerAsymBelow0001, 0) + ")" : ""), "1 per ~12000 particles");
-    line("TLS (splitting < " + num(a.tlsThresholdKelvin, 2) + " K)", std::to_string(a.tls));
+    line("TLS (E_qs = E1 - E0 < " + num(a.tlsThresholdKelvin, 2) + " K)", std::to_string(a.tls));
+    line("lowest two levels: one in each well", std::to_string(a.levelsInDifferentWells));
+    line("  delocalised over both wells", std::to_string(a.levelsDelocalised));
+    line("  both in one well (E_qs = vibration)", std::to_string(a.levelsInOneWell));
+    if (a.startsFinished > 0)
+        line("starting IS energy per particle", num(a.startEnergyMean, 4) + " +- " + num(a.startEnergyMeanError, 4) +
+                 " (sd " + num(a.startEnergySd, 4) + ")",
+             "-4.52 ... -4.42 (total -294 ... -287)");
     {
         std::ostringstream d;
         d << std::scientific << std::setprecision(2) << a.tlsDensity;
@@ -192,6 +220,17 @@ std::string formatReport(const CatalogAnalysis& a) {
     };
     hist(a.fig1, 16);
     hist(a.fig2Dwp, 12);
+    hist(a.eqs, 18);
+    if (a.startsFinished > 0) {
+        // Only the occupied part of the IS-energy histogram.
+        Histogram h = a.startEnergy;
+        std::size_t first = 0, last = h.counts.size();
+        while (first < last && h.counts[first] == 0) ++first;
+        while (last > first && h.counts[last - 1] == 0) --last;
+        h.low += static_cast<double>(first) * h.width;
+        h.counts = std::vector<long>(h.counts.begin() + static_cast<long>(first), h.counts.begin() + static_cast<long>(last));
+        if (!h.counts.empty()) hist(h, 40);
+    }
     o << "\nFig. 6: mean sorted displacement d_(k)      central A   central B\n";
     for (std::size_t k = 0; k < a.fig6A.size(); ++k)
         o << "  k = " << std::setw(3) << k + 1 << std::string(31, ' ') << std::right << std::setprecision(4)
@@ -252,6 +291,10 @@ std::string toJson(const CatalogAnalysis& a) {
       << "  \"tls\": " << a.tls << ",\n"
       << "  \"tls_threshold_kelvin\": " << jsonNumber(a.tlsThresholdKelvin) << ",\n"
       << "  \"tls_density_per_joule_cubic_metre\": " << jsonNumber(a.tlsDensity) << ",\n"
+      << "  \"levels\": {\"different_wells\": " << a.levelsInDifferentWells << ", \"delocalised\": " << a.levelsDelocalised
+      << ", \"one_well\": " << a.levelsInOneWell << "},\n"
+      << "  \"start_energy_per_particle\": {\"mean\": " << jsonNumber(a.startEnergyMean) << ", \"sd\": "
+      << jsonNumber(a.startEnergySd) << ", \"mean_error\": " << jsonNumber(a.startEnergyMeanError) << "},\n"
       << "  \"volume_cubic_metres\": " << jsonNumber(a.volumeCubicMetres) << ",\n"
       << "  \"same_central\": {\"candidates\": " << a.sameCentralCandidates << ", \"same\": " << a.sameCentral
       << ", \"fraction\": " << jsonNumber(a.sameCentralFraction) << ", \"error\": " << jsonNumber(a.sameCentralError)
@@ -259,7 +302,8 @@ std::string toJson(const CatalogAnalysis& a) {
       << "  \"fig1_peak\": " << jsonNumber(a.fig1.peakCentre()) << ",\n"
       << "  \"histograms\": {\"fig1\": " << jsonHistogram(a.fig1) << ", \"fig2\": " << jsonHistogram(a.fig2)
       << ", \"fig2_dwp\": " << jsonHistogram(a.fig2Dwp) << ", \"asymmetry\": " << jsonHistogram(a.asymmetry)
-      << ", \"barrier\": " << jsonHistogram(a.barrier) << ", \"d_mw_rp\": " << jsonHistogram(a.distanceMwRp) << "},\n"
+      << ", \"barrier\": " << jsonHistogram(a.barrier) << ", \"d_mw_rp\": " << jsonHistogram(a.distanceMwRp)
+      << ", \"e_qs\": " << jsonHistogram(a.eqs) << ", \"start_energy\": " << jsonHistogram(a.startEnergy) << "},\n"
       << "  \"fig6\": {\"central_a\": " << jsonArray(a.fig6A) << ", \"central_b\": " << jsonArray(a.fig6B) << "}\n"
       << "}\n";
     return o.str();
@@ -268,7 +312,7 @@ std::string toJson(const CatalogAnalysis& a) {
 std::string toCsv(const CatalogAnalysis& a) {
     std::ostringstream o;
     o << "series,x,value\n";
-    for (const Histogram* h : {&a.fig1, &a.fig2, &a.fig2Dwp, &a.asymmetry, &a.barrier, &a.distanceMwRp})
+    for (const Histogram* h : {&a.fig1, &a.fig2, &a.fig2Dwp, &a.asymmetry, &a.barrier, &a.distanceMwRp, &a.eqs, &a.startEnergy})
         for (std::size_t k = 0; k < h->counts.size(); ++k) o << h->name << ',' << jsonNumber(h->binCentre(k)) << ',' << h->counts[k] << '\n';
     for (std::size_t k = 0; k < a.fig6A.size(); ++k) o << "fig6_central_a," << k + 1 << ',' << jsonNumber(a.fig6A[k]) << '\n';
     for (std::size_t k = 0; k < a.fig6B.size(); ++k) o << "fig6_central_b," << k + 1 << ',' << jsonNumber(a.fig6B[k]) << '\n';

@@ -33,6 +33,10 @@ struct CatalogAnalysis {
     long asymBelow002 = 0, asymBelow0001 = 0;
     double particlesPerAsymBelow002 = 0.0, particlesPerAsymBelow0001 = 0.0; ///< one such DWP per this many particles
     long tls = 0;
+    /// Where the two lowest levels of each DWP live (docs/quantum.md): a tunnelling pair (one
+    /// level in each well, or both delocalised) or both in one well (E_qs is then a vibration
+    /// quantum of that well, not a tunnel splitting).
+    long levelsInDifferentWells = 0, levelsDelocalised = 0, levelsInOneWell = 0;
     double tlsThresholdKelvin = 1.0;
     double tlsDensity = 0.0;            ///< J^-1 m^-3: TLS / (volume * threshold energy), NiP units
     double volumeCubicMetres = 0.0;
@@ -42,6 +46,11 @@ struct CatalogAnalysis {
     Histogram fig2;                     ///< find counts of kept minima
     Histogram fig2Dwp;                  ///< find counts of DWPs
     Histogram asymmetry, barrier, distanceMwRp;
+    Histogram eqs;                      ///< log10(E_qs / K)
+    /// Inherent-structure energies of the starting structures (per particle), their mean, standard
+    /// deviation and the standard error of the mean: is the starting ensemble equilibrated?
+    Histogram startEnergy;
+    double startEnergyMean = 0.0, startEnergySd = 0.0, startEnergyMeanError = 0.0;
     std::vector<double> fig6A, fig6B;   ///< mean sorted displacement profile, central A / B
 };
 

@@ -20,7 +20,9 @@ namespace tlscope {
 
 namespace {
 
-constexpr int kFormatVersion = 1;
+// 2: resolved reaction paths (IRC profile, 25 unwrapped images), barriers from each side and the
+// two-level quantities (E_qs, localisation, Delta, Delta0) in place of "splitting".
+constexpr int kFormatVersion = 2;
 constexpr const char* kFormatName = "tlscope-session";
 constexpr std::size_t kMessageLength = 160;
 
@@ -85,8 +87,13 @@ struct MinimumRow {
 
 struct DwpRow {
     std::int32_t start, minimum, findCount, centralParticle, centralSpecies, saddleIndex, isTls;
-    double startEnergy, e1, e2, eSaddle, asymmetry, barrier, d, dMw, dRp, dMwRp, centralDisplacement,
-        pr2, pr3, pr4, splitting, splittingKelvin, wkbDelta0;
+    std::int32_t level0Well, level1Well, profileCount;
+    std::int64_t profileOffset;
+    double startEnergy, e1, e2, eSaddle, asymmetry, barrier, barrier1, barrier2, d, dMw, dRp, dMwRp,
+        centralDisplacement, pr2, pr3, pr4;
+    double eQs, eQsKelvin, level0, level1, level0Well1Weight, level1Well1Weight, groundWell1, groundWell2,
+        quantumAsymmetry, quantumAsymmetryKelvin, delta0, delta0Kelvin, twoLevelEnergy, twoLevelEnergyKelvin,
+        omega1, omega2, wkbAction, profileSaddle, profileMinimum2;
 };
 
 void copyString(char* dst, const std::string& s) {
@@ -148,12 +155,18 @@ Handle dwpRowType() {
     TL_FIELD(DwpRow, "central_species", centralSpecies, H5T_NATIVE_INT32);
     TL_FIELD(DwpRow, "saddle_index", saddleIndex, H5T_NATIVE_INT32);
     TL_FIELD(DwpRow, "is_tls", isTls, H5T_NATIVE_INT32);
+    TL_FIELD(DwpRow, "level0_well", level0Well, H5T_NATIVE_INT32);
+    TL_FIELD(DwpRow, "level1_well", level1Well, H5T_NATIVE_INT32);
+    TL_FIELD(DwpRow, "profile_count", profileCount, H5T_NATIVE_INT32);
+    TL_FIELD(DwpRow, "profile_offset", profileOffset, H5T_NATIVE_INT64);
     TL_FIELD(DwpRow, "start_energy", startEnergy, H5T_NATIVE_DOUBLE);
     TL_FIELD(DwpRow, "e1", e1, H5T_NATIVE_DOUBLE);
     TL_FIELD(DwpRow, "e2", e2, H5T_NATIVE_DOUBLE);
     TL_FIELD(DwpRow, "e_saddle", eSaddle, H5T_NATIVE_DOUBLE);
     TL_FIELD(DwpRow, "asymmetry", asymmetry, H5T_NATIVE_DOUBLE);
     TL_FIELD(DwpRow, "barrier", barrier, H5T_NATIVE_DOUBLE);
+    TL_FIELD(DwpRow, "barrier1", barrier1, H5T_NATIVE_DOUBLE);
+    TL_FIELD(DwpRow, "barrier2", barrier2, H5T_NATIVE_DOUBLE);
     TL_FIELD(DwpRow, "d", d, H5T_NATIVE_DOUBLE);
     TL_FIELD(DwpRow, "d_mw", dMw, H5T_NATIVE_DOUBLE);
     TL_FIELD(DwpRow, "d_rp", dRp, H5T_NATIVE_DOUBLE);
@@ -162,9 +175,25 @@ Handle dwpRowType() {
     TL_FIELD(DwpRow, "pr2", pr2, H5T_NATIVE_DOUBLE);
     TL_FIELD(DwpRow, "pr3", pr3, H5T_NATIVE_DOUBLE);
     TL_FIELD(DwpRow, "pr4", pr4, H5T_NATIVE_DOUBLE);
-    TL_FIELD(DwpRow, "splitting", splitting, H5T_NATIVE_DOUBLE);
-    TL_FIELD(DwpRow, "splitting_kelvin", splittingKelvin, H5T_NATIVE_DOUBLE);
-    TL_FIELD(DwpRow, "wkb_delta0", wkbDelta0, H5T_NATIVE_DOUBLE);
+    TL_FIELD(DwpRow, "e_qs", eQs, H5T_NATIVE_DOUBLE);
+    TL_FIELD(DwpRow, "e_qs_kelvin", eQsKelvin, H5T_NATIVE_DOUBLE);
+    TL_FIELD(DwpRow, "level0", level0, H5T_NATIVE_DOUBLE);
+    TL_FIELD(DwpRow, "level1", level1, H5T_NATIVE_DOUBLE);
+    TL_FIELD(DwpRow, "level0_weight_well1", level0Well1Weight, H5T_NATIVE_DOUBLE);
+    TL_FIELD(DwpRow, "level1_weight_well1", level1Well1Weight, H5T_NATIVE_DOUBLE);
+    TL_FIELD(DwpRow, "ground_well1", groundWell1, H5T_NATIVE_DOUBLE);
+    TL_FIELD(DwpRow, "ground_well2", groundWell2, H5T_NATIVE_DOUBLE);
+    TL_FIELD(DwpRow, "quantum_asymmetry", quantumAsymmetry, H5T_NATIVE_DOUBLE);
+    TL_FIELD(DwpRow, "quantum_asymmetry_kelvin", quantumAsymmetryKelvin, H5T_NATIVE_DOUBLE);
+    TL_FIELD(DwpRow, "delta0_wkb", delta0, H5T_NATIVE_DOUBLE);
+    TL_FIELD(DwpRow, "delta0_wkb_kelvin", delta0Kelvin, H5T_NATIVE_DOUBLE);
+    TL_FIELD(DwpRow, "two_level_energy", twoLevelEnergy, H5T_NATIVE_DOUBLE);
+    TL_FIELD(DwpRow, "two_level_energy_kelvin", twoLevelEnergyKelvin, H5T_NATIVE_DOUBLE);
+    TL_FIELD(DwpRow, "omega1", omega1, H5T_NATIVE_DOUBLE);
+    TL_FIELD(DwpRow, "omega2", omega2, H5T_NATIVE_DOUBLE);
+    TL_FIELD(DwpRow, "wkb_action", wkbAction, H5T_NATIVE_DOUBLE);
+    TL_FIELD(DwpRow, "profile_s_saddle", profileSaddle, H5T_NATIVE_DOUBLE);
+    TL_FIELD(DwpRow, "profile_s_minimum2", profileMinimum2, H5T_NATIVE_DOUBLE);
     return t;
 }
 #undef TL_FIELD
@@ -294,7 +323,7 @@ struct SessionWriter::Impl {
     Handle file;
     Extendible isPosition, isSpecies, isStep, isEnergy, isEnergyStep;
     Extendible starts, minima, minimaPositions;
-    Extendible dwp, dwpSpecies, dwpMin1, dwpMin2, dwpSaddle, dwpProfile, dwpPath, dwpPathS, dwpPathE;
+    Extendible dwp, dwpSpecies, dwpMin1, dwpMin2, dwpSaddle, dwpProfile, dwpPath, dwpPathS, dwpPathE, dwpEnergyProfile;
     Handle startType, minimumType, dwpType;
     int n = 0;
     std::map<int, StartingStructure> pendingStarts;
@@ -362,15 +391,34 @@ struct SessionWriter::Impl {
         dwpPath.append(path.data());
         dwpPathS.append(ps.data());
         dwpPathE.append(pe.data());
+        // The resolved V(s): (s, V) records, this DWP's run at profile_offset.
+        const std::int64_t offset = static_cast<std::int64_t>(dwpEnergyProfile.count());
+        for (std::size_t k = 0; k < w.profile.s.size(); ++k) {
+            const double point[2] = {w.profile.s[k], w.profile.energy[k]};
+            dwpEnergyProfile.append(point);
+        }
         DwpRow row{};
+        row.profileOffset = offset;
+        row.profileCount = static_cast<std::int32_t>(w.profile.s.size());
+        row.profileSaddle = w.profileSaddle, row.profileMinimum2 = w.profileMinimum2;
         row.start = r.start, row.minimum = r.minimum, row.findCount = r.findCount;
         row.centralParticle = w.centralParticle, row.centralSpecies = w.centralSpecies;
         row.saddleIndex = w.saddleIndex, row.isTls = w.isTls ? 1 : 0;
         row.startEnergy = r.startEnergy, row.e1 = w.e1, row.e2 = w.e2, row.eSaddle = w.eSaddle;
         row.asymmetry = w.asymmetry, row.barrier = w.barrier, row.d = w.d, row.dMw = w.dMassWeighted;
+        row.barrier1 = w.barrier1, row.barrier2 = w.barrier2;
         row.dRp = w.dReactionPath, row.dMwRp = w.dMassWeightedReactionPath;
         row.centralDisplacement = w.centralDisplacement, row.pr2 = w.pr2, row.pr3 = w.pr3, row.pr4 = w.pr4;
-        row.splitting = w.splitting, row.splittingKelvin = units::toKelvin(w.splitting), row.wkbDelta0 = w.wkbDelta0;
+        const QuantumLevels& q = w.quantum;
+        row.eQs = q.splitting, row.eQsKelvin = units::toKelvin(q.splitting);
+        row.level0 = q.e0, row.level1 = q.e1;
+        row.level0Well = static_cast<std::int32_t>(q.level0), row.level1Well = static_cast<std::int32_t>(q.level1);
+        row.level0Well1Weight = q.level0Well1, row.level1Well1Weight = q.level1Well1;
+        row.groundWell1 = q.groundWell1, row.groundWell2 = q.groundWell2;
+        row.quantumAsymmetry = q.quantumAsymmetry, row.quantumAsymmetryKelvin = units::toKelvin(q.quantumAsymmetry);
+        row.delta0 = q.delta0, row.delta0Kelvin = units::toKelvin(q.delta0);
+        row.twoLevelEnergy = q.twoLevelEnergy, row.twoLevelEnergyKelvin = units::toKelvin(q.twoLevelEnergy);
+        row.omega1 = q.omega1, row.omega2 = q.omega2, row.wkbAction = q.wkbAction;
         dwp.append(&row); // last: the row count is what readers trust
         flush();
     }
@@ -445,6 +493,7 @@ SessionWriter::SessionWriter(const std::string& path, const SearchParameters& p)
     d.dwpPath = Extendible(t, "dwp_path_positions", H5T_NATIVE_DOUBLE, {kStoredPathImages, 3 * n});
     d.dwpPathS = Extendible(t, "dwp_path_s", H5T_NATIVE_DOUBLE, {kStoredPathImages});
     d.dwpPathE = Extendible(t, "dwp_path_energy", H5T_NATIVE_DOUBLE, {kStoredPathImages});
+    d.dwpEnergyProfile = Extendible(t, "dwp_energy_profile", H5T_NATIVE_DOUBLE, {2});
     d.dwp = Extendible(t, "dwp", d.dwpType, {});
     // From here on only datasets grow: readers may open the file at any time.
     if (H5Fstart_swmr_write(d.file) < 0) throw InputError(path + ": cannot start single-writer/multiple-reader mode");
@@ -527,6 +576,10 @@ SessionData readSession(const std::string& path, const SessionReadOptions& optio
         if (version > kFormatVersion)
             throw InputError(path + ": session format version " + std::to_string(version) +
                              " is newer than this TLScope understands (" + std::to_string(kFormatVersion) + ")");
+        if (version < kFormatVersion)
+            throw InputError(path + ": session format version " + std::to_string(version) +
+                             " was written by an older TLScope whose tunnel splittings came from 9-image paths "
+                             "(docs/quantum.md); run the search again to get resolved paths");
     }
     SessionData s;
     s.path = path;
@@ -597,7 +650,7 @@ SessionData readSession(const std::string& path, const SessionReadOptions& optio
     std::vector<DwpRow> rows;
     readAll(t, "dwp", dwpRowType(), {}, rows, where);
     std::vector<std::int32_t> dSpecies;
-    std::vector<double> m1, m2, sad, prof, path3, ps, pe;
+    std::vector<double> m1, m2, sad, prof, path3, ps, pe, energyProfile;
     hsize_t available = rows.size();
     available = std::min(available, readAll(t, "dwp_sorted_profile", H5T_NATIVE_DOUBLE, {n}, prof, where));
     available = std::min(available, readAll(t, "dwp_species", H5T_NATIVE_INT32, {n}, dSpecies, where));
@@ -608,6 +661,7 @@ SessionData readSession(const std::string& path, const SessionReadOptions& optio
         available = std::min(available, readAll(t, "dwp_path_positions", H5T_NATIVE_DOUBLE, {kStoredPathImages, 3 * n}, path3, where));
         available = std::min(available, readAll(t, "dwp_path_s", H5T_NATIVE_DOUBLE, {kStoredPathImages}, ps, where));
         available = std::min(available, readAll(t, "dwp_path_energy", H5T_NATIVE_DOUBLE, {kStoredPathImages}, pe, where));
+        readAll(t, "dwp_energy_profile", H5T_NATIVE_DOUBLE, {2}, energyProfile, where);
     }
     const auto N3 = static_cast<Eigen::Index>(3 * n);
     for (std::size_t k = 0; k < available; ++k) {
@@ -618,9 +672,22 @@ SessionData readSession(const std::string& path, const SessionReadOptions& optio
         DoubleWell& w = rec.dwp;
         w.centralParticle = r.centralParticle, w.centralSpecies = r.centralSpecies, w.saddleIndex = r.saddleIndex;
         w.isTls = r.isTls != 0, w.e1 = r.e1, w.e2 = r.e2, w.eSaddle = r.eSaddle, w.asymmetry = r.asymmetry;
-        w.barrier = r.barrier, w.d = r.d, w.dMassWeighted = r.dMw, w.dReactionPath = r.dRp;
+        w.barrier = r.barrier, w.barrier1 = r.barrier1, w.barrier2 = r.barrier2;
+        w.d = r.d, w.dMassWeighted = r.dMw, w.dReactionPath = r.dRp;
         w.dMassWeightedReactionPath = r.dMwRp, w.centralDisplacement = r.centralDisplacement;
-        w.pr2 = r.pr2, w.pr3 = r.pr3, w.pr4 = r.pr4, w.splitting = r.splitting, w.wkbDelta0 = r.wkbDelta0;
+        w.pr2 = r.pr2, w.pr3 = r.pr3, w.pr4 = r.pr4;
+        QuantumLevels& q = w.quantum;
+        q.splitting = r.eQs, q.e0 = r.level0, q.e1 = r.level1;
+        auto where01 = [&](std::int32_t v) {
+            if (v < 0 || v > 2) throw InputError(where + ": DWP row " + std::to_string(k) + " has a level localisation " + std::to_string(v) + " (expected 0, 1 or 2; damaged session file)");
+            return static_cast<Localisation>(v);
+        };
+        q.level0 = where01(r.level0Well), q.level1 = where01(r.level1Well);
+        q.level0Well1 = r.level0Well1Weight, q.level1Well1 = r.level1Well1Weight;
+        q.groundWell1 = r.groundWell1, q.groundWell2 = r.groundWell2, q.quantumAsymmetry = r.quantumAsymmetry;
+        q.delta0 = r.delta0, q.twoLevelEnergy = r.twoLevelEnergy;
+        q.omega1 = r.omega1, q.omega2 = r.omega2, q.wkbAction = r.wkbAction;
+        w.profileSaddle = r.profileSaddle, w.profileMinimum2 = r.profileMinimum2;
         w.sortedProfile.assign(prof.begin() + static_cast<long>(k * n), prof.begin() + static_cast<long>((k + 1) * n));
         if (options.paths) {
             w.minimum1 = Eigen::Map<const Eigen::VectorXd>(m1.data() + k * 3 * n, N3);
@@ -631,8 +698,15 @@ SessionData readSession(const std::string& path, const SessionReadOptions& optio
                 w.pathImageS.push_back(ps[k * kStoredPathImages + j]);
                 w.pathImageEnergy.push_back(pe[k * kStoredPathImages + j]);
             }
-            w.path.s = w.pathImageS;
-            w.path.energy = w.pathImageEnergy;
+            const std::size_t points = energyProfile.size() / 2;
+            if (r.profileOffset < 0 || r.profileCount < 0 ||
+                static_cast<std::uint64_t>(r.profileOffset) + static_cast<std::uint64_t>(r.profileCount) > points)
+                throw InputError(where + ": DWP row " + std::to_string(k) + " points outside dwp_energy_profile (damaged session file)");
+            for (std::int32_t j = 0; j < r.profileCount; ++j) {
+                const std::size_t at = 2 * (static_cast<std::size_t>(r.profileOffset) + static_cast<std::size_t>(j));
+                w.profile.s.push_back(energyProfile[at]);
+                w.profile.energy.push_back(energyProfile[at + 1]);
+            }
         }
         s.doubleWells.push_back(std::move(rec));
     }
@@ -668,8 +742,9 @@ void writeDoubleWellCsv(const SessionData& s, const std::string& path) {
         if (!out) throw InputError(path + ": cannot write");
         out.precision(12);
         out << "start,minimum,find_count,start_energy,e1,e2,e_saddle,asymmetry,barrier,d,d_mw,d_rp,d_mw_rp,"
-               "central_particle,central_species,central_displacement,pr2,pr3,pr4,splitting,splitting_kelvin,"
-               "wkb_delta0,is_tls,saddle_index\n";
+               "central_particle,central_species,central_displacement,pr2,pr3,pr4,barrier1,barrier2,e_qs,e_qs_kelvin,"
+               "level0_well,level1_well,quantum_asymmetry_kelvin,delta0_wkb_kelvin,two_level_energy_kelvin,"
+               "is_tls,saddle_index\n";
         for (const DwpRecord& r : s.doubleWells) {
             const DoubleWell& w = r.dwp;
             const std::string species = w.centralSpecies >= 0 && w.centralSpecies < s.parameters.model.speciesCount()
@@ -679,8 +754,11 @@ void writeDoubleWellCsv(const SessionData& s, const std::string& path) {
                 << w.e2 << ',' << w.eSaddle << ',' << w.asymmetry << ',' << w.barrier << ',' << w.d << ','
                 << w.dMassWeighted << ',' << w.dReactionPath << ',' << w.dMassWeightedReactionPath << ','
                 << w.centralParticle << ',' << species << ',' << w.centralDisplacement << ',' << w.pr2 << ','
-                << w.pr3 << ',' << w.pr4 << ',' << w.splitting << ',' << units::toKelvin(w.splitting) << ','
-                << w.wkbDelta0 << ',' << (w.isTls ? 1 : 0) << ',' << w.saddleIndex << '\n';
+                << w.pr3 << ',' << w.pr4 << ',' << w.barrier1 << ',' << w.barrier2 << ',' << w.quantum.splitting
+                << ',' << units::toKelvin(w.quantum.splitting) << ',' << static_cast<int>(w.quantum.level0) << ','
+                << static_cast<int>(w.quantum.level1) << ',' << units::toKelvin(w.quantum.quantumAsymmetry) << ','
+                << units::toKelvin(w.quantum.delta0) << ',' << units::toKelvin(w.quantum.twoLevelEnergy) << ','
+                << (w.isTls ? 1 : 0) << ',' << w.saddleIndex << '\n';
         }
         if (!out.flush()) throw InputError(path + ": write failed (disk full?)");
     }

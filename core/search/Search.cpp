@@ -44,7 +44,10 @@ void SearchParameters::validate() const {
     if (!(dMax > dMin))
         fail("--d-max (" + std::to_string(dMax) + ") must be larger than --d-min (" + std::to_string(dMin) + ")");
     if (!(asymMax > 0.0)) fail("--asym-max must be > 0");
-    if (!(tlsThresholdKelvin > 0.0)) fail("the TLS threshold must be > 0 K");
+    if (!(tlsThresholdKelvin > 0.0) || !std::isfinite(tlsThresholdKelvin)) fail("the TLS threshold must be > 0 K");
+    if (!(ircStep > 0.0) || !(ircStep <= 0.05))
+        fail("--irc-step must be in (0, 0.05] (a resolved path needs steps well below the 0.03 width of a ground state)");
+    if (!(minimumBarrier >= 0.0) || !std::isfinite(minimumBarrier)) fail("--min-barrier must be >= 0");
     if (!(minimizerTolerance > 0.0)) fail("the minimizer tolerance must be > 0");
     if (threads < 0) fail("--threads must be >= 0 (0 = all cores)");
 }
@@ -68,6 +71,8 @@ std::string SearchParameters::serialize() const {
       << "asym_max = " << asymMax << "\n"
       << "saddle_method = " << saddleMethodName(saddleMethod) << "\n"
       << "tls_threshold_kelvin = " << tlsThresholdKelvin << "\n"
+      << "irc_step = " << ircStep << "\n"
+      << "minimum_barrier = " << minimumBarrier << "\n"
       << "minimizer_tolerance = " << minimizerTolerance << "\n";
     return o.str();
 }
@@ -117,6 +122,8 @@ SearchParameters SearchParameters::parse(const std::string& text, const Model& m
             else if (key == "asym_max") p.asymMax = num();
             else if (key == "saddle_method") p.saddleMethod = parseSaddleMethod(value);
             else if (key == "tls_threshold_kelvin") p.tlsThresholdKelvin = num();
+            else if (key == "irc_step") p.ircStep = num();
+            else if (key == "minimum_barrier") p.minimumBarrier = num();
             else if (key == "minimizer_tolerance") p.minimizerTolerance = num();
             else throw InputError(where + ": unknown run parameter '" + key + "'");
         } catch (const std::logic_error&) {
@@ -392,6 +399,8 @@ void Search::runStart(int start, Serializer& out) {
     DoubleWellOptions dw;
     dw.method = p_.saddleMethod;
     dw.tlsThreshold = units::fromKelvin(p_.tlsThresholdKelvin);
+    dw.path.step = p_.ircStep;
+    dw.minimumBarrier = p_.minimumBarrier;
     dw.stop = &stop_;
     for (FoundMinimum& m : ex.minima) {
         if (!waitWhilePaused()) return;

@@ -35,6 +35,8 @@ struct SearchParameters {
     double asymMax = 0.5;
     SaddleMethod saddleMethod = SaddleMethod::Neb;
     double tlsThresholdKelvin = 1.0;
+    double ircStep = ReactionPathOptions{}.step;              ///< resolved-path step (docs/quantum.md)
+    double minimumBarrier = DoubleWellOptions{}.minimumBarrier; ///< smaller barrier below: a shoulder
     double minimizerTolerance = 1e-10;
     int threads = 0;               ///< 0: hardware concurrency. Never changes the results.
 

@@ -25,22 +25,34 @@ std::string saddleMethodName(SaddleMethod m) { return m == SaddleMethod::Neb ? "
 
 namespace {
 
-/// `count` configurations evenly spaced in arc length along a polyline of images with
-/// cumulative arc lengths `s` (linear interpolation between neighbouring images).
-std::vector<Eigen::VectorXd> resample(const EnergySurface& pot, const std::vector<Eigen::VectorXd>& images,
-                                      const std::vector<double>& s, int count, std::vector<double>& sOut) {
+/// `count` configurations evenly spaced in arc length along a fine polyline of configurations
+/// with cumulative arc lengths `s` (linear interpolation between neighbours; the polyline is
+/// continuous, so no minimum image is needed).
+std::vector<Eigen::VectorXd> resample(const std::vector<Eigen::VectorXd>& images, const std::vector<double>& s,
+                                      int count) {
     std::vector<Eigen::VectorXd> out;
-    sOut.clear();
     std::size_t k = 0;
     for (int j = 0; j < count; ++j) {
         const double target = s.back() * j / (count - 1);
         while (k + 2 < s.size() && s[k + 1] < target) ++k;
         const double span = s[k + 1] - s[k];
         const double t = span > 0 ? std::clamp((target - s[k]) / span, 0.0, 1.0) : 0.0;
-        out.push_back(images[k] + t * pot.displacement(images[k], images[k + 1]));
-        sOut.push_back(target);
+        out.push_back(images[k] + t * (images[k + 1] - images[k]));
     }
     return out;
+}
+
+/// The WKB action under the wall beyond one end of the profile at energy e: how strongly the
+/// wall confines a level there (e^{-action/hbar} is the amplitude left at the hard wall).
+double wallAction(const PathProfile& p, bool left, double sMinimum, double e) {
+    double action = 0.0;
+    for (std::size_t k = 1; k < p.s.size(); ++k) {
+        const bool outside = left ? p.s[k] <= sMinimum : p.s[k - 1] >= sMinimum;
+        if (!outside) continue;
+        const double v = 0.5 * (p.energy[k] + p.energy[k - 1]) - e;
+        if (v > 0.0) action += std::sqrt(2.0 * v) * (p.s[k] - p.s[k - 1]);
+    }
+    return action;
 }
 
 } // namespace
@@ -92,7 +104,6 @@ DoubleWellAnalysis analyzeDoubleWell(PairPotential& pot, const Eigen::VectorXd& 
     }
     // Descend from the saddle along +- the unstable mode; both minima must be reached.
     bool reached1 = false, reached2 = false;
-    double signTo1 = 0.0;
     MinimizerOptions descent;
     descent.stop = o.stop;
     for (double sign : {-1.0, 1.0}) {
@@ -106,10 +117,7 @@ DoubleWellAnalysis analyzeDoubleWell(PairPotential& pot, const Eigen::VectorXd& 
             out.reason = "descent from the saddle did not converge: " + r.describe();
             return out;
         }
-        if (sameMinimum(x, r.energy, m1, e1, L, mass, o.sameDistance, o.sameEnergy)) {
-            reached1 = true;
-            signTo1 = sign;
-        }
+        reached1 |= sameMinimum(x, r.energy, m1, e1, L, mass, o.sameDistance, o.sameEnergy);
         reached2 |= sameMinimum(x, r.energy, m2, e2, L, mass, o.sameDistance, o.sameEnergy);
     }
     if (!reached1 || !reached2) {
@@ -120,6 +128,15 @@ DoubleWellAnalysis analyzeDoubleWell(PairPotential& pot, const Eigen::VectorXd& 
     w.e1 = e1, w.e2 = e2, w.eSaddle = s.energy;
     w.asymmetry = std::abs(e2 - e1);
     w.barrier = s.energy - std::min(e1, e2);
+    w.barrier1 = s.energy - e1;
+    w.barrier2 = s.energy - e2;
+    if (std::min(w.barrier1, w.barrier2) < o.minimumBarrier) {
+        std::ostringstream msg;
+        msg << "a shoulder, not a double well: the barrier from minimum " << (w.barrier1 < w.barrier2 ? 1 : 2)
+            << " is " << std::min(w.barrier1, w.barrier2) << " eps (< " << o.minimumBarrier << ")";
+        out.reason = msg.str();
+        return out;
+    }
     w.saddleIndex = s.negativeModes;
     const DisplacementProfile prof = displacementProfile(m1, m2, L, mass);
     w.d = prof.d, w.dMassWeighted = prof.dMassWeighted;
@@ -132,38 +149,43 @@ DoubleWellAnalysis analyzeDoubleWell(PairPotential& pot, const Eigen::VectorXd& 
     w.dMassWeightedReactionPath =
         massWeightedDistance(m1, s.x, L, mass) + massWeightedDistance(s.x, m2, L, mass);
     w.minimum1 = m1, w.minimum2 = m2, w.saddle = s.x;
-    // The path: the band (refined saddle in place of the climbing image) for NEB; for the ridge
-    // method, the steepest-descent paths from the saddle to both minima.
-    std::vector<Eigen::VectorXd> images;
-    if (o.method == SaddleMethod::Neb) {
-        images = neb.images;
-        images[static_cast<std::size_t>(neb.climbingIndex)] = s.x;
-    } else {
-        const Eigen::VectorXd kick = 1e-3 * s.unstableMode / maxAbs(s.unstableMode);
-        std::vector<Eigen::VectorXd> to1 = steepestDescentPath(pot, s.x + signTo1 * kick, mass);
-        std::vector<Eigen::VectorXd> to2 = steepestDescentPath(pot, s.x - signTo1 * kick, mass);
-        images.push_back(m1);
-        images.insert(images.end(), to1.rbegin(), to1.rend());
-        images.push_back(s.x);
-        images.insert(images.end(), to2.begin(), to2.end());
-        images.push_back(m2);
+    Eigen::VectorXd sqrtMass(m1.size());
+    for (Eigen::Index i = 0; i < sqrtMass.size(); ++i) sqrtMass[i] = std::sqrt(mass[i / 3]);
+    // Resolve the minimum-energy path and solve the Schroedinger equation on it. The walls
+    // past the minima must confine the two lowest levels: if the amplitude left at either end is
+    // not negligible (action < 12 hbar), the continuation is doubled (docs/quantum.md).
+    ReactionPathOptions pathOptions = o.path;
+    pathOptions.stop = o.stop;
+    ReactionPath path;
+    for (int attempt = 0;; ++attempt) {
+        path = resolveReactionPath(pot, s.x, m1, m2, mass, pathOptions);
+        if (!path.ok) {
+            out.reason = o.stop && o.stop->load() ? "stopped on request" : path.message;
+            return out;
+        }
+        w.quantum = solveDoubleWell(path.profile, 0.0, path.sSaddle, path.sMinimum2, o.hbar);
+        const double confinement = std::min(wallAction(path.profile, true, 0.0, w.quantum.e1),
+                                            wallAction(path.profile, false, path.sMinimum2, w.quantum.e1));
+        if (confinement >= 12.0 * o.hbar) break;
+        if (attempt == 3) {
+            out.reason = "the continuation past the minima does not confine the two lowest levels";
+            return out;
+        }
+        pathOptions.continuation *= 2.0;
     }
+    w.profile = path.profile;
+    w.profileSaddle = path.sSaddle;
+    w.profileMinimum2 = path.sMinimum2;
+    w.pathImages = resample(path.positions, path.s, kStoredPathImages);
+    w.pathImages.front() = path.positions.front();
+    w.pathImages.back() = path.positions.back();
     double arc = 0.0;
-    std::vector<double> arcs;
-    for (std::size_t k = 0; k < images.size(); ++k) {
-        if (k > 0) arc += massWeightedDistance(images[k - 1], images[k], L, mass);
-        arcs.push_back(arc);
-        w.path.s.push_back(arc);
-        w.path.energy.push_back(pot.energy(images[k]));
+    for (std::size_t k = 0; k < w.pathImages.size(); ++k) {
+        if (k > 0) arc += (w.pathImages[k] - w.pathImages[k - 1]).cwiseProduct(sqrtMass).norm();
+        w.pathImageS.push_back(arc);
+        w.pathImageEnergy.push_back(pot.energy(w.pathImages[k]));
     }
-    w.pathImages = resample(pot, images, arcs, kStoredPathImages, w.pathImageS);
-    w.pathImages.front() = m1;
-    w.pathImages.back() = m2;
-    for (const auto& x : w.pathImages) w.pathImageEnergy.push_back(pot.energy(x));
-    const TunnelSplitting t = tunnelSplitting(w.path, o.hbar);
-    w.splitting = t.splitting;
-    w.wkbDelta0 = t.wkbDelta0;
-    w.isTls = t.splitting < o.tlsThreshold;
+    w.isTls = w.quantum.splitting < o.tlsThreshold;
     out.accepted = true;
     return out;
 }

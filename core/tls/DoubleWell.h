@@ -1,6 +1,7 @@
 #pragma once
 // A verified double-well potential between two minima, characterised per PHYSICS.md §5-6.
 #include "core/landscape/Neb.h"
+#include "core/landscape/ReactionPath.h"
 #include "core/landscape/Ridge.h"
 #include "core/model/Model.h"
 #include "core/potential/PairPotential.h"
@@ -14,24 +15,30 @@ namespace tlscope {
 
 struct DoubleWell {
     double e1 = 0, e2 = 0, eSaddle = 0;
-    double asymmetry = 0, barrier = 0;
+    double asymmetry = 0;
+    double barrier = 0;               ///< E_saddle - min(E1, E2)
+    double barrier1 = 0, barrier2 = 0; ///< E_saddle - E1 and E_saddle - E2: the barrier from each side
     double d = 0, dMassWeighted = 0, dReactionPath = 0, dMassWeightedReactionPath = 0;
     int centralParticle = -1, centralSpecies = -1;
     double centralDisplacement = 0;
     double pr2 = 0, pr3 = 0, pr4 = 0;
     std::vector<double> sortedProfile;
-    double splitting = 0, wkbDelta0 = 0; ///< reduced units
-    bool isTls = false;                  ///< splitting below the TLS threshold
+    QuantumLevels quantum;             ///< E_qs, localisation, Delta, Delta0 (reduced units)
+    bool isTls = false;                ///< E_qs below the TLS threshold
     int saddleIndex = 0;
-    PathProfile path;                    ///< energy against mass-weighted arc length (all points)
-    /// kStoredPathImages configurations evenly spaced in arc length along the path, minima at
-    /// the ends, with their arc length and energy: what session files keep.
+    /// The resolved V(s) the Schroedinger equation was solved on: the IRC path (s = 0 at
+    /// minimum 1) and its continuations past both minima (docs/quantum.md).
+    PathProfile profile;
+    double profileSaddle = 0, profileMinimum2 = 0; ///< s of the saddle and of minimum 2
+    /// kStoredPathImages configurations evenly spaced along the resolved path, minima at the
+    /// ends, unwrapped relative to minimum 1 (continuous motion), with the mass-weighted arc
+    /// length of these configurations (chord sum) and their energy: what session files keep.
     std::vector<Eigen::VectorXd> pathImages;
     std::vector<double> pathImageS, pathImageEnergy;
     Eigen::VectorXd minimum1, minimum2, saddle;
 };
 
-inline constexpr int kStoredPathImages = 9;
+inline constexpr int kStoredPathImages = 25;
 
 enum class SaddleMethod { Neb, Ridge };
 SaddleMethod parseSaddleMethod(const std::string& name); ///< "neb" or "ridge"
@@ -44,6 +51,10 @@ struct DoubleWellOptions {
     double saddleForceTolerance = 1e-8;
     double sameDistance = 1e-3; ///< PHYSICS.md §3
     double sameEnergy = 1e-7;
+    ReactionPathOptions path{};
+    /// Pairs whose smaller barrier is below this are shoulders, not double wells: far below any
+    /// TLS energy (1e-5 eps = 9 mK with the NiP mapping), no state can be bound in such a well.
+    double minimumBarrier = 1e-5;
     double hbar = 0.013157;
     double tlsThreshold = 1.0708e-3; ///< 1 K in eps_AA
     const std::atomic<bool>* stop = nullptr; ///< polled by every inner loop when set
@@ -61,8 +72,10 @@ struct DoubleWellAnalysis {
 bool sameMinimum(const Eigen::VectorXd& a, double ea, const Eigen::VectorXd& b, double eb,
                  double boxLength, const Eigen::VectorXd& mass, double distance, double energy);
 
-/// Finds the saddle between two minima (CI-NEB or the ridge method, then refinement), verifies it with the Hessian
-/// (index 1) and by descending along +- its unstable mode, and characterises the pair.
+/// Finds the saddle between two minima (CI-NEB or the ridge method, then refinement), verifies
+/// it with the Hessian (index 1) and by descending along +- its unstable mode, rejects shoulders
+/// (smaller barrier below `minimumBarrier`), resolves the reaction path and solves the 1D
+/// Schroedinger equation on it, and characterises the pair.
 DoubleWellAnalysis analyzeDoubleWell(PairPotential& potential, const Eigen::VectorXd& minimum1,
                                      const Eigen::VectorXd& minimum2,
                                      const DoubleWellOptions& options = {});

@@ -153,7 +153,7 @@ private slots:
             QCOMPARE(a.dwp.e1, b.dwp.e1);
             QCOMPARE(a.dwp.e2, b.dwp.e2);
             QCOMPARE(a.dwp.eSaddle, b.dwp.eSaddle);
-            QCOMPARE(a.dwp.splitting, b.dwp.splitting);
+            QCOMPARE(a.dwp.quantum.splitting, b.dwp.quantum.splitting);
             QVERIFY(a.dwp.saddle == b.dwp.saddle);
         }
         QCOMPARE(done.minima.size(), reference.minima.size());

@@ -81,8 +81,16 @@ void expectSameDwp(const DwpRecord& a, const DwpRecord& b, bool withPath) {
     QCOMPARE(x.pr2, y.pr2);
     QCOMPARE(x.pr3, y.pr3);
     QCOMPARE(x.pr4, y.pr4);
-    QCOMPARE(x.splitting, y.splitting);
-    QCOMPARE(x.wkbDelta0, y.wkbDelta0);
+    QCOMPARE(x.barrier1, y.barrier1);
+    QCOMPARE(x.barrier2, y.barrier2);
+    QCOMPARE(x.quantum.splitting, y.quantum.splitting);
+    QCOMPARE(x.quantum.e0, y.quantum.e0);
+    QCOMPARE(x.quantum.level0, y.quantum.level0);
+    QCOMPARE(x.quantum.level1, y.quantum.level1);
+    QCOMPARE(x.quantum.level0Well1, y.quantum.level0Well1);
+    QCOMPARE(x.quantum.quantumAsymmetry, y.quantum.quantumAsymmetry);
+    QCOMPARE(x.quantum.delta0, y.quantum.delta0);
+    QCOMPARE(x.quantum.twoLevelEnergy, y.quantum.twoLevelEnergy);
     QCOMPARE(x.isTls, y.isTls);
     QCOMPARE(x.sortedProfile, y.sortedProfile);
     if (withPath) {
@@ -91,6 +99,10 @@ void expectSameDwp(const DwpRecord& a, const DwpRecord& b, bool withPath) {
         QVERIFY(x.saddle == y.saddle);
         QCOMPARE(x.pathImageEnergy, y.pathImageEnergy);
         QCOMPARE(x.pathImageS, y.pathImageS);
+        QCOMPARE(x.profile.s, y.profile.s);
+        QCOMPARE(x.profile.energy, y.profile.energy);
+        QCOMPARE(x.profileSaddle, y.profileSaddle);
+        QCOMPARE(x.profileMinimum2, y.profileMinimum2);
         QCOMPARE(x.pathImages.size(), y.pathImages.size());
         for (std::size_t k = 0; k < x.pathImages.size(); ++k) QVERIFY(x.pathImages[k] == y.pathImages[k]);
     }

@@ -1,0 +1,282 @@
+#include "core/landscape/ReactionPath.h"
+
+#include "core/common/Error.h"
+
+#include <Eigen/Eigenvalues>
+
+#include <algorithm>
+#include <cmath>
+
+namespace tlscope {
+
+namespace {
+
+/// (1 - exp(-lambda t)) / lambda, the LQA path weight of a mode; t where lambda t -> 0.
+double modeWeight(double lambda, double t) {
+    const double z = lambda * t;
+    if (std::abs(z) < 1e-8) return t * (1.0 - 0.5 * z);
+    if (z < -700.0) return HUGE_VAL;
+    return -std::expm1(-z) / lambda;
+}
+
+struct Branch {
+    std::vector<Eigen::VectorXd> x; ///< from the first point after the saddle to the minimum
+    std::vector<double> e;
+    int reached = 0;                ///< 1 or 2: which minimum; 0: none
+    std::string message;
+};
+
+class Walker {
+public:
+    Walker(EnergySurface& s, const Eigen::VectorXd& m1, const Eigen::VectorXd& m2, const Eigen::VectorXd& mass,
+           const ReactionPathOptions& o, ReactionPath& counts)
+        : s_(s), m1_(m1), m2_(m2), o_(o), counts_(counts) {
+        w_.resize(m1.size());
+        for (Eigen::Index i = 0; i < w_.size(); ++i) w_[i] = 1.0 / std::sqrt(mass[i / 3]);
+    }
+
+    /// Mass-weighted length of a Cartesian displacement.
+    double mwNorm(const Eigen::VectorXd& dx) const { return dx.cwiseQuotient(w_).norm(); }
+    const Eigen::VectorXd& w() const { return w_; }
+
+    /// The mass-weighted Hessian's eigen-decomposition at x.
+    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> modes(const Eigen::VectorXd& x) {
+        const Eigen::MatrixXd h = s_.hessian(x);
+        ++counts_.hessianEvaluations;
+        Eigen::MatrixXd hy = w_.asDiagonal() * (0.5 * (h + h.transpose())) * w_.asDiagonal();
+        return Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(hy);
+    }
+
+    Branch descend(const Eigen::VectorXd& saddle, double eSaddle, const Eigen::VectorXd& firstStepY) {
+        Branch b;
+        Eigen::VectorXd x = saddle + firstStepY.cwiseProduct(w_), f;
+        double e = s_.energyAndForce(x, f);
+        ++counts_.energyEvaluations;
+        if (!(e < eSaddle)) {
+            b.message = "the energy does not fall along the unstable mode of the saddle";
+            return b;
+        }
+        const double h = o_.step;
+        long steps = 0;
+        while (true) {
+            b.x.push_back(x);
+            b.e.push_back(e);
+            if (const int which = arrived(x)) {
+                b.x.push_back(arrival_);
+                b.e.push_back(s_.energy(arrival_));
+                b.reached = which;
+                return b;
+            }
+            if (o_.stop && o_.stop->load(std::memory_order_relaxed)) {
+                b.message = "stopped on request";
+                return b;
+            }
+            if (steps >= o_.maxSteps) {
+                b.message = "no minimum within " + std::to_string(o_.maxSteps) + " steps";
+                return b;
+            }
+            const auto eig = modes(x);
+            const Eigen::VectorXd base = x; // the LQA model's point; x moves along its path
+            const Eigen::VectorXd c = eig.eigenvectors().transpose() * (-f.cwiseProduct(w_));
+            const Eigen::VectorXd& lambda = eig.eigenvalues();
+            auto distanceAt = [&](double t) {
+                double sum = 0.0;
+                for (Eigen::Index i = 0; i < c.size(); ++i) sum += std::pow(c[i] * modeWeight(lambda[i], t), 2);
+                return std::sqrt(sum);
+            };
+            auto pointAt = [&](double t) {
+                Eigen::VectorXd coef(c.size());
+                for (Eigen::Index i = 0; i < c.size(); ++i) {
+                    const double weight = modeWeight(lambda[i], t);
+                    coef[i] = std::isfinite(weight) ? -c[i] * weight : 0.0;
+                }
+                return Eigen::VectorXd(base + (eig.eigenvectors() * coef).cwiseProduct(w_));
+            };
+            // The LQA path moves away monotonically (d|dy|^2/dt >= 0 for every mode): bisect in t
+            // for the points j h away, j = 1..stride, or stop at the model's minimum if closer.
+            auto timeFor = [&](double target) {
+                const double g = std::max(c.norm(), 1e-300);
+                double lo = 0.0, hi = target / g;
+                for (int grow = 0; distanceAt(hi) < target; ++grow, hi *= 4.0)
+                    if (grow == 60) return HUGE_VAL; // beyond the model's minimum
+                for (int it = 0; it < 200 && hi - lo > 1e-13 * hi; ++it) {
+                    const double mid = 0.5 * (lo + hi);
+                    (distanceAt(mid) < target ? lo : hi) = mid;
+                }
+                return hi;
+            };
+            int accepted = 0;
+            for (double sub = h; accepted == 0 && sub > 1e-6 * h; sub *= 0.25) {
+                const int count = sub < h ? 1 : o_.hessianStride;
+                for (int j = 1; j <= count; ++j) {
+                    const double t = timeFor(j * sub);
+                    const Eigen::VectorXd trial = pointAt(std::isfinite(t) ? t : 1e300);
+                    Eigen::VectorXd ft;
+                    const double et = s_.energyAndForce(trial, ft);
+                    ++counts_.energyEvaluations;
+                    if (!(et < e)) break; // the quadratic model no longer describes the surface
+                    if (j > 1 || accepted > 0) {
+                        b.x.push_back(x);
+                        b.e.push_back(e);
+                    }
+                    x = trial, f = ft, e = et;
+                    ++accepted, ++steps;
+                    if (!std::isfinite(t) || arrived(x)) break;
+                }
+            }
+            if (accepted == 0) {
+                b.message = "the descent stalled at energy " + std::to_string(e) + " before reaching a minimum";
+                return b;
+            }
+        }
+    }
+
+    /// 1 or 2 if x is within one step of that minimum (a uniform translation aside, for
+    /// surfaces with translational zero modes); `arrival_` is then that minimum, continuous
+    /// with x.
+    int arrived(const Eigen::VectorXd& x) {
+        for (int which : {1, 2}) {
+            Eigen::VectorXd d = s_.displacement(x, which == 1 ? m1_ : m2_);
+            if (s_.zeroModeCount() == 3) {
+                // Minimizers and MD conserve different centres of mass: remove the mass-weighted
+                // mean displacement (PHYSICS.md §5), as every distance in TLScope does.
+                Eigen::Vector3d mean = Eigen::Vector3d::Zero();
+                double total = 0.0;
+                for (Eigen::Index i = 0; i < d.size() / 3; ++i) {
+                    const double m = 1.0 / (w_[3 * i] * w_[3 * i]);
+                    mean += m * d.segment<3>(3 * i);
+                    total += m;
+                }
+                mean /= total;
+                for (Eigen::Index i = 0; i < d.size() / 3; ++i) d.segment<3>(3 * i) -= mean;
+            }
+            if (mwNorm(d) < o_.step) {
+                arrival_ = x + d;
+                return which;
+            }
+        }
+        return 0;
+    }
+
+    /// Energies along the straight line from `minimum` in the mass-weighted direction `unit`, at
+    /// multiples of the step up to `length` (stopping where the energy turns down).
+    void continuation(const Eigen::VectorXd& minimum, const Eigen::VectorXd& unit, double length,
+                      std::vector<double>& dist, std::vector<double>& energy) {
+        const double h = o_.step;
+        double last = s_.energy(minimum);
+        for (int j = 1; j * h <= length + 0.5 * h; ++j) {
+            const double e = s_.energy(minimum + (j * h) * unit.cwiseProduct(w_));
+            ++counts_.energyEvaluations;
+            if (!std::isfinite(e) || e < last) break; // past the wall's top: a hard wall from here
+            dist.push_back(j * h);
+            energy.push_back(e);
+            last = e;
+        }
+    }
+
+private:
+    EnergySurface& s_;
+    const Eigen::VectorXd &m1_, &m2_;
+    const ReactionPathOptions& o_;
+    ReactionPath& counts_;
+    Eigen::VectorXd w_;
+    Eigen::VectorXd arrival_;
+};
+
+/// The outward continuation direction past a minimum: its softest mass-weighted mode (the
+/// direction in which a steepest-descent path enters a minimum), pointing away from the path
+/// (`inward` is the path's last mass-weighted step into the minimum).
+Eigen::VectorXd softestOutward(Walker& walker, const Eigen::VectorXd& minimum, const Eigen::VectorXd& inward,
+                               int zeroModes) {
+    const auto eig = walker.modes(minimum);
+    // Eigenvalues ascend; translations (zeroModes of them) are the ones nearest zero.
+    std::vector<Eigen::Index> order(static_cast<std::size_t>(eig.eigenvalues().size()));
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<Eigen::Index>(i);
+    std::sort(order.begin(), order.end(), [&](Eigen::Index a, Eigen::Index b) {
+        return std::abs(eig.eigenvalues()[a]) < std::abs(eig.eigenvalues()[b]);
+    });
+    std::vector<bool> zero(order.size(), false);
+    for (int k = 0; k < zeroModes && k < static_cast<int>(order.size()); ++k) zero[static_cast<std::size_t>(order[static_cast<std::size_t>(k)])] = true;
+    Eigen::Index soft = 0;
+    while (soft < eig.eigenvalues().size() && zero[static_cast<std::size_t>(soft)]) ++soft;
+    Eigen::VectorXd u = eig.eigenvectors().col(soft);
+    if (u.dot(inward) < 0.0) u = -u;
+    return u;
+}
+
+} // namespace
+
+ReactionPath resolveReactionPath(EnergySurface& s, const Eigen::VectorXd& saddle, const Eigen::VectorXd& m1,
+                                 const Eigen::VectorXd& m2, const Eigen::VectorXd& mass,
+                                 const ReactionPathOptions& o) {
+    if (!(o.step > 0.0) || !std::isfinite(o.step)) throw InputError("reaction path: the step must be > 0");
+    if (!(o.continuation > 0.0) || !std::isfinite(o.continuation))
+        throw InputError("reaction path: the continuation must be > 0");
+    if (3 * mass.size() != saddle.size()) throw InputError("reaction path: one mass per particle expected");
+    ReactionPath r;
+    Walker walker(s, m1, m2, mass, o, r);
+    const double eSaddle = s.energy(saddle);
+    // Leave the saddle along the mass-weighted unstable mode (the lowest eigenvalue).
+    const auto eig = walker.modes(saddle);
+    const Eigen::VectorXd unstable = eig.eigenvectors().col(0);
+    if (!(eig.eigenvalues()[0] < 0.0)) {
+        r.message = "the saddle has no unstable mode";
+        return r;
+    }
+    Branch plus = walker.descend(saddle, eSaddle, o.step * unstable);
+    Branch minus = walker.descend(saddle, eSaddle, -o.step * unstable);
+    for (const Branch* b : {&plus, &minus})
+        if (b->reached == 0) {
+            r.message = "reaction path: " + b->message;
+            return r;
+        }
+    if (plus.reached == minus.reached) {
+        r.message = "reaction path: both descents from the saddle reach minimum " + std::to_string(plus.reached);
+        return r;
+    }
+    const Branch& to1 = plus.reached == 1 ? plus : minus;
+    const Branch& to2 = plus.reached == 1 ? minus : plus;
+    for (std::size_t k = to1.x.size(); k-- > 0;) r.positions.push_back(to1.x[k]), r.energy.push_back(to1.e[k]);
+    r.saddleIndex = static_cast<int>(r.positions.size());
+    r.positions.push_back(saddle);
+    r.energy.push_back(eSaddle);
+    for (std::size_t k = 0; k < to2.x.size(); ++k) r.positions.push_back(to2.x[k]), r.energy.push_back(to2.e[k]);
+    // Shift whole periodic images so the path starts at minimum 1 exactly as given.
+    const Eigen::VectorXd shift = r.positions.front() - m1;
+    for (auto& x : r.positions) x -= shift;
+    r.positions.front() = m1;
+    double arc = 0.0;
+    for (std::size_t k = 0; k < r.positions.size(); ++k) {
+        if (k > 0) arc += walker.mwNorm(r.positions[k] - r.positions[k - 1]);
+        r.s.push_back(arc);
+    }
+    r.sSaddle = r.s[static_cast<std::size_t>(r.saddleIndex)];
+    r.sMinimum2 = r.s.back();
+
+    // The profile: straight continuations past both minima along the path's arrival direction.
+    std::vector<double> d1, e1, d2, e2;
+    const int zeroModes = s.zeroModeCount();
+    const std::size_t last = r.positions.size() - 1;
+    const Eigen::VectorXd in1 = (r.positions[0] - r.positions[1]).cwiseQuotient(walker.w());
+    const Eigen::VectorXd in2 = (r.positions[last] - r.positions[last - 1]).cwiseQuotient(walker.w());
+    walker.continuation(r.positions.front(), softestOutward(walker, r.positions.front(), in1, zeroModes),
+                        o.continuation * r.sSaddle, d1, e1);
+    walker.continuation(r.positions.back(), softestOutward(walker, r.positions.back(), in2, zeroModes),
+                        o.continuation * (r.sMinimum2 - r.sSaddle), d2, e2);
+    for (std::size_t j = d1.size(); j-- > 0;) r.profile.s.push_back(-d1[j]), r.profile.energy.push_back(e1[j]);
+    for (std::size_t k = 0; k < r.s.size(); ++k) {
+        // Consecutive points closer than rounding would break the strictly increasing s.
+        if (!r.profile.s.empty() && !(r.s[k] > r.profile.s.back() + 1e-12)) continue;
+        r.profile.s.push_back(r.s[k]);
+        r.profile.energy.push_back(r.energy[k]);
+    }
+    for (std::size_t j = 0; j < d2.size(); ++j) r.profile.s.push_back(r.sMinimum2 + d2[j]), r.profile.energy.push_back(e2[j]);
+    if (d1.empty() || d2.empty()) {
+        r.message = "reaction path: the energy does not rise past a minimum along the path direction";
+        return r;
+    }
+    r.ok = true;
+    return r;
+}
+
+} // namespace tlscope

@@ -1,0 +1,55 @@
+#pragma once
+// The minimum-energy path of a double well, resolved finely enough for the 1D Schroedinger
+// equation: a mass-weighted steepest-descent path (IRC) from the saddle into both minima, and a
+// defined continuation past each minimum (PHYSICS.md §6; the convention is in docs/quantum.md).
+#include "core/potential/EnergySurface.h"
+#include "core/tls/Schrodinger.h"
+
+#include <atomic>
+#include <string>
+#include <vector>
+
+namespace tlscope {
+
+struct ReactionPathOptions {
+    double step = 0.004;       ///< mass-weighted arc length of one IRC step (sigma sqrt(m_A))
+    /// Length of the straight continuation past each minimum, in units of that minimum's path
+    /// distance to the saddle (1: as far out as the saddle is in).
+    double continuation = 1.0;
+    /// IRC sub-steps per Hessian: each LQA step is followed for this many steps, the true energy
+    /// evaluated at each. The model's path follows the tangent of a curved valley, so a step of
+    /// length H strays by ~H^2 / 2R from a valley of radius R (tests/core/test_reaction_path).
+    int hessianStride = 4;
+    long maxSteps = 20000;     ///< per branch
+    const std::atomic<bool>* stop = nullptr;
+};
+
+/// A resolved path min1 -> saddle -> min2 and the profile V(s) the Schroedinger equation uses.
+struct ReactionPath {
+    bool ok = false;
+    std::string message;                     ///< why not, when !ok
+    /// Configurations from minimum 1 through the saddle to minimum 2, each the previous one plus
+    /// a minimum-image step: positions are continuous (unwrapped relative to minimum 1's side).
+    std::vector<Eigen::VectorXd> positions;
+    std::vector<double> s, energy;           ///< mass-weighted arc length (chord sum) and energy
+    int saddleIndex = -1;                    ///< index of the saddle in `positions`
+    /// The profile for the Schroedinger equation: continuation beyond minimum 1 (s < 0), the path
+    /// (s = 0 at minimum 1), continuation beyond minimum 2.
+    PathProfile profile;
+    double sSaddle = 0.0, sMinimum2 = 0.0;
+    long energyEvaluations = 0, hessianEvaluations = 0;
+};
+
+/// Follows the steepest-descent path in mass-weighted coordinates (masses per particle, in m_A)
+/// from `saddle` along +- its unstable mode with local-quadratic-approximation steps (Page &
+/// McIver 1988: the exact descent path of the local quadratic model, one Hessian per step, so
+/// stiff directions cost nothing and the path enters each minimum along its softest mode) until
+/// it is within one step of `minimum1` / `minimum2`. Then samples the true energy along the
+/// path's end direction past each minimum. Fails (ok = false) if a branch reaches neither
+/// minimum or both branches reach the same one.
+ReactionPath resolveReactionPath(EnergySurface& surface, const Eigen::VectorXd& saddle,
+                                 const Eigen::VectorXd& minimum1, const Eigen::VectorXd& minimum2,
+                                 const Eigen::VectorXd& massPerParticle,
+                                 const ReactionPathOptions& options = {});
+
+} // namespace tlscope
