@@ -15,5 +15,6 @@ int searchCommand(const Args& args);
 int calibrateCommand(const Args& args);
 int analyzeCommand(const Args& args);
 int exportCommand(const Args& args);
+int equilibriumCommand(const Args& args);
 
 } // namespace tlscope::cli

@@ -41,6 +41,8 @@ std::vector<OptionSpec> runOptions() {
             {"attempts", "M", "kicks per starting structure", "400", false},
             {"t-equil", "T", "equilibration temperature", "0.5", false},
             {"equil-time", "t", "equilibration time at T_equil (after melting at T = 2)", "100", false},
+            {"protocol", "P", "starting liquids: independent (one per start) or trajectory (one trajectory, sampled)", "independent", false},
+            {"sample-interval", "t", "trajectory protocol: time between successive starts", "100", false},
             {"t-search", "T", "temperature of the Maxwell-Boltzmann kick", "0.6", false},
             {"n-search", "S", "NVE steps after each kick", "150", false},
             {"d-min", "D", "smallest distance from the start that counts as a new minimum", "0.001", false},
@@ -61,6 +63,8 @@ SearchParameters parametersFrom(const Arguments& a) {
     p.attempts = static_cast<int>(a.integer("attempts", 1));
     p.tEquil = a.positive("t-equil");
     p.equilibrationTime = a.number("equil-time");
+    p.startProtocol = parseStartProtocol(a.get("protocol"));
+    p.sampleInterval = a.positive("sample-interval");
     p.tSearch = a.positive("t-search");
     p.nSearch = a.integer("n-search", 1);
     p.dMin = a.number("d-min");

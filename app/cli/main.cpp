@@ -25,6 +25,7 @@ const std::map<std::string, Command>& commands() {
         {"calibrate", {calibrateCommand, "scan T_search x N_search for the yield of nearby minima"}},
         {"analyze", {analyzeCommand, "the paper's tables and histograms from a session file"}},
         {"export", {exportCommand, "DWP table as CSV, one DWP as extended XYZ"}},
+        {"equilibrium", {equilibriumCommand, "equilibrium inherent-structure energy distribution at T"}},
     };
     return table;
 }

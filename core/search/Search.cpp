@@ -3,6 +3,7 @@
 #include "core/common/Error.h"
 #include "core/dynamics/MolecularDynamics.h"
 #include "core/dynamics/Preparation.h"
+#include "core/dynamics/TrajectorySampling.h"
 #include "core/dynamics/Random.h"
 #include "core/landscape/Minimizer.h"
 #include "core/model/Units.h"
@@ -28,6 +29,14 @@ namespace tlscope {
 // ---------------------------------------------------------------------------------------------
 // Parameters
 
+StartProtocol parseStartProtocol(const std::string& name) {
+    if (name == "independent") return StartProtocol::Independent;
+    if (name == "trajectory") return StartProtocol::Trajectory;
+    throw InputError("unknown start protocol '" + name + "' (expected independent or trajectory)");
+}
+
+std::string startProtocolName(StartProtocol p) { return p == StartProtocol::Trajectory ? "trajectory" : "independent"; }
+
 void SearchParameters::validate() const {
     auto fail = [](const std::string& what) { throw InputError("invalid search parameter: " + what); };
     model.validate();
@@ -39,7 +48,10 @@ void SearchParameters::validate() const {
     if (!(tSearch > 0.0) || !std::isfinite(tSearch)) fail("--t-search must be > 0");
     if (nSearch < 1) fail("--n-search must be at least 1 MD step");
     if (!(timeStep > 0.0) || timeStep > 0.05) fail("the time step must be in (0, 0.05]");
-    if (!(equilibrationTime >= 0.0) || !(meltTime >= 0.0)) fail("equilibration times must be >= 0");
+    if (!(equilibrationTime >= 0.0) || !(meltTime >= 0.0) || !std::isfinite(equilibrationTime) || !std::isfinite(meltTime))
+        fail("equilibration times must be finite and >= 0");
+    if (startProtocol == StartProtocol::Trajectory && (!(sampleInterval > 0.0) || !std::isfinite(sampleInterval)))
+        fail("--sample-interval must be > 0");
     if (!(dMin >= 0.0)) fail("--d-min must be >= 0");
     if (!(dMax > dMin))
         fail("--d-max (" + std::to_string(dMax) + ") must be larger than --d-min (" + std::to_string(dMin) + ")");
@@ -63,6 +75,8 @@ std::string SearchParameters::serialize() const {
       << "t_equil = " << tEquil << "\n"
       << "equilibration_time = " << equilibrationTime << "\n"
       << "melt_time = " << meltTime << "\n"
+      << "start_protocol = " << startProtocolName(startProtocol) << "\n"
+      << "sample_interval = " << sampleInterval << "\n"
       << "t_search = " << tSearch << "\n"
       << "n_search = " << nSearch << "\n"
       << "time_step = " << timeStep << "\n"
@@ -114,6 +128,8 @@ SearchParameters SearchParameters::parse(const std::string& text, const Model& m
             else if (key == "t_equil") p.tEquil = num();
             else if (key == "equilibration_time") p.equilibrationTime = num();
             else if (key == "melt_time") p.meltTime = num();
+            else if (key == "start_protocol") p.startProtocol = parseStartProtocol(value);
+            else if (key == "sample_interval") p.sampleInterval = num();
             else if (key == "t_search") p.tSearch = num();
             else if (key == "n_search") p.nSearch = static_cast<long>(integer());
             else if (key == "time_step") p.timeStep = num();
@@ -165,7 +181,7 @@ struct Exploration {
     bool completed = false; ///< false if stopped
 };
 
-Exploration explore(const SearchParameters& p, int start, const Hooks& h) {
+Exploration explore(const SearchParameters& p, int start, const Hooks& h, const Configuration* given = nullptr) {
     Exploration out;
     out.summary.start = start;
     out.is.start = start;
@@ -182,7 +198,7 @@ Exploration explore(const SearchParameters& p, int start, const Hooks& h) {
     mo.forceTolerance = p.minimizerTolerance;
     mo.stop = h.stop;
     try {
-        c = generateEquilibratedLiquid(p.model, p.particles, eq, seed);
+        c = given ? *given : generateEquilibratedLiquid(p.model, p.particles, eq, seed);
     } catch (const NumericalError& e) {
         out.is.ok = out.summary.ok = false;
         out.is.message = out.summary.message = e.what();
@@ -384,7 +400,7 @@ void Search::runStart(int start, Serializer& out) {
             out.attemptDone(nullptr);
         }
     };
-    Exploration ex = explore(p_, start, h);
+    Exploration ex = explore(p_, start, h, sampledStarts_.empty() ? nullptr : &sampledStarts_[static_cast<std::size_t>(start)]);
     if (!ex.completed) return;
     if (!ex.is.ok) {
         out.call([&](SearchObserver& o) {
@@ -443,6 +459,27 @@ bool Search::run(SearchObserver& observer, const std::vector<int>& skipStarts) {
         if (std::find(skipStarts.begin(), skipStarts.end(), k) == skipStarts.end()) todo.push_back(k);
     Serializer out(observer, static_cast<long>(todo.size()) * p_.attempts, static_cast<int>(todo.size()),
                    snapshotInterval_);
+    if (p_.startProtocol == StartProtocol::Trajectory && sampledStarts_.empty() && !todo.empty()) {
+        // One trajectory for all starts (serial, deterministic from the run seed; a resumed run
+        // regenerates it and skips the finished starts).
+        EquilibrationParameters eq;
+        eq.temperature = p_.tEquil;
+        eq.time = p_.equilibrationTime;
+        eq.meltTime = p_.meltTime;
+        eq.timeStep = p_.timeStep;
+        observer.onLog("sampling " + std::to_string(p_.starts) + " starting liquids along one trajectory (" +
+                       std::to_string(p_.sampleInterval) + " apart)");
+        const TrajectorySample t = sampleTrajectory(p_.model, p_.particles, eq, p_.sampleInterval, p_.starts,
+                                                    startSeed(p_.seed, -1), {}, [this] { return stop_.load(); });
+        if (stop_.load()) return false;
+        sampledStarts_ = t.configurations;
+        std::ostringstream msg;
+        const double tau = t.relaxation.time.empty() ? -1.0 : t.relaxation.tauAlpha();
+        msg << "sampling trajectory: tau_alpha = ";
+        if (tau > 0) msg << tau << ", interval / tau_alpha = " << p_.sampleInterval / tau;
+        else msg << "not reached (F_s stayed above 1/e): the starts are correlated";
+        observer.onLog(msg.str());
+    }
     const int hw = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     const int threads = std::max(1, std::min<int>(p_.threads > 0 ? p_.threads : hw, static_cast<int>(todo.size())));
     std::atomic<std::size_t> next{0};

@@ -3,6 +3,7 @@
 // equilibrated liquids quenched to inherent structures, M kicked-MD attempts from each, every
 // distinct nearby minimum connected to its IS by a verified saddle and characterised.
 #include "core/model/Model.h"
+#include "core/system/Configuration.h"
 #include "core/tls/DoubleWell.h"
 
 #include <atomic>
@@ -16,6 +17,14 @@
 
 namespace tlscope {
 
+/// How the starting liquids are made (PHYSICS.md §2, docs/validation.md "Starting glasses").
+enum class StartProtocol {
+    Independent, ///< one liquid per start: melt, equilibrate for equilibrationTime (parallel)
+    Trajectory   ///< the paper's: one trajectory, equilibrated, sampled every sampleInterval
+};
+StartProtocol parseStartProtocol(const std::string& name); ///< "independent" or "trajectory"
+std::string startProtocolName(StartProtocol p);
+
 /// Everything that defines a run. The same value the CLI reads and the GUI builds; stored in
 /// session files so that a run can be resumed and reproduced.
 struct SearchParameters {
@@ -27,6 +36,8 @@ struct SearchParameters {
     double tEquil = 0.5;
     double equilibrationTime = 100.0; ///< at T_equil, after a melt at T = 2 for meltTime
     double meltTime = 10.0;
+    StartProtocol startProtocol = StartProtocol::Independent;
+    double sampleInterval = 100.0;  ///< Trajectory protocol: time between successive starts
     double tSearch = 0.6;          ///< temperature of the Maxwell-Boltzmann kick (calibrated, docs/validation.md)
     long nSearch = 150;            ///< NVE steps after the kick (calibrated)
     double timeStep = 0.01;
@@ -155,6 +166,8 @@ public:
 
 private:
     void runStart(int start, class Serializer& out);
+    /// The Trajectory protocol's configurations (empty for Independent), made before the starts.
+    std::vector<Configuration> sampledStarts_;
     bool waitWhilePaused();
 
     SearchParameters p_;
