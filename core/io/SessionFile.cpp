@@ -87,7 +87,7 @@ struct MinimumRow {
 
 struct DwpRow {
     std::int32_t start, minimum, findCount, centralParticle, centralSpecies, saddleIndex, isTls;
-    std::int32_t level0Well, level1Well, profileCount;
+    std::int32_t level0Well, level1Well, profileCount, mirrored;
     std::int64_t profileOffset;
     double startEnergy, e1, e2, eSaddle, asymmetry, barrier, barrier1, barrier2, d, dMw, dRp, dMwRp,
         centralDisplacement, pr2, pr3, pr4;
@@ -158,6 +158,7 @@ Handle dwpRowType() {
     TL_FIELD(DwpRow, "level0_well", level0Well, H5T_NATIVE_INT32);
     TL_FIELD(DwpRow, "level1_well", level1Well, H5T_NATIVE_INT32);
     TL_FIELD(DwpRow, "profile_count", profileCount, H5T_NATIVE_INT32);
+    TL_FIELD(DwpRow, "continuation_mirrored", mirrored, H5T_NATIVE_INT32); // bit 0: past minimum 1, bit 1: past minimum 2
     TL_FIELD(DwpRow, "profile_offset", profileOffset, H5T_NATIVE_INT64);
     TL_FIELD(DwpRow, "start_energy", startEnergy, H5T_NATIVE_DOUBLE);
     TL_FIELD(DwpRow, "e1", e1, H5T_NATIVE_DOUBLE);
@@ -401,6 +402,7 @@ struct SessionWriter::Impl {
         row.profileOffset = offset;
         row.profileCount = static_cast<std::int32_t>(w.profile.s.size());
         row.profileSaddle = w.profileSaddle, row.profileMinimum2 = w.profileMinimum2;
+        row.mirrored = (w.mirrored1 ? 1 : 0) | (w.mirrored2 ? 2 : 0);
         row.start = r.start, row.minimum = r.minimum, row.findCount = r.findCount;
         row.centralParticle = w.centralParticle, row.centralSpecies = w.centralSpecies;
         row.saddleIndex = w.saddleIndex, row.isTls = w.isTls ? 1 : 0;
@@ -688,6 +690,7 @@ SessionData readSession(const std::string& path, const SessionReadOptions& optio
         q.delta0 = r.delta0, q.twoLevelEnergy = r.twoLevelEnergy;
         q.omega1 = r.omega1, q.omega2 = r.omega2, q.wkbAction = r.wkbAction;
         w.profileSaddle = r.profileSaddle, w.profileMinimum2 = r.profileMinimum2;
+        w.mirrored1 = (r.mirrored & 1) != 0, w.mirrored2 = (r.mirrored & 2) != 0;
         w.sortedProfile.assign(prof.begin() + static_cast<long>(k * n), prof.begin() + static_cast<long>((k + 1) * n));
         if (options.paths) {
             w.minimum1 = Eigen::Map<const Eigen::VectorXd>(m1.data() + k * 3 * n, N3);

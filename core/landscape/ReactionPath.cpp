@@ -159,12 +159,12 @@ public:
     }
 
     /// Energies along the straight line from `minimum` in the mass-weighted direction `unit`, at
-    /// multiples of the step up to `length` (stopping where the energy turns down).
-    void continuation(const Eigen::VectorXd& minimum, const Eigen::VectorXd& unit, double length,
+    /// multiples of the step until the energy reaches `wallTop` (or turns down, or maxContinuation).
+    void continuation(const Eigen::VectorXd& minimum, const Eigen::VectorXd& unit, double wallTop,
                       std::vector<double>& dist, std::vector<double>& energy) {
         const double h = o_.step;
         double last = s_.energy(minimum);
-        for (int j = 1; j * h <= length + 0.5 * h; ++j) {
+        for (int j = 1; j * h <= o_.maxContinuation + 0.5 * h && last < wallTop; ++j) {
             const double e = s_.energy(minimum + (j * h) * unit.cwiseProduct(w_));
             ++counts_.energyEvaluations;
             if (!std::isfinite(e) || e < last) break; // past the wall's top: a hard wall from here
@@ -210,7 +210,7 @@ ReactionPath resolveReactionPath(EnergySurface& s, const Eigen::VectorXd& saddle
                                  const Eigen::VectorXd& m2, const Eigen::VectorXd& mass,
                                  const ReactionPathOptions& o) {
     if (!(o.step > 0.0) || !std::isfinite(o.step)) throw InputError("reaction path: the step must be > 0");
-    if (!(o.continuation > 0.0) || !std::isfinite(o.continuation))
+    if (!(o.continuation > 0.0) || !std::isfinite(o.continuation) || !(o.maxContinuation > 0.0))
         throw InputError("reaction path: the continuation must be > 0");
     if (3 * mass.size() != saddle.size()) throw InputError("reaction path: one mass per particle expected");
     ReactionPath r;
@@ -259,10 +259,28 @@ ReactionPath resolveReactionPath(EnergySurface& s, const Eigen::VectorXd& saddle
     const std::size_t last = r.positions.size() - 1;
     const Eigen::VectorXd in1 = (r.positions[0] - r.positions[1]).cwiseQuotient(walker.w());
     const Eigen::VectorXd in2 = (r.positions[last] - r.positions[last - 1]).cwiseQuotient(walker.w());
-    walker.continuation(r.positions.front(), softestOutward(walker, r.positions.front(), in1, zeroModes),
-                        o.continuation * r.sSaddle, d1, e1);
-    walker.continuation(r.positions.back(), softestOutward(walker, r.positions.back(), in2, zeroModes),
-                        o.continuation * (r.sMinimum2 - r.sSaddle), d2, e2);
+    const double wallTop = eSaddle + o.continuation * (eSaddle - std::min(r.energy.front(), r.energy.back()));
+    walker.continuation(r.positions.front(), softestOutward(walker, r.positions.front(), in1, zeroModes), wallTop, d1, e1);
+    walker.continuation(r.positions.back(), softestOutward(walker, r.positions.back(), in2, zeroModes), wallTop, d2, e2);
+    // Where the energy turns down along the softest mode before reaching the wall top (another
+    // basin along that mode), that side continues as the mirror image of the path instead.
+    auto mirrored = [&](bool first, std::vector<double>& d, std::vector<double>& e) {
+        d.clear(), e.clear();
+        for (std::size_t k = 0; k < r.s.size(); ++k) {
+            const double delta = first ? r.s[k] : r.sMinimum2 - r.s[k];
+            const bool beyond = first ? r.s[k] <= r.sSaddle : r.s[k] >= r.sSaddle;
+            if (delta > 0.0 && beyond) d.push_back(delta), e.push_back(r.energy[k]);
+        }
+        if (!first) std::reverse(d.begin(), d.end()), std::reverse(e.begin(), e.end());
+    };
+    if (e1.empty() || e1.back() < wallTop) {
+        mirrored(true, d1, e1);
+        r.mirrored1 = true;
+    }
+    if (e2.empty() || e2.back() < wallTop) {
+        mirrored(false, d2, e2);
+        r.mirrored2 = true;
+    }
     for (std::size_t j = d1.size(); j-- > 0;) r.profile.s.push_back(-d1[j]), r.profile.energy.push_back(e1[j]);
     for (std::size_t k = 0; k < r.s.size(); ++k) {
         // Consecutive points closer than rounding would break the strictly increasing s.
@@ -270,9 +288,10 @@ ReactionPath resolveReactionPath(EnergySurface& s, const Eigen::VectorXd& saddle
         r.profile.s.push_back(r.s[k]);
         r.profile.energy.push_back(r.energy[k]);
     }
-    for (std::size_t j = 0; j < d2.size(); ++j) r.profile.s.push_back(r.sMinimum2 + d2[j]), r.profile.energy.push_back(e2[j]);
+    for (std::size_t j = 0; j < d2.size(); ++j)
+        if (r.sMinimum2 + d2[j] > r.profile.s.back() + 1e-12) r.profile.s.push_back(r.sMinimum2 + d2[j]), r.profile.energy.push_back(e2[j]);
     if (d1.empty() || d2.empty()) {
-        r.message = "reaction path: the energy does not rise past a minimum along the path direction";
+        r.message = "reaction path: no continuation past a minimum";
         return r;
     }
     r.ok = true;

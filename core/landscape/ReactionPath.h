@@ -13,9 +13,11 @@ namespace tlscope {
 
 struct ReactionPathOptions {
     double step = 0.004;       ///< mass-weighted arc length of one IRC step (sigma sqrt(m_A))
-    /// Length of the straight continuation past each minimum, in units of that minimum's path
-    /// distance to the saddle (1: as far out as the saddle is in).
+    /// How far the continuation past each minimum goes: until the energy exceeds the saddle
+    /// energy by this many barriers (E_saddle - min(E1, E2)), or the energy turns down along the
+    /// line (a hard wall there), or `maxContinuation` (mass-weighted) is reached.
     double continuation = 1.0;
+    double maxContinuation = 3.0;
     /// IRC sub-steps per Hessian: each LQA step is followed for this many steps, the true energy
     /// evaluated at each. The model's path follows the tangent of a curved valley, so a step of
     /// length H strays by ~H^2 / 2R from a valley of radius R (tests/core/test_reaction_path).
@@ -37,6 +39,9 @@ struct ReactionPath {
     /// (s = 0 at minimum 1), continuation beyond minimum 2.
     PathProfile profile;
     double sSaddle = 0.0, sMinimum2 = 0.0;
+    /// The continuation past minimum 1 / 2 is the mirror image of the path (the energy turned
+    /// down along the softest mode before reaching the wall top) instead of the softest mode.
+    bool mirrored1 = false, mirrored2 = false;
     long energyEvaluations = 0, hessianEvaluations = 0;
 };
 
@@ -44,8 +49,10 @@ struct ReactionPath {
 /// from `saddle` along +- its unstable mode with local-quadratic-approximation steps (Page &
 /// McIver 1988: the exact descent path of the local quadratic model, one Hessian per step, so
 /// stiff directions cost nothing and the path enters each minimum along its softest mode) until
-/// it is within one step of `minimum1` / `minimum2`. Then samples the true energy along the
-/// path's end direction past each minimum. Fails (ok = false) if a branch reaches neither
+/// it is within one step of `minimum1` / `minimum2`. Then samples the true energy past each
+/// minimum along its softest mode (the direction the path arrives in) until it stands
+/// `continuation` barriers above the saddle; where it turns down first, that side is the path's
+/// mirror image. Fails (ok = false) if a branch reaches neither
 /// minimum or both branches reach the same one.
 ReactionPath resolveReactionPath(EnergySurface& surface, const Eigen::VectorXd& saddle,
                                  const Eigen::VectorXd& minimum1, const Eigen::VectorXd& minimum2,

@@ -77,7 +77,8 @@ RidgeResult ridgeSaddle(EnergySurface& s, const Eigen::VectorXd& a, const Eigen:
     RidgeResult r;
     Eigen::VectorXd p = a, q = a + s.displacement(a, b);
     double sep = o.initialSeparation;
-    Eigen::VectorXd f, previousP, previousQ;
+    Eigen::VectorXd f, previousP, previousQ, lastOnRidge;
+    double lastEnergy = 0.0, lastForce = 0.0;
     bool havePrevious = false;
     for (r.cycles = 0; r.cycles < o.maxCycles; ++r.cycles) {
         if (o.stop && o.stop->load(std::memory_order_relaxed)) {
@@ -101,6 +102,9 @@ RidgeResult ridgeSaddle(EnergySurface& s, const Eigen::VectorXd& a, const Eigen:
             // smaller separation (and hence smaller downhill moves).
             if (!havePrevious || sep <= o.minimumSeparation) {
                 r.message = "the energy along the pair has no interior maximum (lost the ridge at cycle " + std::to_string(r.cycles) + ")";
+                // Report the last point that was on the ridge, a guess for a refinement.
+                if (lastOnRidge.size() > 0) r.x = lastOnRidge, r.energy = lastEnergy, r.maxForce = lastForce;
+                else r.x.resize(0);
                 return r;
             }
             p = previousP, q = previousQ;
@@ -110,6 +114,7 @@ RidgeResult ridgeSaddle(EnergySurface& s, const Eigen::VectorXd& a, const Eigen:
         }
         previousP = p, previousQ = q;
         havePrevious = true;
+        lastOnRidge = r.x, lastEnergy = r.energy, lastForce = r.maxForce;
         if (r.maxForce < o.forceTolerance) {
             r.converged = true;
             return r;

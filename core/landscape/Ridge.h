@@ -19,7 +19,9 @@ struct RidgeOptions {
 };
 
 struct RidgeResult {
-    Eigen::VectorXd x;  ///< highest point between the straddling pair: the saddle estimate
+    /// Highest point between the straddling pair: the saddle estimate (when the walk lost the
+    /// ridge, the last point that was on it; empty if there was none).
+    Eigen::VectorXd x;
     double energy = 0.0;
     double maxForce = 0.0;
     bool converged = false;

@@ -30,6 +30,7 @@ struct DoubleWell {
     /// minimum 1) and its continuations past both minima (docs/quantum.md).
     PathProfile profile;
     double profileSaddle = 0, profileMinimum2 = 0; ///< s of the saddle and of minimum 2
+    bool mirrored1 = false, mirrored2 = false; ///< continuation past minimum 1 / 2 is the path's mirror image
     /// kStoredPathImages configurations evenly spaced along the resolved path, minima at the
     /// ends, unwrapped relative to minimum 1 (continuous motion), with the mass-weighted arc
     /// length of these configurations (chord sum) and their energy: what session files keep.
@@ -46,7 +47,8 @@ std::string saddleMethodName(SaddleMethod m);
 
 struct DoubleWellOptions {
     SaddleMethod method = SaddleMethod::Neb;
-    RidgeOptions ridge{};
+    /// The ridge walk only brings the pair near the saddle; refinement finishes, as after NEB.
+    RidgeOptions ridge{0.05, 1e-4, 0.8, 0.05, 5000, nullptr};
     NebOptions neb{7, 5.0, 0.05, 20000, true, 0.02, nullptr};
     double saddleForceTolerance = 1e-8;
     double sameDistance = 1e-3; ///< PHYSICS.md §3
@@ -66,6 +68,19 @@ struct DoubleWellAnalysis {
     std::string reason;
     DoubleWell dwp;
 };
+
+/// The resolved path of a verified saddle and the levels on it: the continuation past the minima
+/// is doubled (up to 10 times) until the walls confine the two lowest levels, i.e. the WKB action
+/// under each wall at E1 is at least 6 hbar (docs/quantum.md).
+struct ResolvedLevels {
+    bool ok = false;
+    std::string message;
+    ReactionPath path;
+    QuantumLevels levels;
+};
+ResolvedLevels resolveLevels(EnergySurface& surface, const Eigen::VectorXd& saddle, const Eigen::VectorXd& minimum1,
+                             const Eigen::VectorXd& minimum2, const Eigen::VectorXd& massPerParticle, double hbar,
+                             ReactionPathOptions options = {});
 
 /// Two minima are the same if, centre-of-mass shift removed, they are closer than `distance`
 /// and their energies agree within `energy`.

@@ -4,7 +4,7 @@
 // radius R (a curved path of arc length R theta).
 #include "core/landscape/ReactionPath.h"
 #include "core/model/Units.h"
-#include "core/tls/Schrodinger.h"
+#include "core/tls/DoubleWell.h"
 
 #include <QtTest>
 
@@ -91,16 +91,21 @@ private slots:
         Eigen::VectorXd saddle = Eigen::Vector3d(0, 0, 0), m1 = Eigen::Vector3d(-sm, 0, 0), m2 = Eigen::Vector3d(sm, 0, 0);
         ReactionPathOptions o;
         o.step = 0.002;
-        const ReactionPath p = resolveReactionPath(w, saddle, m1, m2, oneParticle, o);
-        QVERIFY2(p.ok, p.message.c_str());
+        const ResolvedLevels resolved = resolveLevels(w, saddle, m1, m2, oneParticle, w.r.hbar, o);
+        QVERIFY2(resolved.ok, resolved.message.c_str());
+        const ReactionPath& p = resolved.path;
         QVERIFY(p.positions.front() == m1);
         for (const auto& x : p.positions) QVERIFY(std::abs(x[1]) < 1e-9 && std::abs(x[2]) < 1e-9);
         QVERIFY(std::abs(p.sSaddle - sm) < 1e-9 && std::abs(p.sMinimum2 - 2 * sm) < 1e-9);
         // Every profile point, continuation included, is the well at its arc length.
         for (std::size_t k = 0; k < p.profile.s.size(); ++k)
             QVERIFY2(std::abs(p.profile.energy[k] - w.r.v(p.profile.s[k] - sm)) < 1e-12 * (1 + std::abs(p.profile.energy[k])), qPrintable(QString("k %1 s %2 V %3 exact %4").arg(k).arg(p.profile.s[k]).arg(p.profile.energy[k]).arg(w.r.v(p.profile.s[k] - sm))));
-        QVERIFY(p.profile.s.front() <= -0.99 * sm && p.profile.s.back() >= 2.99 * sm);
-        const QuantumLevels q = solveDoubleWell(p.profile, 0.0, p.sSaddle, p.sMinimum2, w.r.hbar);
+        // The continuation climbs until the walls stand at least one barrier above the saddle.
+        const double wallTop = w.r.v(0.0) + (w.r.v(0.0) - w.r.v(sm));
+        const ReactionPath short1 = resolveReactionPath(w, saddle, m1, m2, oneParticle, o);
+        QVERIFY(short1.profile.energy.front() >= wallTop && short1.profile.energy[1] < wallTop);
+        QVERIFY(p.profile.energy.front() >= wallTop && p.profile.energy.back() >= wallTop);
+        const QuantumLevels& q = resolved.levels;
         QVERIFY2(std::abs(q.splitting / w.r.exactSplitting() - 1.0) < 5e-3,
                  qPrintable(QString("E_qs %1 exact %2").arg(q.splitting).arg(w.r.exactSplitting())));
     }
@@ -114,8 +119,9 @@ private slots:
         for (double step : {0.004, 0.002}) {
             ReactionPathOptions o;
             o.step = step;
-            const ReactionPath p = resolveReactionPath(w, saddle, m1, m2, oneParticle, o);
-            QVERIFY2(p.ok, p.message.c_str());
+            const ResolvedLevels resolved = resolveLevels(w, saddle, m1, m2, oneParticle, w.r.hbar, o);
+            QVERIFY2(resolved.ok, resolved.message.c_str());
+            const ReactionPath& p = resolved.path;
             for (std::size_t k = 0; k < p.positions.size(); ++k) {
                 const Eigen::VectorXd& x = p.positions[k];
                 const double rho = std::hypot(x[0], x[1]);
@@ -127,7 +133,7 @@ private slots:
                 const double arc = w.radius * (std::atan2(x[1], x[0]) + th);
                 QVERIFY2(std::abs(p.s[k] - arc) < 1e-3 * (1 + arc), qPrintable(QString("s %1 arc %2").arg(p.s[k]).arg(arc)));
             }
-            const QuantumLevels q = solveDoubleWell(p.profile, 0.0, p.sSaddle, p.sMinimum2, w.r.hbar);
+            const QuantumLevels& q = resolved.levels;
             QVERIFY2(std::abs(q.splitting / w.r.exactSplitting() - 1.0) < 1e-2,
                      qPrintable(QString("step %1: E_qs %2 exact %3").arg(step).arg(q.splitting).arg(w.r.exactSplitting())));
             QCOMPARE(q.level0, Localisation::Both);
