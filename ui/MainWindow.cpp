@@ -88,6 +88,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     connect(controller_, &SearchController::progress, run_, &RunPanel::setProgress);
     connect(controller_, &SearchController::logMessage, run_, &RunPanel::appendLog);
     connect(controller_, &SearchController::doubleWellFound, this, &MainWindow::onDoubleWell);
+    connect(controller_, &SearchController::startingStructure, this, [this](std::shared_ptr<const StartingStructure> s) {
+        if (s->ok && !s->species.empty()) plots_->addStartEnergy(s->energy / static_cast<double>(s->species.size()));
+    });
     connect(controller_, &SearchController::snapshotAvailable, this, [this] {
         if (!snapshotTimer_->isActive()) snapshotTimer_->start(); // bounded rate, latest wins
     });
@@ -118,6 +121,17 @@ QStringList MainWindow::speciesNames() const {
     if (names.isEmpty()) names << "A" << "B";
     return names;
 }
+
+namespace {
+
+/// Per-particle IS energies of a session's finished starts (the "IS energies" plot).
+std::vector<double> startEnergiesOf(const SessionData& s) {
+    std::vector<double> out;
+    for (const auto& st : s.starts)
+        if (st.ok && !st.species.empty()) out.push_back(st.energy / static_cast<double>(st.species.size()));
+    return out;
+}
+} // namespace
 
 void MainWindow::buildViewBar() {
     auto* bar = new QWidget;
@@ -386,6 +400,7 @@ QString MainWindow::openSession(const QString& path) {
         std::vector<DwpPtr> rows;
         for (const auto& r : s.doubleWells) rows.push_back(std::make_shared<const DwpRecord>(r));
         table_->setAll(std::move(rows));
+        plots_->setStartEnergies(startEnergiesOf(s));
         plots_->refreshLater();
         run_->setParameters(s.parameters);
         sessionPath_ = path;
@@ -432,6 +447,7 @@ void MainWindow::followSession() {
                 self->run_->appendLog(tr("following %1 failed: %2").arg(path, message));
                 return;
             }
+            if (s->starts.size() != self->plots_->startEnergies().size()) self->plots_->setStartEnergies(startEnergiesOf(*s));
             const std::size_t known = self->table_->all().size();
             for (std::size_t k = known; k < s->doubleWells.size(); ++k)
                 self->onDoubleWell(std::make_shared<const DwpRecord>(s->doubleWells[k]));
@@ -539,6 +555,7 @@ void MainWindow::newSession() {
     table_->clear();
     shownDwp_ = nullptr;
     detail_->setDwp(nullptr, {});
+    plots_->setStartEnergies({});
     plots_->setSelected(nullptr);
     plots_->refreshLater();
     openDemo();
@@ -672,6 +689,7 @@ void MainWindow::startSearch() {
     model_ = p.model;
     table_->setSpeciesNames(speciesNames());
     table_->clear();
+    plots_->setStartEnergies({});
     plots_->setSelected(nullptr);
     plots_->refreshLater();
     detail_->setDwp(nullptr, {});

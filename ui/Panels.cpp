@@ -76,6 +76,16 @@ RunPanel::RunPanel(QWidget* parent) : QWidget(parent) {
     starts_ = integer(1, 1000000, 20, tr("number of starting inherent structures (independent liquids, quenched)"));
     attempts_ = integer(1, 1000000, 400, tr("M: kicks from each starting structure (the paper: 400)"));
     tEquil_ = number(0.01, 10, 0.5, 3, 0.05, tr("temperature of the liquid the starting structures are quenched from (T_c = 0.45)"));
+    equilTime_ = number(0, 1e6, SearchParameters{}.equilibrationTime, 0, 100,
+                        tr("equilibration time at T_equil before the first start (docs/validation.md: at T = 0.5, N = 65, "
+                           "1000 reproduces the equilibrium IS energies; 100 leaves them 1.7 eps too high)"));
+    protocol_ = new QComboBox;
+    protocol_->addItem("independent");
+    protocol_->addItem("trajectory");
+    protocol_->setToolTip(tr("independent: one liquid per start, equilibrated for the time above (parallel); "
+                             "trajectory: the paper's protocol, one equilibrium trajectory sampled every interval"));
+    sampleInterval_ = number(0.01, 1e6, SearchParameters{}.sampleInterval, 0, 50,
+                             tr("trajectory protocol: time between successive starts along the trajectory"));
     tSearch_ = number(0.01, 10, 0.6, 3, 0.05, tr("kick temperature: Maxwell-Boltzmann velocities at T_search (see tlscope-cli calibrate)"));
     nSearch_ = integer(1, 1000000, 150, tr("NVE steps after each kick before minimizing"));
     dMin_ = number(0, 10, 0.001, 4, 0.001, tr("minima closer than this to the start are the start itself"));
@@ -100,6 +110,9 @@ RunPanel::RunPanel(QWidget* parent) : QWidget(parent) {
     form->addRow(tr("Starting minima"), starts_);
     form->addRow(tr("Attempts M"), attempts_);
     form->addRow(tr("T_equil"), tEquil_);
+    form->addRow(tr("Equilibration time"), equilTime_);
+    form->addRow(tr("Start protocol"), protocol_);
+    form->addRow(tr("Sample interval"), sampleInterval_);
     form->addRow(tr("T_search"), tSearch_);
     form->addRow(tr("N_search"), nSearch_);
     form->addRow(tr("d_min"), dMin_);
@@ -147,7 +160,12 @@ RunPanel::RunPanel(QWidget* parent) : QWidget(parent) {
         const QString p = QFileDialog::getSaveFileName(this, tr("Session file"), "run.tls.h5", tr("TLScope session (*.tls.h5)"));
         if (!p.isEmpty()) session_->setText(p);
     });
-    for (auto* s : {dMin_, dMax_, asymMax_, tEquil_, tSearch_}) connect(s, &QDoubleSpinBox::valueChanged, this, &RunPanel::validate);
+    connect(protocol_, &QComboBox::currentIndexChanged, this, [this] {
+        sampleInterval_->setEnabled(protocol_->currentText() == "trajectory");
+        validate();
+    });
+    sampleInterval_->setEnabled(false);
+    for (auto* s : {dMin_, dMax_, asymMax_, tEquil_, tSearch_, equilTime_, sampleInterval_}) connect(s, &QDoubleSpinBox::valueChanged, this, &RunPanel::validate);
     for (auto* s : {n_, starts_, attempts_, nSearch_, threads_}) connect(s, &QSpinBox::valueChanged, this, &RunPanel::validate);
     connect(model_, &QComboBox::currentIndexChanged, this, &RunPanel::validate);
     connect(seed_, &QLineEdit::textChanged, this, &RunPanel::validate);
@@ -165,6 +183,9 @@ SearchParameters RunPanel::parameters() const {
     p.starts = starts_->value();
     p.attempts = attempts_->value();
     p.tEquil = tEquil_->value();
+    p.equilibrationTime = equilTime_->value();
+    p.startProtocol = parseStartProtocol(protocol_->currentText().toStdString());
+    p.sampleInterval = sampleInterval_->value();
     p.tSearch = tSearch_->value();
     p.nSearch = nSearch_->value();
     p.dMin = dMin_->value();
@@ -184,6 +205,9 @@ void RunPanel::setParameters(const SearchParameters& p) {
     starts_->setValue(p.starts);
     attempts_->setValue(p.attempts);
     tEquil_->setValue(p.tEquil);
+    equilTime_->setValue(p.equilibrationTime);
+    protocol_->setCurrentText(QString::fromStdString(startProtocolName(p.startProtocol)));
+    sampleInterval_->setValue(p.sampleInterval);
     tSearch_->setValue(p.tSearch);
     nSearch_->setValue(static_cast<int>(p.nSearch));
     dMin_->setValue(p.dMin);

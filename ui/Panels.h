@@ -45,10 +45,10 @@ signals:
 
 private:
     void validate();
-    QComboBox *model_, *saddle_;
+    QComboBox *model_, *saddle_, *protocol_;
     QSpinBox *n_, *starts_, *attempts_, *nSearch_, *threads_;
     QLineEdit *seed_, *session_;
-    QDoubleSpinBox *tEquil_, *tSearch_, *dMin_, *dMax_, *asymMax_;
+    QDoubleSpinBox *tEquil_, *equilTime_, *sampleInterval_, *tSearch_, *dMin_, *dMax_, *asymMax_;
     QPushButton *start_, *pause_, *stop_;
     QProgressBar* progress_;
     QLabel *rate_, *error_;

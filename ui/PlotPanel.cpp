@@ -2,6 +2,7 @@
 
 #include <QAreaSeries>
 #include <QBarCategoryAxis>
+#include <QBarSeries>
 #include <QBarSet>
 #include <QChart>
 #include <QChartView>
@@ -240,6 +241,68 @@ void PlotPanel::buildCharts() {
         }
     }
     tabs_->addTab(fig6_, tr("Profiles"));
+
+    isEnergy_ = makeView(tr("Inherent-structure energies of the starting structures"));
+    {
+        QChart* c = isEnergy_->chart();
+        isEnergySet_ = new QBarSet(tr("starts"));
+        isEnergySet_->setColor(QColor(70, 130, 200));
+        auto* series = new QBarSeries;
+        series->setBarWidth(1.0);
+        series->append(isEnergySet_);
+        c->addSeries(series);
+        isEnergyX_ = new QBarCategoryAxis;
+        isEnergyX_->setTitleText(tr("IS energy per particle (eps), bin centre"));
+        isEnergyY_ = new QValueAxis;
+        isEnergyY_->setLabelFormat("%d");
+        isEnergyY_->setTitleText(tr("starting structures"));
+        c->addAxis(isEnergyX_, Qt::AlignBottom);
+        c->addAxis(isEnergyY_, Qt::AlignLeft);
+        series->attachAxis(isEnergyX_);
+        series->attachAxis(isEnergyY_);
+    }
+    tabs_->addTab(isEnergy_, tr("IS energies"));
+}
+
+void PlotPanel::setStartEnergies(std::vector<double> perParticle) {
+    startEnergies_ = std::move(perParticle);
+    if (dirty_.size() > 4) dirty_[4] = true;
+    refreshLater();
+}
+
+void PlotPanel::addStartEnergy(double perParticle) {
+    startEnergies_.push_back(perParticle);
+    if (dirty_.size() > 4) dirty_[4] = true;
+    refreshLater();
+}
+
+void PlotPanel::updateStartEnergies() {
+    // Bins of 0.01 eps per particle (0.65 eps of total energy at N = 65) over the occupied range.
+    const double width = 0.01;
+    QStringList labels;
+    isEnergySet_->remove(0, isEnergySet_->count());
+    int most = 1;
+    if (!startEnergies_.empty()) {
+        const auto [lo, hi] = std::minmax_element(startEnergies_.begin(), startEnergies_.end());
+        const double first = std::floor(*lo / width) * width;
+        const int bins = std::min(200, static_cast<int>((*hi - first) / width) + 1);
+        std::vector<int> counts(static_cast<std::size_t>(bins), 0);
+        for (double e : startEnergies_) ++counts[static_cast<std::size_t>(std::clamp(static_cast<int>((e - first) / width), 0, bins - 1))];
+        for (int b = 0; b < bins; ++b) {
+            *isEnergySet_ << counts[static_cast<std::size_t>(b)];
+            labels << QString::number(first + (b + 0.5) * width, 'f', 3);
+            most = std::max(most, counts[static_cast<std::size_t>(b)]);
+        }
+        double mean = 0.0, var = 0.0;
+        for (double e : startEnergies_) mean += e;
+        mean /= static_cast<double>(startEnergies_.size());
+        for (double e : startEnergies_) var += (e - mean) * (e - mean);
+        const double sd = startEnergies_.size() > 1 ? std::sqrt(var / static_cast<double>(startEnergies_.size() - 1)) : 0.0;
+        isEnergy_->chart()->setTitle(tr("Starting inherent structures: %1, mean %2 eps, sd %3 per particle")
+                                         .arg(startEnergies_.size()).arg(mean, 0, 'f', 4).arg(sd, 0, 'f', 4));
+    }
+    if (isEnergyX_->categories() != labels) isEnergyX_->setCategories(labels);
+    isEnergyY_->setRange(0, most);
 }
 
 void PlotPanel::setCatalog(const std::vector<DwpPtr>* dwps) {
@@ -267,6 +330,7 @@ void PlotPanel::refreshTab(int tab) {
     case 1: updateScatter(); break;
     case 2: updateFig2(); break;
     case 3: updateFig6(); break;
+    case 4: updateStartEnergies(); break;
     default: return;
     }
     dirty_[static_cast<std::size_t>(tab)] = false;

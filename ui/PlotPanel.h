@@ -35,6 +35,11 @@ public:
 
     void setCatalog(const std::vector<DwpPtr>* dwps); ///< not owned; call refresh() after changes
     void setSelected(DwpPtr dwp);
+    /// Inherent-structure energies per particle of the starting structures (the "IS energies"
+    /// tab: is the starting ensemble equilibrated?).
+    void setStartEnergies(std::vector<double> perParticle);
+    void addStartEnergy(double perParticle);
+    const std::vector<double>& startEnergies() const { return startEnergies_; }
     /// Redraws soon (coalesced: many DWPs arriving at once cost one redraw).
     void refreshLater();
     /// Updates the visible tab now; hidden tabs are updated when they are shown or exported.
@@ -75,6 +80,7 @@ private:
     void updateScatter();
     void updateFig2();
     void updateFig6();
+    void updateStartEnergies();
     void exportDialog();
 
     const std::vector<DwpPtr>* dwps_ = nullptr;
@@ -91,6 +97,11 @@ private:
     QValueAxis* fig2Y_ = nullptr;
     QChartView* fig6_ = nullptr;
     QLineSeries* fig6Lines_[3] = {};
+    QChartView* isEnergy_ = nullptr;
+    QBarSet* isEnergySet_ = nullptr;
+    QBarCategoryAxis* isEnergyX_ = nullptr;
+    QValueAxis* isEnergyY_ = nullptr;
+    std::vector<double> startEnergies_;
     std::vector<bool> dirty_; ///< per tab: data changed since it was last drawn
     QSpinBox* bins_ = nullptr;
     QCheckBox* logY_ = nullptr;
