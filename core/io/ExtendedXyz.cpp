@@ -70,6 +70,8 @@ double parseNumber(const std::string& token, const std::string& source, int line
     }
 }
 
+constexpr double kMaxCoordinateBoxes = 1000.0;
+
 struct PropertyColumn {
     std::string name;
     char type;
@@ -151,16 +153,28 @@ bool readXyzFrame(std::istream& in, const std::string& source, int& lineNo, XyzF
         if (parts.size() % 3 != 0)
             fail(source, lineNo, "Properties must be name:type:count triples, got '" + props + "'");
         for (std::size_t k = 0; k < parts.size(); k += 3) {
-            PropertyColumn c{parts[k], parts[k + 1].empty() ? '?' : parts[k + 1][0], 0};
+            PropertyColumn c{parts[k], parts[k + 1].size() == 1 ? parts[k + 1][0] : '?', 0};
+            std::size_t used = 0;
             try {
-                c.width = std::stoi(parts[k + 2]);
+                c.width = std::stoi(parts[k + 2], &used);
             } catch (const std::exception&) {
-                fail(source, lineNo, "Properties count for '" + c.name + "' is not an integer");
+                used = 0;
             }
-            if (c.width <= 0 || std::string("SRIL").find(c.type) == std::string::npos)
-                fail(source, lineNo, "Properties entry '" + c.name + "' has a bad type or count");
+            if (used == 0 || used != parts[k + 2].size() || c.width <= 0 || c.width > 1000)
+                fail(source, lineNo, "Properties count for '" + c.name + "' must be an integer from 1 to 1000, got '" + parts[k + 2] + "'");
+            if (std::string("SRIL").find(c.type) == std::string::npos)
+                fail(source, lineNo, "Properties entry '" + c.name + "' has type '" + parts[k + 1] + "' (expected S, R, I or L)");
+            for (const auto& earlier : columns)
+                if (earlier.name == c.name) fail(source, lineNo, "Properties lists '" + c.name + "' twice");
+            // The columns TLScope reads must have exactly their shape.
+            const bool vector3 = c.name == "pos" || c.name == "forces" || c.name == "velo" || c.name == "velocities";
+            if (vector3 && (c.type != 'R' || c.width != 3))
+                fail(source, lineNo, "Properties entry '" + c.name + "' must be " + c.name + ":R:3, got " + c.name + ":" + parts[k + 1] + ":" + parts[k + 2]);
+            if (c.name == "species" && (c.type != 'S' || c.width != 1))
+                fail(source, lineNo, "Properties entry 'species' must be species:S:1");
             columns.push_back(c);
         }
+        if (columns.size() > 1000) fail(source, lineNo, "Properties has more than 1000 entries");
         bool haveSpecies = false, havePos = false;
         for (const auto& c : columns) {
             haveSpecies |= (c.name == "species" && c.type == 'S' && c.width == 1);
@@ -169,17 +183,19 @@ bool readXyzFrame(std::istream& in, const std::string& source, int& lineNo, XyzF
         if (!haveSpecies || !havePos)
             fail(source, lineNo, "Properties must contain species:S:1 and pos:R:3");
     }
-    int expected = 0;
+    long expected = 0; // at most 1000 x 1000: no overflow
     for (const auto& c : columns) expected += c.width;
 
-    frame.speciesNames.resize(static_cast<std::size_t>(n));
-    frame.positions.resize(3 * n);
-    Eigen::VectorXd forces, velocities;
+    // Grow with the lines actually read: a short file claiming a huge count allocates nothing.
+    std::vector<double> positions, forces, velocities;
+    const std::size_t reserve = static_cast<std::size_t>(std::min(n, 100000L));
+    frame.speciesNames.clear();
+    frame.speciesNames.reserve(reserve);
+    positions.reserve(3 * reserve);
     bool haveForces = false, haveVelocities = false;
     for (const auto& c : columns) {
-        if (c.name == "forces" && c.width == 3) haveForces = true, forces.resize(3 * n);
-        if ((c.name == "velo" || c.name == "velocities") && c.width == 3)
-            haveVelocities = true, velocities.resize(3 * n);
+        haveForces |= c.name == "forces";
+        haveVelocities |= c.name == "velo" || c.name == "velocities";
     }
     std::vector<std::string> tok;
     for (long i = 0; i < n; ++i) {
@@ -189,30 +205,36 @@ bool readXyzFrame(std::istream& in, const std::string& source, int& lineNo, XyzF
         ++lineNo;
         tok.clear();
         std::istringstream s(line);
-        for (std::string t; s >> t;) tok.push_back(t);
-        if (static_cast<int>(tok.size()) != expected)
+        for (std::string t; s >> t && static_cast<long>(tok.size()) <= expected;) tok.push_back(t);
+        if (static_cast<long>(tok.size()) != expected)
             fail(source, lineNo, "expected " + std::to_string(expected) + " columns (" +
                                      std::to_string(columns.size()) + " properties), got " +
                                      std::to_string(tok.size()));
         int at = 0;
         for (const auto& c : columns) {
-            if (c.name == "species" && c.type == 'S') {
-                frame.speciesNames[i] = tok[at];
+            const auto uat = static_cast<std::size_t>(at);
+            if (c.name == "species") {
+                frame.speciesNames.push_back(tok[uat]);
             } else if (c.name == "pos") {
-                for (int k = 0; k < 3; ++k)
-                    frame.positions[3 * i + k] = parseNumber(tok[at + k], source, lineNo, "a position");
-            } else if (c.name == "forces" && haveForces) {
-                for (int k = 0; k < 3; ++k)
-                    forces[3 * i + k] = parseNumber(tok[at + k], source, lineNo, "a force");
-            } else if ((c.name == "velo" || c.name == "velocities") && haveVelocities) {
-                for (int k = 0; k < 3; ++k)
-                    velocities[3 * i + k] = parseNumber(tok[at + k], source, lineNo, "a velocity");
+                for (std::size_t k = 0; k < 3; ++k) {
+                    const double x = parseNumber(tok[uat + k], source, lineNo, "a position");
+                    // Beyond this the minimum image loses digits: refuse rather than compute wrong.
+                    if (std::abs(x) > kMaxCoordinateBoxes * frame.boxLength)
+                        fail(source, lineNo, "position " + tok[uat + k] + " is more than " + std::to_string(static_cast<int>(kMaxCoordinateBoxes)) +
+                                                 " box lengths from the origin (wrap the coordinates into the box)");
+                    positions.push_back(x);
+                }
+            } else if (c.name == "forces") {
+                for (std::size_t k = 0; k < 3; ++k) forces.push_back(parseNumber(tok[uat + k], source, lineNo, "a force"));
+            } else if (c.name == "velo" || c.name == "velocities") {
+                for (std::size_t k = 0; k < 3; ++k) velocities.push_back(parseNumber(tok[uat + k], source, lineNo, "a velocity"));
             }
             at += c.width;
         }
     }
-    if (haveForces) frame.forces = forces;
-    if (haveVelocities) frame.velocities = velocities;
+    frame.positions = Eigen::Map<const Eigen::VectorXd>(positions.data(), static_cast<Eigen::Index>(positions.size()));
+    if (haveForces) frame.forces = Eigen::Map<const Eigen::VectorXd>(forces.data(), static_cast<Eigen::Index>(forces.size()));
+    if (haveVelocities) frame.velocities = Eigen::Map<const Eigen::VectorXd>(velocities.data(), static_cast<Eigen::Index>(velocities.size()));
     return true;
 }
 
@@ -222,6 +244,15 @@ XyzFrame readXyzFile(const std::string& path) {
     XyzFrame frame;
     int line = 0;
     if (!readXyzFrame(in, path, line, frame)) throw InputError(path + ": file is empty");
+    // The rest must be further frames: more particle lines than the count says is an error,
+    // not a silently smaller system.
+    XyzFrame next;
+    try {
+        while (readXyzFrame(in, path, line, next)) {}
+    } catch (const InputError& e) {
+        throw InputError(std::string(e.what()) + " (the first frame declares " + std::to_string(frame.speciesNames.size()) +
+                         " particles: does the file have more particle lines than that?)");
+    }
     return frame;
 }
 

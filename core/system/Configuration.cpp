@@ -3,6 +3,7 @@
 #include "core/common/Error.h"
 #include "core/model/Model.h"
 
+#include <cmath>
 #include <sstream>
 
 namespace tlscope {
@@ -29,8 +30,13 @@ void Configuration::validateAgainst(const Model& model, const std::string& where
         if (species[i] < 0 || species[i] >= model.speciesCount())
             throw InputError(where + ": particle " + std::to_string(i) +
                              " has a species the model '" + model.name + "' does not define");
-    if (!(boxLength > 0.0)) throw InputError(where + ": box edge must be > 0");
-    checkCutoffFitsBox(model, boxLength);
+    if (!(boxLength > 0.0) || !std::isfinite(boxLength)) throw InputError(where + ": box edge must be finite and > 0");
+    if (!positions.allFinite()) throw InputError(where + ": a position is not a finite number");
+    try {
+        checkCutoffFitsBox(model, boxLength);
+    } catch (const InputError& e) {
+        throw InputError(where + ": " + e.what());
+    }
 }
 
 Eigen::VectorXd minimumImageDisplacement(const Eigen::VectorXd& a, const Eigen::VectorXd& b,

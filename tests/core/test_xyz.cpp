@@ -58,6 +58,21 @@ private slots:
         QTest::newRow("number") << "2\n" + head + "\nA 0 0 0\nB 1 x 1\n" << ":4: expected a number for a position";
         QTest::newRow("nan") << "1\n" + head + "\nA 0 nan 0\n" << ":3: expected a number";
         QTest::newRow("empty") << "" << "file is empty";
+        // Issue 15 regressions: each was a crash or a silently wrong system.
+        QTest::newRow("pos width 1") << "1\nLattice=\"4 0 0 0 4 0 0 0 4\" Properties=species:S:1:pos:R:3:pos:I:1\nA 0 0 0 1\n"
+                                     << ":2: Properties lists 'pos' twice";
+        QTest::newRow("velo width 2") << "1\nLattice=\"4 0 0 0 4 0 0 0 4\" Properties=species:S:1:pos:R:3:velo:R:2\nA 0 0 0 1 1\n"
+                                      << ":2: Properties entry 'velo' must be velo:R:3";
+        QTest::newRow("forces integer") << "1\nLattice=\"4 0 0 0 4 0 0 0 4\" Properties=species:S:1:pos:R:3:forces:I:3\nA 0 0 0 1 1 1\n"
+                                        << ":2: Properties entry 'forces' must be forces:R:3";
+        QTest::newRow("width near INT_MAX") << "1\nLattice=\"4 0 0 0 4 0 0 0 4\" Properties=species:S:1:pos:R:3:x:R:2147483647:y:R:2147483647\nA 0 0 0\n"
+                                            << ":2: Properties count for 'x' must be an integer from 1 to 1000";
+        QTest::newRow("width junk") << "1\nLattice=\"4 0 0 0 4 0 0 0 4\" Properties=species:S:1:pos:R:3x\nA 0 0 0\n"
+                                    << ":2: Properties count for 'pos'";
+        QTest::newRow("more lines than the count") << "2\n" + head + "\nA 0 0 0\nB 1 1 1\nA 2 2 2\n"
+                                                   << ":5: expected the particle count";
+        QTest::newRow("huge count, short file") << "99999999\n" + head + "\nA 0 0 0\n" << ":4: file ends after 1 of 99999999";
+        QTest::newRow("far outside the box") << "1\n" + head + "\nA 1e20 0 0\n" << ":3: position 1e20 is more than 1000 box lengths";
     }
     void malformedFilesAreRejected() {
         QFETCH(QString, text);
