@@ -4,6 +4,8 @@
 
 #include <cstdint>
 #include <iostream>
+#include <cmath>
+#include <limits>
 #include <map>
 #include <set>
 #include <string>
@@ -74,12 +76,14 @@ public:
         try {
             std::size_t used = 0;
             const double d = std::stod(v, &used);
-            if (used == v.size()) return d;
+            if (used == v.size() && std::isfinite(d)) return d;
         } catch (const std::exception&) {
         }
-        throw InputError(command_ + ": --" + name + " expects a number, got '" + v + "'");
+        throw InputError(command_ + ": --" + name + " expects a finite number, got '" + v + "'");
     }
-    long integer(const std::string& name, long min = 0) const {
+    /// An integer in [min, max]; max defaults to the largest int, so a value never wraps when it
+    /// is stored in an int (--n 4294967361 was read as 65).
+    long integer(const std::string& name, long min = 0, long max = std::numeric_limits<int>::max()) const {
         const std::string v = get(name);
         long n = 0;
         try {
@@ -92,6 +96,9 @@ public:
         if (n < min)
             throw InputError(command_ + ": --" + name + " must be >= " + std::to_string(min) +
                              ", got " + v);
+        if (n > max)
+            throw InputError(command_ + ": --" + name + " must be <= " + std::to_string(max) +
+                             ", got " + v);
         return n;
     }
     double positive(const std::string& name) const {
@@ -100,7 +107,7 @@ public:
         return v;
     }
     std::uint64_t seed(const std::string& name) const {
-        return static_cast<std::uint64_t>(integer(name, 0));
+        return static_cast<std::uint64_t>(integer(name, 0, std::numeric_limits<long>::max()));
     }
     const std::vector<std::string>& positional() const { return positional_; }
 

@@ -45,6 +45,8 @@ int evaluateCommand(const Args& args) {
     PairPotential potential(model, conf);
     Eigen::VectorXd forces;
     const double e = potential.energyAndForce(conf.positions, forces);
+    if (!std::isfinite(e) || !forces.allFinite())
+        throw NumericalError(a.get("input") + ": the energy or a force is not finite (two particles on top of each other?)");
     std::printf("particles      %d\nbox            %.17g\nenergy         %.17g\n"
                 "energy/particle %.17g\nmax force      %.6e\n",
                 conf.size(), conf.boxLength, e, e / conf.size(), maxAbs(forces));
@@ -76,8 +78,12 @@ int minimizeCommand(const Args& args) {
     o.maxIterations = a.integer("max-iterations", 1);
     const auto kind = parseMinimizer(a.get("minimizer"));
     const double e0 = potential.energy(conf.positions);
+    if (!std::isfinite(e0))
+        throw NumericalError(a.get("input") + ": the energy is not finite (two particles on top of each other?)");
     const auto t0 = std::chrono::steady_clock::now();
     const auto r = minimize(potential, conf.positions, kind, o);
+    if (!std::isfinite(r.energy) || !conf.positions.allFinite())
+        throw NumericalError(a.get("input") + ": the minimization produced a non-finite energy or position");
     const double ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     std::printf("minimizer         %s\ninitial energy    %.17g\nfinal energy      %.17g\n"
@@ -121,6 +127,7 @@ int mdCommand(const Args& args) {
     s.conf = frame.toConfiguration(s.model, input);
     MdParameters p;
     p.timeStep = a.positive("dt");
+    if (p.timeStep > 0.1) throw InputError("md: --dt must be <= 0.1 (velocity Verlet is unstable far above 0.01), got " + a.get("dt"));
     p.thermostat = parseThermostat(a.get("thermostat"));
     p.friction = a.positive("friction");
     p.collisionFrequency = a.positive("friction");
@@ -138,6 +145,8 @@ int mdCommand(const Args& args) {
     else if (haveT)
         md.drawVelocities(p.temperature);
     const double e0 = md.totalEnergy();
+    if (!std::isfinite(e0))
+        throw NumericalError(input + ": the starting energy is not finite (two particles on top of each other?)");
     std::printf("%10s %12s %20s %20s %20s\n", "step", "time", "potential", "kinetic", "total");
     auto report = [&] {
         std::printf("%10ld %12.4f %20.12f %20.12f %20.12f  T=%.5f\n", md.state().step,

@@ -44,8 +44,9 @@ Configuration generateEquilibratedLiquid(const Model& model, int n,
                                          const EquilibrationParameters& p, std::uint64_t seed,
                                          const std::function<void(double)>& progress,
                                          RelaxationCurve* relaxation) {
-    if (!(p.temperature > 0.0)) throw InputError("temperature must be > 0");
-    if (p.time < 0.0 || p.meltTime < 0.0) throw InputError("equilibration time must be >= 0");
+    if (!(p.temperature > 0.0) || !(p.temperature <= 100.0)) throw InputError("temperature must be in (0, 100]");
+    if (!(p.time >= 0.0) || !(p.meltTime >= 0.0) || !(p.time <= 1e7) || !(p.meltTime <= 1e7))
+        throw InputError("equilibration and melt times must be in [0, 1e7]");
     RandomStream rng(seed, 0);
     Configuration c = randomLatticeStart(model, n, rng);
     c.validateAgainst(model, "generated configuration");

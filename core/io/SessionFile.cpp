@@ -588,6 +588,11 @@ SessionData readSession(const std::string& path, const SessionReadOptions& optio
     s.creator = readStringAttribute(t, "creator", where);
     const Model model = Model::parse(readTextDataset(t, "model", where), path + ":/tlscope/model");
     s.parameters = SearchParameters::parse(readTextDataset(t, "parameters", where), model, path + ":/tlscope/parameters");
+    try {
+        s.parameters.validate();
+    } catch (const InputError& e) {
+        throw InputError(path + ":/tlscope/parameters: " + e.what() + " (damaged session file)");
+    }
     const hsize_t n = static_cast<hsize_t>(s.parameters.particles);
     if (n < 2) throw InputError(where + ": particle count is missing (damaged session file)");
 

@@ -50,10 +50,10 @@ void Model::validate() const {
     if (species.empty()) throw InputError("model '" + name + "': no species defined");
     double total = 0.0;
     for (const auto& s : species) {
-        if (!(s.mass > 0.0))
+        if (!(s.mass > 0.0) || !std::isfinite(s.mass) || s.mass > 1e6)
             throw InputError("model '" + name + "': species " + s.name + " has mass " +
-                             std::to_string(s.mass) + ", expected > 0");
-        if (s.fraction < 0.0 || s.fraction > 1.0)
+                             std::to_string(s.mass) + ", expected a finite value in (0, 1e6]");
+        if (!(s.fraction >= 0.0 && s.fraction <= 1.0))
             throw InputError("model '" + name + "': species " + s.name +
                              " fraction must be in [0, 1]");
         total += s.fraction;
@@ -61,16 +61,18 @@ void Model::validate() const {
     if (std::abs(total - 1.0) > 1e-6)
         throw InputError("model '" + name + "': species fractions sum to " +
                          std::to_string(total) + ", expected 1");
-    if (!(density > 0.0)) throw InputError("model '" + name + "': density must be > 0");
+    if (!(density > 0.0) || !std::isfinite(density)) throw InputError("model '" + name + "': density must be finite and > 0");
     const std::size_t n = species.size();
     if (pairs_.size() != n * n) throw InputError("model '" + name + "': pair table incomplete");
     for (int a = 0; a < speciesCount(); ++a)
         for (int b = a; b < speciesCount(); ++b) {
             const auto& p = pair(a, b);
             const std::string label = species[a].name + "-" + species[b].name;
-            if (!(p.sigma > 0.0) || !(p.epsilon > 0.0) || !(p.cutoff > 0.0))
+            // Finite and bounded: epsilon = 1e308 overflows every energy to inf.
+            const auto ok = [](double x) { return x > 0.0 && x <= 1e6; };
+            if (!ok(p.sigma) || !ok(p.epsilon) || !ok(p.cutoff))
                 throw InputError("model '" + name + "': pair " + label +
-                                 " needs sigma, epsilon and cutoff > 0");
+                                 " needs sigma, epsilon and cutoff finite, > 0 and <= 1e6");
             if (p.cutoff < 0.9 * p.sigma)
                 throw InputError("model '" + name + "': pair " + label + " cutoff " +
                                  std::to_string(p.cutoff) + " is inside the repulsive core");
@@ -145,10 +147,10 @@ Model Model::parse(const std::string& text, const std::string& source) {
         try {
             std::size_t used = 0;
             double v = std::stod(token, &used);
-            if (used != token.size()) throw std::invalid_argument(token);
+            if (used != token.size() || !std::isfinite(v)) throw std::invalid_argument(token);
             return v;
         } catch (const std::exception&) {
-            fail("expected a number for '" + field + "', got '" + token + "'");
+            fail("expected a finite number for '" + field + "', got '" + token + "'");
         }
         return 0.0;
     };
@@ -164,7 +166,10 @@ Model Model::parse(const std::string& text, const std::string& source) {
         auto keyValues = [&](std::size_t first) {
             std::map<std::string, double> kv;
             if ((w.size() - first) % 2 != 0) fail("expected 'key value' pairs after '" + key + "'");
-            for (std::size_t i = first; i + 1 < w.size(); i += 2) kv[w[i]] = number(w[i + 1], w[i]);
+            for (std::size_t i = first; i + 1 < w.size(); i += 2) {
+                if (kv.count(w[i])) fail("'" + w[i] + "' given twice");
+                kv[w[i]] = number(w[i + 1], w[i]);
+            }
             return kv;
         };
         if (key == "name") {
@@ -217,16 +222,22 @@ Model Model::parse(const std::string& text, const std::string& source) {
     if (m.species.empty()) throw InputError(source + ": no 'species' lines");
     const auto n = static_cast<std::size_t>(m.speciesCount());
     m.pairs_.assign(n * n, PairParameters{-1.0, -1.0, -1.0});
+    std::vector<int> definedOn(n * n, 0); // the line that set each pair, 0: none yet
     for (const auto& pp : pending) {
         lineNo = pp.line;
         const int a = m.speciesIndex(pp.a), b = m.speciesIndex(pp.b);
         if (a < 0) fail("pair names unknown species '" + pp.a + "'");
         if (b < 0) fail("pair names unknown species '" + pp.b + "'");
+        int& first = definedOn[static_cast<std::size_t>(std::min(a, b)) * n + static_cast<std::size_t>(std::max(a, b))];
+        if (first) fail("pair " + pp.a + " " + pp.b + " is defined twice (first on line " + std::to_string(first) + ")");
+        first = pp.line;
+        if (!(pp.p.sigma > 0.0) || !(pp.p.epsilon > 0.0) || !(pp.p.cutoff > 0.0))
+            fail("pair " + pp.a + " " + pp.b + ": sigma, epsilon and cutoff must be > 0");
         m.setPair(a, b, pp.p);
     }
     for (int a = 0; a < m.speciesCount(); ++a)
         for (int b = a; b < m.speciesCount(); ++b)
-            if (m.pair(a, b).sigma < 0.0)
+            if (!definedOn[static_cast<std::size_t>(a) * n + static_cast<std::size_t>(b)])
                 throw InputError(source + ": missing 'pair " + m.species[a].name + " " +
                                  m.species[b].name + " ...' line");
     try {

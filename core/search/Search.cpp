@@ -40,19 +40,22 @@ std::string startProtocolName(StartProtocol p) { return p == StartProtocol::Traj
 void SearchParameters::validate() const {
     auto fail = [](const std::string& what) { throw InputError("invalid search parameter: " + what); };
     model.validate();
-    if (particles < 2) fail("--n must be at least 2 (got " + std::to_string(particles) + ")");
+    if (particles < 2 || particles > 1000000) fail("--n must be from 2 to 1000000 (got " + std::to_string(particles) + ")");
     checkCutoffFitsBox(model, model.boxLengthFor(particles));
-    if (starts < 1) fail("--starts must be at least 1");
-    if (attempts < 1) fail("--attempts must be at least 1");
-    if (!(tEquil > 0.0) || !std::isfinite(tEquil)) fail("--t-equil must be > 0");
-    if (!(tSearch > 0.0) || !std::isfinite(tSearch)) fail("--t-search must be > 0");
-    if (nSearch < 1) fail("--n-search must be at least 1 MD step");
+    if (starts < 1 || starts > 10000000) fail("--starts must be from 1 to 10000000 (got " + std::to_string(starts) + ")");
+    if (attempts < 1 || attempts > 10000000) fail("--attempts must be from 1 to 10000000 (got " + std::to_string(attempts) + ")");
+    if (!(tEquil > 0.0) || !(tEquil <= 100.0)) fail("--t-equil must be in (0, 100]");
+    if (!(tSearch > 0.0) || !(tSearch <= 100.0)) fail("--t-search must be in (0, 100]");
+    if (nSearch < 1 || nSearch > 100000000) fail("--n-search must be from 1 to 1e8 MD steps");
+    if (!(equilibrationTime <= 1e7) || !(meltTime <= 1e7) || (startProtocol == StartProtocol::Trajectory && !(sampleInterval <= 1e7)))
+        fail("equilibration, melt and sampling times must be <= 1e7");
     if (!(timeStep > 0.0) || timeStep > 0.05) fail("the time step must be in (0, 0.05]");
     if (!(equilibrationTime >= 0.0) || !(meltTime >= 0.0) || !std::isfinite(equilibrationTime) || !std::isfinite(meltTime))
         fail("equilibration times must be finite and >= 0");
     if (startProtocol == StartProtocol::Trajectory && (!(sampleInterval > 0.0) || !std::isfinite(sampleInterval)))
         fail("--sample-interval must be > 0");
-    if (!(dMin >= 0.0)) fail("--d-min must be >= 0");
+    if (!(dMin >= 0.0) || !std::isfinite(dMin)) fail("--d-min must be finite and >= 0");
+    if (!std::isfinite(dMax) || !std::isfinite(asymMax)) fail("--d-max and --asym-max must be finite");
     if (!(dMax > dMin))
         fail("--d-max (" + std::to_string(dMax) + ") must be larger than --d-min (" + std::to_string(dMin) + ")");
     if (!(asymMax > 0.0)) fail("--asym-max must be > 0");
@@ -60,8 +63,8 @@ void SearchParameters::validate() const {
     if (!(ircStep > 0.0) || !(ircStep <= 0.05))
         fail("--irc-step must be in (0, 0.05] (a resolved path needs steps well below the 0.03 width of a ground state)");
     if (!(minimumBarrier >= 0.0) || !std::isfinite(minimumBarrier)) fail("--min-barrier must be >= 0");
-    if (!(minimizerTolerance > 0.0)) fail("the minimizer tolerance must be > 0");
-    if (threads < 0) fail("--threads must be >= 0 (0 = all cores)");
+    if (!(minimizerTolerance > 0.0) || !std::isfinite(minimizerTolerance)) fail("the minimizer tolerance must be finite and > 0");
+    if (threads < 0 || threads > 4096) fail("--threads must be from 0 (all cores) to 4096");
 }
 
 std::string SearchParameters::serialize() const {

@@ -75,6 +75,30 @@ private slots:
         QTest::newRow("bad number") << QStringList{"md", "--input", demo, "--steps", "ten"} << "--steps expects an integer";
         QTest::newRow("bad minimizer") << QStringList{"minimize", "--input", demo, "--output", "/tmp/x.xyz", "--minimizer", "bfgs"} << "unknown minimizer";
         QTest::newRow("thermostat without T") << QStringList{"md", "--input", demo, "--steps", "1", "--thermostat", "langevin"} << "needs --temperature";
+        // Issue 15: values that used to wrap or pass as NaN/inf.
+        QTest::newRow("n wraps") << QStringList{"search", "--n", "4294967361", "--out", "/tmp/never.tls.h5"} << "--n must be <= 2147483647";
+        QTest::newRow("starts wraps") << QStringList{"search", "--starts", "4294967297", "--out", "/tmp/never.tls.h5"} << "--starts must be <= 2147483647";
+        QTest::newRow("temperature inf") << QStringList{"generate", "--n", "65", "--temperature", "inf", "--output", "/tmp/x.xyz"} << "--temperature expects a finite number";
+        QTest::newRow("time nan") << QStringList{"generate", "--n", "65", "--time", "nan", "--output", "/tmp/x.xyz"} << "--time expects a finite number";
+        QTest::newRow("melt-time nan") << QStringList{"generate", "--n", "65", "--melt-time", "nan", "--output", "/tmp/x.xyz"} << "--melt-time expects a finite number";
+        QTest::newRow("dt inf") << QStringList{"md", "--input", demo, "--steps", "1", "--dt", "inf"} << "--dt expects a finite number";
+        QTest::newRow("dt huge") << QStringList{"md", "--input", demo, "--steps", "1", "--dt", "5"} << "--dt must be <= 0.1";
+        QTest::newRow("equil-time inf") << QStringList{"search", "--equil-time", "inf", "--out", "/tmp/never.tls.h5"} << "--equil-time expects a finite number";
+    }
+    void overlappingParticlesAreANumericalFailure() {
+        QTemporaryDir dir;
+        QFile f(dir.filePath("overlap.xyz"));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("2\nLattice=\"4 0 0 0 4 0 0 0 4\" Properties=species:S:1:pos:R:3\nA 1 1 1\nA 1 1 1\n");
+        f.close();
+        for (const QStringList& args : {QStringList{"evaluate", "--input", f.fileName()},
+                                        QStringList{"minimize", "--input", f.fileName(), "--output", dir.filePath("m.xyz")},
+                                        QStringList{"md", "--input", f.fileName(), "--steps", "1"}}) {
+            const Run r = cli(args);
+            QCOMPARE(r.exitCode, 3);
+            QVERIFY2(r.err.contains("not finite") && r.err.contains("overlap.xyz"), qPrintable(r.err));
+            QVERIFY(!QFile::exists(dir.filePath("m.xyz")));
+        }
     }
     void badInputGivesOneLineReason() {
         QFETCH(QStringList, args);

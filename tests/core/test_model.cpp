@@ -49,12 +49,21 @@ private slots:
         QTest::addColumn<QString>("text");
         QTest::addColumn<QString>("expected");
         QTest::newRow("unknown keyword") << "species A mass 1 fraction 1\nfoo 3\n" << "file:2: unknown keyword 'foo'";
-        QTest::newRow("bad number") << "species A mass x fraction 1\n" << "file:1: expected a number for 'mass'";
+        QTest::newRow("bad number") << "species A mass x fraction 1\n" << "file:1: expected a finite number for 'mass'";
         QTest::newRow("missing pair") << "species A mass 1 fraction 0.5\nspecies B mass 1 fraction 0.5\npair A A sigma 1 epsilon 1 cutoff 2\npair B B sigma 1 epsilon 1 cutoff 2\n" << "missing 'pair A B";
         QTest::newRow("unknown species") << "species A mass 1 fraction 1\npair A C sigma 1 epsilon 1 cutoff 2\n" << "file:2: pair names unknown species 'C'";
         QTest::newRow("negative mass") << "species A mass -1 fraction 1\npair A A sigma 1 epsilon 1 cutoff 2\n" << "mass";
         QTest::newRow("fractions") << "species A mass 1 fraction 0.5\npair A A sigma 1 epsilon 1 cutoff 2\n" << "fractions sum to";
         QTest::newRow("no species") << "# empty\n" << "no 'species' lines";
+        // Issue 15 regressions.
+        const QString aa = "species A mass 1 fraction 1\n";
+        QTest::newRow("duplicate pair") << aa + "pair A A sigma 1 epsilon 1 cutoff 2\npair A A sigma 2 epsilon 1 cutoff 2\n" << "file:3: pair A A is defined twice (first on line 2)";
+        QTest::newRow("negative sigma") << aa + "pair A A sigma -1 epsilon 1 cutoff 2\n" << "file:2: pair A A: sigma, epsilon and cutoff must be > 0";
+        QTest::newRow("epsilon inf") << aa + "pair A A sigma 1 epsilon inf cutoff 2\n" << "file:2: expected a finite number for 'epsilon'";
+        QTest::newRow("epsilon 1e308") << aa + "pair A A sigma 1 epsilon 1e308 cutoff 2\n" << "<= 1e6";
+        QTest::newRow("mass inf") << "species A mass inf fraction 1\npair A A sigma 1 epsilon 1 cutoff 2\n" << "file:1: expected a finite number for 'mass'";
+        QTest::newRow("fraction nan") << "species A mass 1 fraction nan\npair A A sigma 1 epsilon 1 cutoff 2\n" << "file:1: expected a finite number for 'fraction'";
+        QTest::newRow("field twice") << aa + "pair A A sigma 1 sigma 2 epsilon 1 cutoff 2\n" << "file:2: 'sigma' given twice";
     }
     void modelFileErrors() {
         QFETCH(QString, text);
