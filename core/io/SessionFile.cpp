@@ -7,6 +7,7 @@
 #include <hdf5.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -263,6 +264,8 @@ public:
         Handle sp = space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), maxDims.data()));
         Handle cp = plist(H5Pcreate(H5P_DATASET_CREATE));
         H5Pset_chunk(cp, static_cast<int>(chunk.size()), chunk.data());
+        // A checksum per chunk: a flipped bit in the data is an error on reading, not a wrong number.
+        H5Pset_fletcher32(cp);
         ds_ = dataset(H5Dcreate2(loc, name, type, sp, H5P_DEFAULT, cp, H5P_DEFAULT));
         if (!ds_.valid()) throw InputError(std::string("cannot create dataset ") + name);
         type_ = ptype(H5Tcopy(type));
@@ -561,8 +564,15 @@ SessionData readSession(const std::string& path, const SessionReadOptions& optio
         throw InputError(path + ": not an HDF5 file (a TLScope session is an HDF5 file written by 'tlscope-cli search')");
     Handle fapl = plist(H5Pcreate(H5P_FILE_ACCESS));
     H5Pset_file_locking(fapl, false, true); // follow a file another process is writing
-    Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY | H5F_ACC_SWMR_READ, fapl), H5Fclose);
-    if (!file.valid()) file = Handle(H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl), H5Fclose);
+    // A file no writer holds opens without SWMR, where a bad checksum fails at once. Only a file
+    // marked as being written (by a live writer, or one that was killed) needs SWMR reading, whose
+    // metadata reads retry with back-off (100 times by default: a damaged file took minutes);
+    // a few attempts are enough to ride out a writer's flush.
+    Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl), H5Fclose);
+    if (!file.valid()) {
+        H5Pset_metadata_read_attempts(fapl, 4);
+        file = Handle(H5Fopen(path.c_str(), H5F_ACC_RDONLY | H5F_ACC_SWMR_READ, fapl), H5Fclose);
+    }
     if (!file.valid()) throw InputError(path + ": the HDF5 file cannot be opened (damaged or truncated)");
     if (H5Lexists(file, "tlscope", H5P_DEFAULT) <= 0)
         throw InputError(path + ": an HDF5 file, but not a TLScope session (no /tlscope group)");
@@ -607,6 +617,26 @@ SessionData readSession(const std::string& path, const SessionReadOptions& optio
     const hsize_t nSpecies = readAll(isGroup, "species/value", H5T_NATIVE_INT32, {n}, isSpecies, path);
     const double L = s.parameters.model.boxLengthFor(s.parameters.particles);
     const std::size_t startCount = std::min<std::size_t>({startRows.size(), nPos, nSpecies});
+    // Every index, count and enum from the file is checked against the rest of the file before
+    // it is used (one flipped bit made a species index 8 and crashed the exporter).
+    const int speciesCount = s.parameters.model.speciesCount();
+    const int n_ = s.parameters.particles;
+    auto damaged = [&](const std::string& what) { throw InputError(where + ": " + what + " (damaged session file)"); };
+    auto checkSpecies = [&](const std::vector<std::int32_t>& v, std::size_t rows, const char* name) {
+        for (std::size_t k = 0; k < rows * n && k < v.size(); ++k)
+            if (v[k] < 0 || v[k] >= speciesCount)
+                damaged(std::string(name) + " row " + std::to_string(k / n) + " has species index " + std::to_string(v[k]));
+    };
+    checkSpecies(isSpecies, startCount, "inherent_structures/species");
+    for (std::size_t k = 0; k < startCount; ++k) {
+        const StartRow& r = startRows[k];
+        if (r.start < 0 || r.start >= s.parameters.starts || (r.ok != 0 && r.ok != 1) || r.attempts < 0 || r.minima < 0 ||
+            r.dwps < 0 || r.rejected < 0 || r.returned < 0 || r.tooFar < 0 || r.tooAsymmetric < 0 || r.failed < 0 ||
+            (r.ok && !std::isfinite(r.energy)))
+            damaged("start row " + std::to_string(k) + " is out of range");
+    }
+    for (double x : isPos)
+        if (!std::isfinite(x)) damaged("an inherent-structure position is not finite");
     for (std::size_t k = 0; k < startCount; ++k) {
         const StartRow& r = startRows[k];
         StartingStructure is;
@@ -641,6 +671,9 @@ SessionData readSession(const std::string& path, const SessionReadOptions& optio
     const hsize_t nMinPos = options.minimaPositions ? readAll(t, "minima_positions", H5T_NATIVE_DOUBLE, {3 * n}, minPos, where) : 0;
     for (std::size_t k = 0; k < minRows.size(); ++k) {
         const MinimumRow& r = minRows[k];
+        if (r.start < 0 || r.start >= s.parameters.starts || r.id < 0 || r.findCount < 0 || r.status < 0 || r.status > 2 ||
+            !std::isfinite(r.energy) || !std::isfinite(r.d) || !std::isfinite(r.dMw) || !std::isfinite(r.asymmetry))
+            damaged("minimum row " + std::to_string(k) + " is out of range");
         if (!finished(r.start)) continue;
         FoundMinimum m;
         m.start = r.start, m.id = r.id, m.firstAttempt = r.firstAttempt, m.findCount = r.findCount;
@@ -671,8 +704,14 @@ SessionData readSession(const std::string& path, const SessionReadOptions& optio
         readAll(t, "dwp_energy_profile", H5T_NATIVE_DOUBLE, {2}, energyProfile, where);
     }
     const auto N3 = static_cast<Eigen::Index>(3 * n);
+    checkSpecies(dSpecies, available, "dwp_species");
     for (std::size_t k = 0; k < available; ++k) {
         const DwpRow& r = rows[k];
+        if (r.start < 0 || r.start >= s.parameters.starts || r.minimum < 0 || r.findCount < 0 || r.centralParticle < 0 ||
+            r.centralParticle >= n_ || r.centralSpecies < 0 || r.centralSpecies >= speciesCount || r.saddleIndex < 0 ||
+            (r.isTls != 0 && r.isTls != 1) || !std::isfinite(r.e1) || !std::isfinite(r.e2) || !std::isfinite(r.eSaddle) ||
+            !std::isfinite(r.asymmetry) || !std::isfinite(r.barrier) || !std::isfinite(r.eQs))
+            damaged("DWP row " + std::to_string(k) + " is out of range");
         DwpRecord rec;
         rec.start = r.start, rec.minimum = r.minimum, rec.findCount = r.findCount, rec.startEnergy = r.startEnergy;
         rec.species.assign(dSpecies.begin() + static_cast<long>(k * n), dSpecies.begin() + static_cast<long>((k + 1) * n));

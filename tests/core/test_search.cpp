@@ -11,7 +11,9 @@
 #include <QtTest>
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
+#include <random>
 #include <thread>
 
 using namespace tlscope;
@@ -359,6 +361,76 @@ private slots:
                 QVERIFY2(QString(e.what()).contains(QString::fromStdString(cut)), e.what());
             }
         }
+    }
+
+    /// Issue 15: a flipped value inside a real session (a species index -1 or 8, a level
+    /// localisation 7) is reported as damage instead of crashing a reader or exporting garbage.
+    void outOfRangeContentsAreRejected_data() {
+        QTest::addColumn<QString>("dataset");
+        QTest::addColumn<int>("value");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("dwp species 8") << "dwp_species" << 8 << "dwp_species row 0 has species index 8";
+        QTest::newRow("dwp species -1") << "dwp_species" << -1 << "dwp_species row 0 has species index -1";
+        QTest::newRow("IS species 8") << "/particles/inherent_structures/species/value" << 8 << "species row 0 has species index 8";
+    }
+    void outOfRangeContentsAreRejected() {
+        QFETCH(QString, dataset);
+        QFETCH(int, value);
+        QFETCH(QString, expected);
+        QVERIFY(!reference.dwps.empty());
+        const std::string copy = dir.filePath(QString("flipped-%1.tls.h5").arg(QTest::currentDataTag()).replace(' ', '_')).toStdString();
+        std::filesystem::copy_file(referenceFile, copy, std::filesystem::copy_options::overwrite_existing);
+        {
+            const hid_t f = H5Fopen(copy.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+            QVERIFY(f >= 0);
+            const std::string path = dataset.startsWith('/') ? dataset.toStdString() : "/tlscope/" + dataset.toStdString();
+            const hid_t d = H5Dopen2(f, path.c_str(), H5P_DEFAULT);
+            QVERIFY(d >= 0);
+            const hid_t space = H5Dget_space(d);
+            hsize_t start[2] = {0, 0}, count[2] = {1, 1};
+            H5Sselect_hyperslab(space, H5S_SELECT_SET, start, nullptr, count, nullptr);
+            const hid_t mem = H5Screate_simple(2, count, nullptr);
+            const std::int32_t v = value;
+            QVERIFY(H5Dwrite(d, H5T_NATIVE_INT32, mem, space, H5P_DEFAULT, &v) >= 0);
+            H5Sclose(mem), H5Sclose(space), H5Dclose(d), H5Fclose(f);
+        }
+        expectInputError(copy, expected);
+        expectInputError(copy, "damaged session file");
+    }
+
+    /// Issue 15: damaged sessions neither hang nor give silently different numbers. Every copy
+    /// with one flipped bit either reads to exactly the original catalog (the bit was unused)
+    /// or is rejected as damaged (chunk checksums, range checks, bounded metadata retries).
+    void bitFlippedSessionsAreRejectedOrUnchanged() {
+        std::ifstream in(referenceFile, std::ios::binary);
+        const std::string bytes((std::istreambuf_iterator<char>(in)), {});
+        SessionReadOptions all;
+        all.minimaPositions = true;
+        const SessionData original = readSession(referenceFile, all);
+        std::mt19937_64 rng(2026);
+        int rejected = 0, unchanged = 0;
+        for (int k = 0; k < 60; ++k) {
+            std::string damaged = bytes;
+            const std::size_t at = std::uniform_int_distribution<std::size_t>(0, damaged.size() - 1)(rng);
+            damaged[at] = static_cast<char>(damaged[at] ^ (1 << (k % 8)));
+            const std::string path = dir.filePath("flip.tls.h5").toStdString();
+            std::ofstream(path, std::ios::binary | std::ios::trunc).write(damaged.data(), static_cast<std::streamsize>(damaged.size()));
+            try {
+                const SessionData s = readSession(path, all);
+                QCOMPARE(s.doubleWells.size(), original.doubleWells.size());
+                for (std::size_t d = 0; d < s.doubleWells.size(); ++d) expectSameDwp(s.doubleWells[d], original.doubleWells[d], true);
+                QCOMPARE(s.minima.size(), original.minima.size());
+                for (std::size_t m = 0; m < s.minima.size(); ++m) QVERIFY(s.minima[m].positions == original.minima[m].positions);
+                QCOMPARE(s.starts.size(), original.starts.size());
+                for (std::size_t m = 0; m < s.starts.size(); ++m) QVERIFY(s.starts[m].positions == original.starts[m].positions);
+                ++unchanged;
+            } catch (const InputError& e) {
+                QVERIFY2(QString(e.what()).contains(QString::fromStdString(path)), e.what());
+                ++rejected;
+            }
+        }
+        qInfo("60 one-bit flips: %d rejected, %d unchanged", rejected, unchanged);
+        QVERIFY(rejected > 0);
     }
 
     void analysisMatchesHandCounts() {
