@@ -78,7 +78,7 @@ RunPanel::RunPanel(QWidget* parent) : QWidget(parent) {
     tEquil_ = number(0.01, 10, 0.5, 3, 0.05, tr("temperature of the liquid the starting structures are quenched from (T_c = 0.45)"));
     equilTime_ = number(0, 1e6, SearchParameters{}.equilibrationTime, 0, 100,
                         tr("equilibration time at T_equil before the first start (docs/validation.md: at T = 0.5, N = 65, "
-                           "1000 reproduces the equilibrium IS energies; 100 leaves them 1.7 eps too high)"));
+                           "3000 reproduces the equilibrium IS energies; 100 leaves them 2 eps too high)"));
     protocol_ = new QComboBox;
     protocol_->addItem("independent");
     protocol_->addItem("trajectory");

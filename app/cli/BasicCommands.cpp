@@ -189,7 +189,7 @@ int generateCommand(const Args& args) {
                 {modelOption(),
                  {"n", "N", "number of particles", "", true},
                  {"temperature", "T", "equilibration temperature", "0.5", false},
-                 {"time", "t", "equilibration time at T (LJ units)", "1000", false},
+                 {"time", "t", "equilibration time at T (LJ units)", "3000", false},
                  {"melt-time", "t", "time at the melt temperature first", "10", false},
                  {"seed", "S", "random seed", "1", false},
                  {"output", "FILE", "configuration (extended XYZ)", "", true}});

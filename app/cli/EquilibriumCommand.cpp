@@ -30,7 +30,7 @@ int equilibriumCommand(const Args& args) {
                  {"n", "N", "particles", "65", false},
                  {"temperature", "T", "temperature", "0.5", false},
                  {"runs", "R", "independent runs", "8", false},
-                 {"discard", "t", "equilibration time before the first sample", "1000", false},
+                 {"discard", "t", "equilibration time before the first sample", "3000", false},
                  {"interval", "t", "time between samples along a run", "20", false},
                  {"samples", "K", "samples per run", "100", false},
                  {"seed", "X", "random seed (run r uses the stream of start r, as the search does)", "1", false},

@@ -40,7 +40,7 @@ std::vector<OptionSpec> runOptions() {
             {"starts", "K", "starting inherent structures (independent equilibrated liquids)", "10", false},
             {"attempts", "M", "kicks per starting structure", "400", false},
             {"t-equil", "T", "equilibration temperature", "0.5", false},
-            {"equil-time", "t", "equilibration time at T_equil (after melting at T = 2; docs/validation.md)", "1000", false},
+            {"equil-time", "t", "equilibration time at T_equil (after melting at T = 2; docs/validation.md)", "3000", false},
             {"protocol", "P", "starting liquids: independent (one per start) or trajectory (one trajectory, sampled)", "independent", false},
             {"sample-interval", "t", "trajectory protocol: time between successive starts", "100", false},
             {"t-search", "T", "temperature of the Maxwell-Boltzmann kick", "0.6", false},
