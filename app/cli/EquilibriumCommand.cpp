@@ -4,6 +4,7 @@
 #include "app/cli/Commands.h"
 #include "core/common/Error.h"
 #include "core/dynamics/TrajectorySampling.h"
+#include "core/io/SafeWrite.h"
 #include "core/model/Model.h"
 #include "core/search/Search.h"
 #include "core/system/Configuration.h"
@@ -102,18 +103,14 @@ int equilibriumCommand(const Args& args) {
                         std::string(static_cast<std::size_t>(50.0 * counts[k] / top), '#').c_str());
     }
     if (a.has("csv")) {
-        const std::string path = a.get("csv"), tmp = path + ".tmp";
-        {
-            std::ofstream out(tmp);
-            if (!out) throw InputError(path + ": cannot write");
+        const std::string path = a.get("csv");
+        writeFileSafely(path, [&](std::ostream& out) {
             out.precision(12);
             out << "run,sample,is_energy\n";
             for (int r = 0; r < runs; ++r)
                 for (std::size_t k = 0; k < results[static_cast<std::size_t>(r)].energies.size(); ++k)
                     out << r << ',' << k << ',' << results[static_cast<std::size_t>(r)].energies[k] << '\n';
-            if (!out.flush()) throw InputError(path + ": write failed (disk full?)");
-        }
-        if (std::rename(tmp.c_str(), path.c_str()) != 0) throw InputError(path + ": cannot write");
+        });
         std::printf("\nwrote %s\n", path.c_str());
     }
     return 0;

@@ -2,6 +2,7 @@
 #include "app/cli/Arguments.h"
 #include "app/cli/Commands.h"
 #include "core/analysis/Analysis.h"
+#include "core/io/SafeWrite.h"
 #include "core/io/SessionFile.h"
 #include "core/model/Units.h"
 #include "core/search/Search.h"
@@ -263,8 +264,7 @@ int analyzeCommand(const Args& args) {
             std::cout << text;
             return;
         }
-        std::ofstream out(path);
-        if (!(out << text)) throw InputError(path + ": cannot write");
+        writeFileSafely(path, [&](std::ostream& out) { out << text; });
     };
     if (a.get("json") == "-") {
         write("-", toJson(an));

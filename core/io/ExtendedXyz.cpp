@@ -1,6 +1,7 @@
 #include "core/io/ExtendedXyz.h"
 
 #include "core/common/Error.h"
+#include "core/io/SafeWrite.h"
 #include "core/model/Model.h"
 
 #include <cmath>
@@ -300,19 +301,11 @@ void writeXyzFrame(std::ostream& out, const Configuration& conf, const Model& mo
 
 void writeXyzFile(const std::string& path, const std::vector<Configuration>& frames,
                   const Model& model, const std::vector<XyzWriteOptions>& options) {
-    const std::string tmp = path + ".tmp";
-    {
-        std::ofstream out(tmp);
-        if (!out) throw InputError("cannot open '" + path + "' for writing");
+    writeFileSafely(path, [&](std::ostream& out) {
+        out << std::setprecision(17);
         for (std::size_t f = 0; f < frames.size(); ++f)
             writeXyzFrame(out, frames[f], model, f < options.size() ? options[f] : XyzWriteOptions{});
-        out.flush();
-        if (!out) throw InputError("error while writing '" + path + "' (disk full?)");
-    }
-    if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-        std::remove(tmp.c_str());
-        throw InputError("cannot replace '" + path + "'");
-    }
+    });
 }
 
 } // namespace tlscope

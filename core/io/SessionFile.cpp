@@ -2,6 +2,7 @@
 
 #include "core/common/Error.h"
 #include "core/io/ExtendedXyz.h"
+#include "core/io/SafeWrite.h"
 #include "core/model/Units.h"
 
 #include <hdf5.h>
@@ -26,6 +27,11 @@ namespace {
 constexpr int kFormatVersion = 2;
 constexpr const char* kFormatName = "tlscope-session";
 constexpr std::size_t kMessageLength = 160;
+
+// TLScope closes every file it opens. HDF5's own exit handler would close what a failed writer
+// deliberately left open, and crashes doing so (HDF5 1.10 after a failed flush): not registered.
+// This must run before the library initialises, hence a static initialiser.
+[[maybe_unused]] const herr_t kNoHdf5ExitHandler = H5dont_atexit();
 
 // HDF5 prints its own error stack by default; our messages say what went wrong instead.
 struct QuietHdf5 {
@@ -53,6 +59,8 @@ public:
         id_ = H5I_INVALID_HID;
     }
     hid_t get() const { return id_; }
+    /// Forgets the id without closing it (after a failed write HDF5 crashes in its close).
+    void release() { id_ = H5I_INVALID_HID; }
     operator hid_t() const { return id_; }
     bool valid() const { return id_ >= 0; }
 
@@ -75,18 +83,21 @@ void check(herr_t status, const std::string& what) {
 // ----- rows of the tables -------------------------------------------------------------------
 
 struct StartRow {
+    std::int32_t written; ///< 1 in every row TLScope wrote; 0 (the fill value) where a write failed
     std::int32_t start, ok, attempts, returned, tooFar, tooAsymmetric, failed, minima, dwps, rejected;
     double energy;
     char message[kMessageLength];
 };
 
 struct MinimumRow {
+    std::int32_t written;
     std::int32_t start, id, firstAttempt, findCount, status;
     double energy, d, dMw, asymmetry;
     char reason[kMessageLength];
 };
 
 struct DwpRow {
+    std::int32_t written;
     std::int32_t start, minimum, findCount, centralParticle, centralSpecies, saddleIndex, isTls;
     std::int32_t level0Well, level1Well, profileCount, mirrored;
     std::int64_t profileOffset;
@@ -115,6 +126,7 @@ Handle stringType(std::size_t n) {
 
 Handle startRowType() {
     Handle t = ptype(H5Tcreate(H5T_COMPOUND, sizeof(StartRow)));
+    TL_FIELD(StartRow, "written", written, H5T_NATIVE_INT32);
     TL_FIELD(StartRow, "start", start, H5T_NATIVE_INT32);
     TL_FIELD(StartRow, "ok", ok, H5T_NATIVE_INT32);
     TL_FIELD(StartRow, "attempts", attempts, H5T_NATIVE_INT32);
@@ -133,6 +145,7 @@ Handle startRowType() {
 
 Handle minimumRowType() {
     Handle t = ptype(H5Tcreate(H5T_COMPOUND, sizeof(MinimumRow)));
+    TL_FIELD(MinimumRow, "written", written, H5T_NATIVE_INT32);
     TL_FIELD(MinimumRow, "start", start, H5T_NATIVE_INT32);
     TL_FIELD(MinimumRow, "id", id, H5T_NATIVE_INT32);
     TL_FIELD(MinimumRow, "first_attempt", firstAttempt, H5T_NATIVE_INT32);
@@ -149,6 +162,7 @@ Handle minimumRowType() {
 
 Handle dwpRowType() {
     Handle t = ptype(H5Tcreate(H5T_COMPOUND, sizeof(DwpRow)));
+    TL_FIELD(DwpRow, "written", written, H5T_NATIVE_INT32);
     TL_FIELD(DwpRow, "start", start, H5T_NATIVE_INT32);
     TL_FIELD(DwpRow, "minimum", minimum, H5T_NATIVE_INT32);
     TL_FIELD(DwpRow, "find_count", findCount, H5T_NATIVE_INT32);
@@ -277,10 +291,15 @@ public:
         Handle file = space(H5Dget_space(ds_));
         H5Sselect_hyperslab(file, H5S_SELECT_SET, start.data(), nullptr, size.data(), nullptr);
         Handle mem = space(H5Screate_simple(static_cast<int>(size.size()), size.data(), nullptr));
-        check(H5Dwrite(ds_, type_, mem, file, H5P_DEFAULT, record), "cannot write a record");
+        if (H5Dwrite(ds_, type_, mem, file, H5P_DEFAULT, record) < 0) {
+            dims[0] = count_; // take the unwritten record back out, if the file still lets us
+            H5Dset_extent(ds_, dims.data());
+            throw InputError("cannot write a record");
+        }
         ++count_;
     }
     hsize_t count() const { return count_; }
+    void release() { ds_.release(), type_.release(); }
 
 private:
     Handle ds_, type_;
@@ -289,6 +308,19 @@ private:
 };
 
 /// Reads a whole dataset whose record shape must be `inner`; returns the record count.
+/// Rows are extended, then written: a reader following a live writer may see the last row(s)
+/// still at the fill value (written = 0). Those are dropped; an unwritten row followed by
+/// written ones means a write failed in the middle of the file.
+template <class Row>
+void dropUnwrittenRows(std::vector<Row>& rows, const std::string& where, const char* table) {
+    std::size_t k = 0;
+    while (k < rows.size() && rows[k].written == 1) ++k;
+    for (std::size_t j = k; j < rows.size(); ++j)
+        if (rows[j].written != 0)
+            throw InputError(where + ": " + table + " row " + std::to_string(k) + " was never written (damaged session file)");
+    rows.resize(k);
+}
+
 template <class T>
 hsize_t readAll(hid_t loc, const char* name, hid_t memType, const std::vector<hsize_t>& inner,
                 std::vector<T>& out, const std::string& where) {
@@ -332,14 +364,44 @@ struct SessionWriter::Impl {
     int n = 0;
     std::map<int, StartingStructure> pendingStarts;
     std::mutex mutex;
+    std::string path;
+    bool failed = false; ///< a write or flush failed: nothing more is written, nothing is closed
 
-    void flush() { H5Fflush(file, H5F_SCOPE_GLOBAL); }
+    ~Impl() {
+        if (!failed) return;
+        // HDF5 1.10 crashes in H5Fclose after a failed flush (seen with a file-size limit): the
+        // process is about to report the failure and exit, so leave the handles to the OS.
+        for (Extendible* e : {&isPosition, &isSpecies, &isStep, &isEnergy, &isEnergyStep, &starts, &minima,
+                              &minimaPositions, &dwp, &dwpSpecies, &dwpMin1, &dwpMin2, &dwpSaddle, &dwpProfile,
+                              &dwpPath, &dwpPathS, &dwpPathE, &dwpEnergyProfile})
+            e->release();
+        startType.release(), minimumType.release(), dwpType.release(), file.release();
+    }
+
+    void flush() { check(H5Fflush(file, H5F_SCOPE_GLOBAL), "cannot flush"); }
+
+    /// Runs a write; after any failure the writer refuses further writes with one clear message.
+    template <class F> void guarded(F&& write) {
+        H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); // the error stack is per thread
+        if (failed) throw InputError(message());
+        try {
+            write();
+        } catch (const InputError&) {
+            failed = true;
+            throw InputError(message());
+        }
+    }
+    std::string message() const {
+        return path + ": writing the session failed (disk full or a file-size limit?); every start finished "
+                      "before this is in the file; free space and continue with --resume";
+    }
 
     void appendStart(const StartingStructure& is, const StartSummary& s, const std::vector<FoundMinimum>& mins) {
         // Minima first, then the structure, then the start row: a reader that sees the row
         // sees everything it refers to.
         for (const FoundMinimum& m : mins) {
             MinimumRow row{};
+            row.written = 1;
             row.start = m.start, row.id = m.id, row.firstAttempt = m.firstAttempt, row.findCount = m.findCount;
             row.status = static_cast<std::int32_t>(m.status);
             row.energy = m.energy, row.d = m.d, row.dMw = m.dMassWeighted, row.asymmetry = m.asymmetry;
@@ -360,6 +422,7 @@ struct SessionWriter::Impl {
         isEnergy.append(&s.energy);
         isEnergyStep.append(&step);
         StartRow row{};
+        row.written = 1;
         row.start = s.start, row.ok = s.ok ? 1 : 0, row.attempts = s.attempts, row.returned = s.returnedToStart;
         row.tooFar = s.tooFar, row.tooAsymmetric = s.tooAsymmetric, row.failed = s.failedMinimizations;
         row.minima = s.minima, row.dwps = s.doubleWells, row.rejected = s.rejected, row.energy = s.energy;
@@ -402,6 +465,7 @@ struct SessionWriter::Impl {
             dwpEnergyProfile.append(point);
         }
         DwpRow row{};
+        row.written = 1;
         row.profileOffset = offset;
         row.profileCount = static_cast<std::int32_t>(w.profile.s.size());
         row.profileSaddle = w.profileSaddle, row.profileMinimum2 = w.profileMinimum2;
@@ -432,6 +496,7 @@ struct SessionWriter::Impl {
 SessionWriter::SessionWriter(const std::string& path, const SearchParameters& p) : d_(std::make_unique<Impl>()), path_(path) {
     Impl& d = *d_;
     d.n = p.particles;
+    d.path = path;
     const hsize_t n = static_cast<hsize_t>(p.particles);
     Handle fapl = plist(H5Pcreate(H5P_FILE_ACCESS));
     H5Pset_libver_bounds(fapl, H5F_LIBVER_LATEST, H5F_LIBVER_LATEST); // required for SWMR
@@ -519,7 +584,7 @@ void SessionWriter::onStartingStructure(const StartingStructure& s) {
 
 void SessionWriter::onDoubleWell(const DwpRecord& r) {
     std::lock_guard lock(d_->mutex);
-    d_->appendDwp(r);
+    d_->guarded([&] { d_->appendDwp(r); });
 }
 
 void SessionWriter::onStartCompleted(const StartSummary& s, const std::vector<FoundMinimum>& minima) {
@@ -530,20 +595,24 @@ void SessionWriter::onStartCompleted(const StartSummary& s, const std::vector<Fo
         d_->pendingStarts.erase(it);
     }
     is.start = s.start;
-    d_->appendStart(is, s, minima);
+    d_->guarded([&] { d_->appendStart(is, s, minima); });
 }
 
 void SessionWriter::copyFinished(const SessionData& earlier) {
     std::lock_guard lock(d_->mutex);
-    for (std::size_t k = 0; k < earlier.doubleWells.size(); ++k)
-        if (earlier.doubleWellStartFinished[k]) d_->appendDwp(earlier.doubleWells[k]);
-    for (std::size_t k = 0; k < earlier.starts.size(); ++k) {
-        std::vector<FoundMinimum> mins;
-        for (const FoundMinimum& m : earlier.minima)
-            if (m.start == earlier.starts[k].start) mins.push_back(m);
-        d_->appendStart(earlier.starts[k], earlier.summaries[k], mins);
-    }
+    d_->guarded([&] {
+        for (std::size_t k = 0; k < earlier.doubleWells.size(); ++k)
+            if (earlier.doubleWellStartFinished[k]) d_->appendDwp(earlier.doubleWells[k]);
+        for (std::size_t k = 0; k < earlier.starts.size(); ++k) {
+            std::vector<FoundMinimum> mins;
+            for (const FoundMinimum& m : earlier.minima)
+                if (m.start == earlier.starts[k].start) mins.push_back(m);
+            d_->appendStart(earlier.starts[k], earlier.summaries[k], mins);
+        }
+    });
 }
+
+bool SessionWriter::failed() const { return d_ && d_->failed; }
 
 // ---------------------------------------------------------------------------------------------
 // Reader
@@ -611,6 +680,7 @@ SessionData readSession(const std::string& path, const SessionReadOptions& optio
     std::vector<double> isPos, isEnergy;
     std::vector<std::int32_t> isSpecies;
     readAll(t, "starts", startRowType(), {}, startRows, where);
+    dropUnwrittenRows(startRows, where, "start");
     Handle isGroup = group(H5Gopen2(file, "particles/inherent_structures", H5P_DEFAULT));
     if (!isGroup.valid()) throw InputError(path + ": /particles/inherent_structures is missing (damaged session file)");
     const hsize_t nPos = readAll(isGroup, "position/value", H5T_NATIVE_DOUBLE, {n, 3}, isPos, path);
@@ -668,6 +738,7 @@ SessionData readSession(const std::string& path, const SessionReadOptions& optio
     std::vector<MinimumRow> minRows;
     std::vector<double> minPos;
     readAll(t, "minima", minimumRowType(), {}, minRows, where);
+    dropUnwrittenRows(minRows, where, "minimum");
     const hsize_t nMinPos = options.minimaPositions ? readAll(t, "minima_positions", H5T_NATIVE_DOUBLE, {3 * n}, minPos, where) : 0;
     for (std::size_t k = 0; k < minRows.size(); ++k) {
         const MinimumRow& r = minRows[k];
@@ -689,6 +760,7 @@ SessionData readSession(const std::string& path, const SessionReadOptions& optio
     // DWPs: the row count decides; auxiliary datasets are written before the row.
     std::vector<DwpRow> rows;
     readAll(t, "dwp", dwpRowType(), {}, rows, where);
+    dropUnwrittenRows(rows, where, "DWP");
     std::vector<std::int32_t> dSpecies;
     std::vector<double> m1, m2, sad, prof, path3, ps, pe, energyProfile;
     hsize_t available = rows.size();
@@ -767,9 +839,17 @@ SessionData readSession(const std::string& path, const SessionReadOptions& optio
 std::unique_ptr<SessionWriter> reopenForResume(const std::string& path, SessionData& earlier) {
     earlier = readSession(path);
     const std::string tmp = path + ".resume-tmp";
-    auto writer = std::make_unique<SessionWriter>(tmp, earlier.parameters);
-    writer->copyFinished(earlier);
+    std::unique_ptr<SessionWriter> writer;
     std::error_code ec;
+    try {
+        writer = std::make_unique<SessionWriter>(tmp, earlier.parameters);
+        writer->copyFinished(earlier);
+    } catch (const InputError& e) {
+        // The original stays as it was; only the temporary goes.
+        writer.reset();
+        std::filesystem::remove(tmp, ec);
+        throw InputError(path + ": cannot prepare the resumed session (" + e.what() + "); the file is unchanged");
+    }
     std::filesystem::rename(tmp, path, ec);
     if (ec) {
         writer.reset();
@@ -783,10 +863,7 @@ std::unique_ptr<SessionWriter> reopenForResume(const std::string& path, SessionD
 // Export
 
 void writeDoubleWellCsv(const SessionData& s, const std::string& path) {
-    const std::string tmp = path + ".tmp";
-    {
-        std::ofstream out(tmp);
-        if (!out) throw InputError(path + ": cannot write");
+    writeFileSafely(path, [&](std::ostream& out) {
         out.precision(12);
         out << "start,minimum,find_count,start_energy,e1,e2,e_saddle,asymmetry,barrier,d,d_mw,d_rp,d_mw_rp,"
                "central_particle,central_species,central_displacement,pr2,pr3,pr4,barrier1,barrier2,e_qs,e_qs_kelvin,"
@@ -807,11 +884,7 @@ void writeDoubleWellCsv(const SessionData& s, const std::string& path) {
                 << units::toKelvin(w.quantum.delta0) << ',' << units::toKelvin(w.quantum.twoLevelEnergy) << ','
                 << (w.isTls ? 1 : 0) << ',' << w.saddleIndex << '\n';
         }
-        if (!out.flush()) throw InputError(path + ": write failed (disk full?)");
-    }
-    std::error_code ec;
-    std::filesystem::rename(tmp, path, ec);
-    if (ec) throw InputError(path + ": cannot write: " + ec.message());
+    });
 }
 
 void writeDoubleWellXyz(const SessionData& s, std::size_t index, const std::string& path) {

@@ -62,6 +62,8 @@ public:
     void copyFinished(const SessionData& earlier);
     /// Closes the file (also done by the destructor).
     void close();
+    /// A write failed (disk full...): the writer refuses further writes.
+    bool failed() const;
     const std::string& path() const { return path_; }
 
 private:

@@ -108,6 +108,54 @@ private slots:
         QVERIFY2(r.err.contains(expected), qPrintable(r.err));
         QCOMPARE(r.err.trimmed().count('\n'), 0);
     }
+    /// Issue 15 item 4: a write that fails (here a file-size limit, as a full disk would) stops
+    /// with exit 2 and a message, never a crash; an existing file is never replaced by a smaller
+    /// one; no temporary files stay behind.
+    void writeFailuresLoseNothing() {
+        auto limited = [](int kilobytes, const QStringList& args) {
+            QProcess p;
+            QStringList quoted;
+            for (const QString& a : args) quoted << "'" + a + "'";
+            p.start("bash", {"-c", QString("trap '' XFSZ; ulimit -f %1; exec '%2' %3").arg(kilobytes).arg(TLSCOPE_CLI, quoted.join(' '))});
+            p.waitForFinished(120000);
+            return Run{p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
+                       QString::fromUtf8(p.readAllStandardError())};
+        };
+        QTemporaryDir tmp;
+        // A configuration write.
+        const QString keep = tmp.filePath("keep.xyz");
+        { QFile f(keep); f.open(QIODevice::WriteOnly); f.write("precious\n"); }
+        Run r = limited(4, {"minimize", "--input", demo, "--output", keep});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("keep.xyz") && r.err.contains("nothing was written"), qPrintable(r.err));
+        { QFile f(keep); f.open(QIODevice::ReadOnly); QCOMPARE(f.readAll(), QByteArray("precious\n")); }
+        QCOMPARE(QDir(tmp.path()).entryList(QDir::Files | QDir::Hidden).size(), 1);
+        // A search whose session outgrows the limit: exit 2, a readable incomplete session that
+        // --resume completes.
+        const QString session = tmp.filePath("full.tls.h5");
+        const QStringList run{"search", "--starts", "4", "--attempts", "50", "--equil-time", "10", "--seed", "5", "--quiet", "--out", session};
+        r = limited(200, run);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("writing the session failed") && r.err.contains("full.tls.h5"), qPrintable(r.err));
+        Run a = cli({"analyze", session});
+        QCOMPARE(a.exitCode, 0);
+        QVERIFY(a.out.contains("incomplete"));
+        QCOMPARE(cli({"search", "--resume", "--quiet", "--out", session}).exitCode, 0);
+        a = cli({"analyze", session});
+        QVERIFY2(a.out.contains("complete") && !a.out.contains("incomplete"), qPrintable(a.out));
+        // Resuming that complete session under the limit: refused, and the file is unchanged.
+        QFile f(session);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray before = f.readAll();
+        f.close();
+        r = limited(64, {"search", "--resume", "--quiet", "--out", session});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("the file is unchanged") || r.err.contains("nothing to resume") || r.err.contains("complete"), qPrintable(r.err));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll(), before);
+        for (const QString& name : QDir(tmp.path()).entryList(QDir::Files | QDir::Hidden))
+            QVERIFY2(!name.contains("tmp") && !name.contains("XXX"), qPrintable(name));
+    }
     void searchBadInput_data() {
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("expected");
