@@ -64,9 +64,15 @@ bool SearchController::start(const SearchParameters& p, const QString& sessionPa
         search_ = std::make_unique<Search>(p);
         search_->setWorkerNice(10); // the GUI thread keeps priority over the search
         writer_.reset();
-        if (!sessionPath.isEmpty()) writer_ = std::make_unique<SessionWriter>(sessionPath.toStdString(), p);
+        lock_.reset();
+        if (!sessionPath.isEmpty()) {
+            lock_ = std::make_unique<SessionLock>(sessionPath.toStdString());
+            writer_ = std::make_unique<SessionWriter>(sessionPath.toStdString(), p);
+        }
     } catch (const std::exception& e) {
         search_.reset();
+        writer_.reset();
+        lock_.reset();
         if (error) *error = QString::fromUtf8(e.what());
         return false;
     }
@@ -82,6 +88,7 @@ bool SearchController::start(const SearchParameters& p, const QString& sessionPa
             failure = QString::fromUtf8(e.what());
         }
         if (writer_) writer_->close();
+        lock_.reset(); // after the close: the file is complete when the next writer may take it
         running_ = false;
         emit finished(complete, failure);
     }));

@@ -57,6 +57,7 @@ private:
     class Observer;
     std::unique_ptr<QThread> thread_;
     std::unique_ptr<Search> search_;
+    std::unique_ptr<SessionLock> lock_;
     std::unique_ptr<SessionWriter> writer_;
     std::atomic<bool> running_{false};
     std::atomic<bool> snapshotPending_{false};

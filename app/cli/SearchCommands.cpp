@@ -131,6 +131,7 @@ int searchCommand(const Args& args) {
     if (!a.parse(args)) return 0;
     const std::string out = a.get("out");
     SearchParameters p;
+    std::unique_ptr<SessionLock> lock;
     std::unique_ptr<SessionWriter> writer;
     std::vector<int> done;
     if (a.has("resume")) {
@@ -138,6 +139,7 @@ int searchCommand(const Args& args) {
             if (a.has(o.name))
                 throw InputError("search --resume: the run parameters come from " + out + "; drop --" + o.name);
         SessionData earlier;
+        lock = std::make_unique<SessionLock>(out);
         writer = reopenForResume(out, earlier);
         p = earlier.parameters;
         p.threads = static_cast<int>(a.integer("threads", 0));
@@ -147,9 +149,18 @@ int searchCommand(const Args& args) {
                                                                    earlier.doubleWellStartFinished.end(), true)));
     } else {
         p = parametersFrom(a);
+        if (std::filesystem::is_directory(out)) throw InputError(out + " is a directory; --out needs a file name (e.g. run.tls.h5)");
         if (std::filesystem::exists(out) && !a.has("overwrite"))
             throw InputError(out + " exists; use --resume to continue it or --overwrite to replace it");
-        writer = std::make_unique<SessionWriter>(out, p);
+        lock = std::make_unique<SessionLock>(out);
+        const bool existed = std::filesystem::exists(out);
+        try {
+            writer = std::make_unique<SessionWriter>(out, p);
+        } catch (const InputError&) {
+            std::error_code ec;
+            if (!existed) std::filesystem::remove(out, ec); // no 0-byte file that blocks the rerun
+            throw;
+        }
     }
     Search search(p);
     CliObserver observer(*writer, a.has("quiet"));

@@ -7,7 +7,13 @@
 
 #include <hdf5.h>
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -834,6 +840,45 @@ SessionData readSession(const std::string& path, const SessionReadOptions& optio
     });
     for (const DwpRecord& r : s.doubleWells) s.doubleWellStartFinished.push_back(finished(r.start));
     return s;
+}
+
+SessionLock::SessionLock(const std::string& sessionPath) : path_(sessionPath + ".lock") {
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        if (fd_ < 0)
+            throw InputError(sessionPath + ": cannot create the lock file " + path_ + ": " + std::strerror(errno));
+        if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+            char holder[256] = {};
+            const ssize_t n = ::pread(fd_, holder, sizeof holder - 1, 0);
+            ::close(fd_);
+            fd_ = -1;
+            std::string who = n > 0 ? std::string(holder, static_cast<std::size_t>(n)) : std::string("another process");
+            while (!who.empty() && (who.back() == '\n' || who.back() == ' ')) who.pop_back();
+            throw InputError(sessionPath + " is being written by " + who + " (lock " + path_ +
+                             "); wait for that run to finish or stop it first");
+        }
+        // The previous holder may have unlinked the file between our open and flock: then we
+        // hold a lock nobody else can see. Retry on the file now at the path.
+        struct stat held {}, now {};
+        if (::fstat(fd_, &held) == 0 && ::stat(path_.c_str(), &now) == 0 && held.st_ino == now.st_ino && held.st_dev == now.st_dev) {
+            char host[128] = {};
+            ::gethostname(host, sizeof host - 1);
+            const std::string who = "process " + std::to_string(::getpid()) + " on " + host + "\n";
+            if (::ftruncate(fd_, 0) == 0 && ::pwrite(fd_, who.data(), who.size(), 0) < 0) {
+                // The holder's name is a courtesy for the message above; the flock is the lock.
+            }
+            return;
+        }
+        ::close(fd_);
+        fd_ = -1;
+    }
+    throw InputError(sessionPath + ": cannot take the lock " + path_ + " (it keeps changing)");
+}
+
+SessionLock::~SessionLock() {
+    if (fd_ < 0) return;
+    ::unlink(path_.c_str()); // while still holding it: a waiter then retries on a fresh file
+    ::close(fd_);
 }
 
 std::unique_ptr<SessionWriter> reopenForResume(const std::string& path, SessionData& earlier) {

@@ -72,6 +72,22 @@ private:
     std::string path_;
 };
 
+/// Only one process writes a session: a lock (flock on `path + ".lock"`, which holds the
+/// writer's pid and host) taken before the file is created, overwritten or resumed and held until
+/// the writer is done. Throws InputError naming the holder if another process has it. (HDF5
+/// releases its own lock once single-writer/multiple-reader mode starts.)
+class SessionLock {
+public:
+    explicit SessionLock(const std::string& sessionPath);
+    ~SessionLock();
+    SessionLock(const SessionLock&) = delete;
+    SessionLock& operator=(const SessionLock&) = delete;
+
+private:
+    std::string path_;
+    int fd_ = -1;
+};
+
 /// Continues a killed or stopped run: rewrites `path` with the finished starts only (through a
 /// temporary file and a rename, so the original stays intact until the copy is complete) and
 /// returns the writer positioned to append, plus the earlier data. `threads` overrides the

@@ -156,6 +156,27 @@ private slots:
         for (const QString& name : QDir(tmp.path()).entryList(QDir::Files | QDir::Hidden))
             QVERIFY2(!name.contains("tmp") && !name.contains("XXX"), qPrintable(name));
     }
+    /// Issue 15 item 11: one writer per session.
+    void secondWriterIsRefused() {
+        QTemporaryDir tmp;
+        const QString session = tmp.filePath("busy.tls.h5");
+        QProcess first;
+        first.start(TLSCOPE_CLI, {"search", "--starts", "50", "--attempts", "400", "--equil-time", "10", "--quiet", "--out", session});
+        QVERIFY(first.waitForStarted());
+        QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(session + ".lock") && QFile::exists(session), 30000);
+        for (const QStringList& args : {QStringList{"search", "--overwrite", "--starts", "1", "--quiet", "--out", session},
+                                        QStringList{"search", "--resume", "--quiet", "--out", session}}) {
+            const Run r = cli(args);
+            QCOMPARE(r.exitCode, 2);
+            QVERIFY2(r.err.contains("is being written by process " + QString::number(first.processId())), qPrintable(r.err));
+        }
+        first.terminate(); // SIGTERM: a clean stop
+        QVERIFY(first.waitForFinished(60000));
+        QVERIFY(!QFile::exists(session + ".lock"));
+        const Run d = cli({"search", "--starts", "1", "--quiet", "--out", tmp.path()});
+        QCOMPARE(d.exitCode, 2);
+        QVERIFY2(d.err.contains("is a directory"), qPrintable(d.err));
+    }
     void searchBadInput_data() {
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("expected");
