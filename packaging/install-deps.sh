@@ -7,6 +7,7 @@ packages=(
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev libqt6svg6-dev qt6-image-formats-plugins
   libvtk9-dev libhdf5-dev hdf5-tools libeigen3-dev libbenchmark-dev
   libgl-dev libglx-dev libgl1-mesa-dri xvfb xauth
+  clang libclang-rt-14-dev
 )
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
