@@ -1,12 +1,16 @@
 // tlscope-cli end to end: exit codes, messages and numbers a user sees.
 #include "TestSystems.h"
 #include "core/common/Error.h"
+#include "core/io/ExtendedXyz.h"
 #include "core/io/SessionFile.h"
 #include "core/potential/PairPotential.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <qplatformdefs.h>
+
+#include <sys/stat.h>
 
 using namespace tlscope;
 
@@ -156,6 +160,27 @@ private slots:
         for (const QString& name : QDir(tmp.path()).entryList(QDir::Files | QDir::Hidden))
             QVERIFY2(!name.contains("tmp") && !name.contains("XXX"), qPrintable(name));
     }
+    /// Issue 15 item 9: outputs follow symbolic links and write through to devices; neither is
+    /// replaced by a regular file (as root, --output /dev/null used to replace /dev/null).
+    void outputsFollowLinksAndDevices() {
+        QTemporaryDir tmp;
+        const QString target = tmp.filePath("target.xyz"), link = tmp.filePath("link.xyz");
+        { QFile f(target); QVERIFY(f.open(QIODevice::WriteOnly)); f.write("old\n"); }
+        QVERIFY(QFile::link(target, link));
+        QCOMPARE(cli({"minimize", "--input", demo, "--output", link}).exitCode, 0);
+        QVERIFY(QFileInfo(link).isSymLink());
+        QVERIFY(QFileInfo(target).size() > 1000);
+        QVERIFY(readXyzFile(link.toStdString()).speciesNames.size() == 65);
+        QCOMPARE(cli({"minimize", "--input", demo, "--output", "/dev/null"}).exitCode, 0);
+        QT_STATBUF st;
+        QVERIFY(QT_STAT("/dev/null", &st) == 0);
+        QVERIFY2(S_ISCHR(st.st_mode), "/dev/null is no longer a character device");
+        // analyze --json into a directory that does not exist: exit 2, nothing left behind.
+        const Run r = cli({"analyze", TLSCOPE_SOURCE_DIR "/tests/fuzz/corpus/session/small-session.h5", "--json", tmp.filePath("no/such/dir/a.json")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("a.json"), qPrintable(r.err));
+    }
+
     /// Issue 15 item 11: one writer per session.
     void secondWriterIsRefused() {
         QTemporaryDir tmp;
