@@ -91,10 +91,16 @@ RunPanel::RunPanel(QWidget* parent) : QWidget(parent) {
     dMin_ = number(0, 10, 0.001, 4, 0.001, tr("minima closer than this to the start are the start itself"));
     dMax_ = number(0.001, 10, 0.8, 3, 0.05, tr("largest d_mw_rp of a DWP (the paper: 0.8)"));
     asymMax_ = number(0.0001, 100, 0.5, 4, 0.05, tr("largest asymmetry |E2 - E1| of a kept minimum"));
+    ircStep_ = number(0.0005, 0.05, SearchParameters{}.ircStep, 4, 0.001,
+                      tr("step of the resolved reaction path the Schroedinger equation is solved on (docs/quantum.md; "
+                         "halving it changes E_qs by < 1 %)"));
+    minBarrier_ = number(0, 1, SearchParameters{}.minimumBarrier, 6, 1e-5,
+                         tr("pairs whose smaller barrier is below this (eps) are shoulders, not double wells"));
     saddle_ = new QComboBox;
     saddle_->addItem("neb");
     saddle_->addItem("ridge");
-    saddle_->setToolTip(tr("saddle search: climbing-image NEB or the ridge method; both are refined and Hessian-verified"));
+    saddle_->setToolTip(tr("saddle search: climbing-image NEB or the ridge method; both are refined and Hessian-verified, "
+                           "and find the same saddles (docs/validation.md)"));
     threads_ = integer(0, 256, 0, tr("worker threads (0 = all cores); never changes the results"));
     session_ = new QLineEdit;
     session_->setPlaceholderText(tr("(no file: results stay in memory)"));
@@ -104,6 +110,14 @@ RunPanel::RunPanel(QWidget* parent) : QWidget(parent) {
     auto* sessionRow = new QHBoxLayout;
     sessionRow->addWidget(session_);
     sessionRow->addWidget(browse);
+    // Object names: what tests and style sheets find the fields by.
+    const std::pair<QWidget*, const char*> names[] = {
+        {model_, "model"}, {n_, "particles"}, {seed_, "seed"}, {starts_, "starts"}, {attempts_, "attempts"},
+        {tEquil_, "tEquil"}, {equilTime_, "equilibrationTime"}, {protocol_, "startProtocol"},
+        {sampleInterval_, "sampleInterval"}, {tSearch_, "tSearch"}, {nSearch_, "nSearch"}, {dMin_, "dMin"},
+        {dMax_, "dMax"}, {asymMax_, "asymMax"}, {saddle_, "saddleMethod"}, {ircStep_, "ircStep"},
+        {minBarrier_, "minimumBarrier"}, {threads_, "threads"}, {session_, "session"}};
+    for (const auto& [widget, name] : names) widget->setObjectName(name);
     form->addRow(tr("Model"), model_);
     form->addRow(tr("Particles N"), n_);
     form->addRow(tr("Seed"), seed_);
@@ -119,6 +133,8 @@ RunPanel::RunPanel(QWidget* parent) : QWidget(parent) {
     form->addRow(tr("d_max"), dMax_);
     form->addRow(tr("Asymmetry max"), asymMax_);
     form->addRow(tr("Saddle method"), saddle_);
+    form->addRow(tr("Path step"), ircStep_);
+    form->addRow(tr("Minimum barrier"), minBarrier_);
     form->addRow(tr("Threads"), threads_);
     form->addRow(tr("Session file"), sessionRow);
     layout->addLayout(form);
@@ -165,7 +181,7 @@ RunPanel::RunPanel(QWidget* parent) : QWidget(parent) {
         validate();
     });
     sampleInterval_->setEnabled(false);
-    for (auto* s : {dMin_, dMax_, asymMax_, tEquil_, tSearch_, equilTime_, sampleInterval_}) connect(s, &QDoubleSpinBox::valueChanged, this, &RunPanel::validate);
+    for (auto* s : {dMin_, dMax_, asymMax_, tEquil_, tSearch_, equilTime_, sampleInterval_, ircStep_, minBarrier_}) connect(s, &QDoubleSpinBox::valueChanged, this, &RunPanel::validate);
     for (auto* s : {n_, starts_, attempts_, nSearch_, threads_}) connect(s, &QSpinBox::valueChanged, this, &RunPanel::validate);
     connect(model_, &QComboBox::currentIndexChanged, this, &RunPanel::validate);
     connect(seed_, &QLineEdit::textChanged, this, &RunPanel::validate);
@@ -192,6 +208,8 @@ SearchParameters RunPanel::parameters() const {
     p.dMax = dMax_->value();
     p.asymMax = asymMax_->value();
     p.saddleMethod = parseSaddleMethod(saddle_->currentText().toStdString());
+    p.ircStep = ircStep_->value();
+    p.minimumBarrier = minBarrier_->value();
     p.threads = threads_->value();
     p.validate();
     return p;
@@ -214,6 +232,8 @@ void RunPanel::setParameters(const SearchParameters& p) {
     dMax_->setValue(p.dMax);
     asymMax_->setValue(p.asymMax);
     saddle_->setCurrentText(QString::fromStdString(saddleMethodName(p.saddleMethod)));
+    ircStep_->setValue(p.ircStep);
+    minBarrier_->setValue(p.minimumBarrier);
     threads_->setValue(p.threads);
     validate();
 }
@@ -293,6 +313,7 @@ DetailPanel::DetailPanel(QWidget* parent) : QWidget(parent) {
     scrub_->setToolTip(tr("position along the path: minimum 1 (left) to minimum 2 (right)"));
     layout->addWidget(scrub_);
     numbers_ = new QLabel(tr("Select a DWP in the table."));
+    numbers_->setObjectName("numbers");
     numbers_->setTextFormat(Qt::RichText);
     numbers_->setWordWrap(true);
     numbers_->setTextInteractionFlags(Qt::TextSelectableByMouse);

@@ -48,7 +48,7 @@ private:
     QComboBox *model_, *saddle_, *protocol_;
     QSpinBox *n_, *starts_, *attempts_, *nSearch_, *threads_;
     QLineEdit *seed_, *session_;
-    QDoubleSpinBox *tEquil_, *equilTime_, *sampleInterval_, *tSearch_, *dMin_, *dMax_, *asymMax_;
+    QDoubleSpinBox *tEquil_, *equilTime_, *sampleInterval_, *tSearch_, *dMin_, *dMax_, *asymMax_, *ircStep_, *minBarrier_;
     QPushButton *start_, *pause_, *stop_;
     QProgressBar* progress_;
     QLabel *rate_, *error_;

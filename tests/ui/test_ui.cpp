@@ -12,6 +12,10 @@
 #include <QTabWidget>
 #include <QChart>
 #include <QChartView>
+#include "core/model/Units.h"
+
+#include <QComboBox>
+#include <QLabel>
 #include <QtTest>
 
 using namespace tlscope;
@@ -154,6 +158,29 @@ private slots:
         QVERIFY(error.contains("/no/such/dir/x.png"));
     }
 
+    /// The detail panel names the quantum numbers and says when E_qs is not a tunnel splitting.
+    void detailPanelSaysWhereTheLevelsLive() {
+        auto r = std::make_shared<DwpRecord>(*record(0, 0.01, 0.4, 0.05, false));
+        r->dwp.profile = {{-0.1, 0.0, 0.1, 0.2, 0.3}, {0.02, 0.0, 0.05, 0.01, 0.03}};
+        r->dwp.profileSaddle = 0.1;
+        r->dwp.profileMinimum2 = 0.2;
+        r->dwp.quantum.splitting = units::fromKelvin(20.0);
+        r->dwp.quantum.level0 = r->dwp.quantum.level1 = Localisation::Well1;
+        r->dwp.quantum.level0Well1 = r->dwp.quantum.level1Well1 = 0.99;
+        DetailPanel panel;
+        panel.setDwp(r, {"A", "B"});
+        const QString text = panel.findChild<QLabel*>("numbers")->text();
+        QVERIFY2(text.contains("E_qs = E1 - E0") && text.contains("20 K"), qPrintable(text));
+        QVERIFY2(text.contains("well 1 (99 %) / well 1 (99 %)"), qPrintable(text));
+        QVERIFY2(text.contains("vibration quantum, not a tunnel splitting"), qPrintable(text));
+        QVERIFY(text.contains("quantum asymmetry") && text.contains("Delta0") && text.contains("barrier from well 1 / 2"));
+        // A tunnelling pair: no such note.
+        r->dwp.quantum.level1 = Localisation::Well2;
+        r->dwp.quantum.level1Well1 = 0.02;
+        panel.setDwp(r, {"A", "B"});
+        QVERIFY(!panel.findChild<QLabel*>("numbers")->text().contains("vibration quantum"));
+    }
+
     void runPanelValidatesAsTyped() {
         RunPanel panel;
         QVERIFY(panel.validationMessage().isEmpty());
@@ -162,15 +189,34 @@ private slots:
         p.dMax = 0.8;
         panel.setParameters(p);
         QVERIFY(panel.validationMessage().isEmpty());
-        auto* dMin = panel.findChildren<QDoubleSpinBox*>().at(2); // T_equil, T_search, d_min, ...
+        auto* dMin = panel.findChild<QDoubleSpinBox*>("dMin");
+        QVERIFY(dMin);
         dMin->setValue(0.9);
         QVERIFY2(panel.validationMessage().contains("--d-max"), qPrintable(panel.validationMessage()));
         QVERIFY_THROWS_EXCEPTION(InputError, panel.parameters());
         dMin->setValue(0.001);
         QVERIFY(panel.validationMessage().isEmpty());
         // Particle count whose box is smaller than twice the cutoff.
-        panel.findChildren<QSpinBox*>().at(0)->setValue(20);
+        panel.findChild<QSpinBox*>("particles")->setValue(20);
         QVERIFY2(panel.validationMessage().contains("box"), qPrintable(panel.validationMessage()));
+        panel.findChild<QSpinBox*>("particles")->setValue(65);
+        // The trajectory protocol's interval is only editable with that protocol; every new
+        // field reaches the parameters.
+        auto* protocol = panel.findChild<QComboBox*>("startProtocol");
+        auto* interval = panel.findChild<QDoubleSpinBox*>("sampleInterval");
+        QVERIFY(protocol && interval && !interval->isEnabled());
+        protocol->setCurrentText("trajectory");
+        QVERIFY(interval->isEnabled());
+        interval->setValue(250);
+        panel.findChild<QDoubleSpinBox*>("equilibrationTime")->setValue(1234);
+        panel.findChild<QDoubleSpinBox*>("ircStep")->setValue(0.002);
+        panel.findChild<QDoubleSpinBox*>("minimumBarrier")->setValue(2e-5);
+        const SearchParameters q = panel.parameters();
+        QCOMPARE(q.startProtocol, StartProtocol::Trajectory);
+        QCOMPARE(q.sampleInterval, 250.0);
+        QCOMPARE(q.equilibrationTime, 1234.0);
+        QCOMPARE(q.ircStep, 0.002);
+        QCOMPARE(q.minimumBarrier, 2e-5);
     }
 
     void workerRunsToTheEndAndStreams() {
