@@ -188,7 +188,7 @@ std::string formatReport(const CatalogAnalysis& a) {
     if (a.startsFinished > 0)
         line("starting IS energy per particle", num(a.startEnergyMean, 4) + " +- " + num(a.startEnergyMeanError, 4) +
                  " (sd " + num(a.startEnergySd, 4) + ")",
-             "-4.52 ... -4.42 (total -294 ... -287)");
+             "total -304 ... -287 (-4.68 ... -4.42)");
     {
         std::ostringstream d;
         d << std::scientific << std::setprecision(2) << a.tlsDensity;
