@@ -32,6 +32,8 @@
 #include <QPainter>
 #include <QPushButton>
 #include <QSettings>
+
+#include <cmath>
 #include <QStatusBar>
 #include <QTableView>
 #include <QThread>
@@ -496,6 +498,15 @@ void MainWindow::showConfiguration(const Configuration& conf, const Model& model
     scene_->setConfiguration(conf, model, displacement_, shownDwp_ ? shownDwp_->dwp.centralParticle : -1);
     PairPotential potential(model, conf);
     const double e = potential.energy(conf.positions);
+    if (!std::isfinite(e)) {
+        // Overlapping particles (or worse): say so instead of printing "E = nan".
+        statusInfo_->setText(tr("N = %1   E is not finite: two particles overlap - this configuration cannot be used")
+                                 .arg(conf.size()));
+        run_->appendLog(tr("warning: %1 has a non-finite energy (two particles on top of each other?)").arg(title));
+        if (!title.isEmpty()) setWindowTitle(tr("TLScope — %1").arg(title));
+        view_->requestRender();
+        return;
+    }
     statusInfo_->setText(tr("N = %1   L = %2   E = %3   E/N = %4   model %5")
                              .arg(conf.size())
                              .arg(conf.boxLength, 0, 'f', 4)
