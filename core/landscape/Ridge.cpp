@@ -135,30 +135,4 @@ RidgeResult ridgeSaddle(EnergySurface& s, const Eigen::VectorXd& a, const Eigen:
     return r;
 }
 
-std::vector<Eigen::VectorXd> steepestDescentPath(EnergySurface& s, const Eigen::VectorXd& start,
-                                                 const Eigen::VectorXd& mass, double step,
-                                                 long maxSteps) {
-    const Eigen::Index n = mass.size();
-    if (3 * n != start.size()) throw InputError("steepestDescentPath: one mass per particle expected");
-    std::vector<Eigen::VectorXd> path{start};
-    Eigen::VectorXd x = start, f;
-    double e = s.energyAndForce(x, f);
-    for (long k = 0; k < maxSteps; ++k) {
-        // Mass-weighted coordinates y = sqrt(m) x: the gradient direction is F / sqrt(m), and a
-        // step of length h in y moves x by h * g / (|g| sqrt(m)).
-        Eigen::VectorXd g(f.size());
-        for (Eigen::Index i = 0; i < f.size(); ++i) g[i] = f[i] / std::sqrt(mass[i / 3]);
-        const double norm = g.norm();
-        if (norm == 0.0) break;
-        Eigen::VectorXd trial(x.size());
-        for (Eigen::Index i = 0; i < x.size(); ++i) trial[i] = x[i] + step * g[i] / (norm * std::sqrt(mass[i / 3]));
-        Eigen::VectorXd ft;
-        const double et = s.energyAndForce(trial, ft);
-        if (!(et < e)) break;
-        x = trial, f = ft, e = et;
-        path.push_back(x);
-    }
-    return path;
-}
-
 } // namespace tlscope

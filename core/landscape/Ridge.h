@@ -1,11 +1,11 @@
 #pragma once
 // The ridge method for the saddle between two minima (Ionova & Carter 1993) in the non-local
-// form of Doliwa & Heuer 2003, and steepest-descent paths from a saddle.
+// form of Doliwa & Heuer 2003. (Paths from a saddle: core/landscape/ReactionPath.)
 #include "core/potential/EnergySurface.h"
 
 #include <atomic>
 #include <string>
-#include <vector>
+
 
 namespace tlscope {
 
@@ -36,12 +36,5 @@ struct RidgeResult {
 /// stay on either side. Ends when the force at the maximum is below the tolerance.
 RidgeResult ridgeSaddle(EnergySurface& surface, const Eigen::VectorXd& a, const Eigen::VectorXd& b,
                         const RidgeOptions& options = {});
-
-/// Steepest descent in mass-weighted coordinates (masses per particle, in m_A) from `start`,
-/// with steps of fixed mass-weighted length `step`, until the energy stops decreasing. Returns
-/// the visited points, `start` first. The last point is near, not at, the minimum.
-std::vector<Eigen::VectorXd> steepestDescentPath(EnergySurface& surface, const Eigen::VectorXd& start,
-                                                 const Eigen::VectorXd& massPerParticle,
-                                                 double step = 0.01, long maxSteps = 20000);
 
 } // namespace tlscope

@@ -213,45 +213,6 @@ private slots:
         QVERIFY(s2.converged);
         QVERIFY2(std::abs(s2.energy - s.energy) < 1e-8, qPrintable(QString("%1 vs %2").arg(s2.energy).arg(s.energy)));
     }
-    void steepestDescentPathGoesDownhillToTheMinimum() {
-        MuellerBrown mb;
-        Eigen::VectorXd s(2), m(2);
-        s << 0.212487, 0.292988; // saddle C-B
-        m << 0.623, 0.028;
-        minimize(mb, m, MinimizerKind::Lbfgs, {});
-        Eigen::VectorXd start = s;
-        start[0] += 1e-3;
-        Eigen::VectorXd mass(1);
-        mass << 1.0;
-        // A 2D surface: treat (x, y) as one "particle" with a third, flat coordinate.
-        class Padded final : public EnergySurface {
-        public:
-            explicit Padded(EnergySurface& s) : s_(s) {}
-            Eigen::Index dimension() const override { return 3; }
-            double energyAndForce(const Eigen::VectorXd& x, Eigen::VectorXd& f) override {
-                Eigen::VectorXd f2;
-                const double e = s_.energyAndForce(x.head<2>(), f2);
-                f = Eigen::VectorXd::Zero(3);
-                f.head<2>() = f2;
-                return e;
-            }
-            Eigen::MatrixXd hessian(const Eigen::VectorXd&) override { return {}; }
-        private:
-            EnergySurface& s_;
-        } padded(mb);
-        Eigen::VectorXd x3 = Eigen::VectorXd::Zero(3);
-        x3.head<2>() = start;
-        const auto path = steepestDescentPath(padded, x3, mass, 0.005);
-        QVERIFY(path.size() > 20);
-        double previous = HUGE_VAL;
-        for (const auto& p : path) {
-            const double e = padded.energy(p);
-            QVERIFY(e < previous);
-            previous = e;
-        }
-        QVERIFY2((path.back().head<2>() - m).norm() < 0.01,
-                 qPrintable(QString("ended at %1 %2").arg(path.back()[0]).arg(path.back()[1])));
-    }
 };
 
 QTEST_GUILESS_MAIN(TestSaddle)
