@@ -205,10 +205,10 @@ private slots:
         RidgeOptions ro;
         ro.forceTolerance = 2e-2; // eigenvector following converges it from there
         const RidgeResult ridge = ridgeSaddle(lj, m1, m2, ro);
-        // Known limitation: on this strongly curved path (an atom hopping round the cluster) the
-        // straddling pair loses the ridge; in a search this becomes the pair's rejection reason.
-        QEXPECT_FAIL("", "ridge method loses the ridge on the curved LJ7 hop (NEB finds the saddle)", Abort);
-        QVERIFY2(ridge.converged, ridge.message.c_str());
+        // On this strongly curved path (an atom hopping round the cluster) the straddling pair may
+        // lose the ridge; it then reports its last point on the ridge, which the refinement
+        // takes to the same saddle (analyzeDoubleWell does exactly this).
+        QVERIFY2(ridge.converged || ridge.x.size() == m1.size(), ridge.message.c_str());
         const SaddleResult s2 = refineSaddle(lj, ridge.x, 1e-8);
         QVERIFY(s2.converged);
         QVERIFY2(std::abs(s2.energy - s.energy) < 1e-8, qPrintable(QString("%1 vs %2").arg(s2.energy).arg(s.energy)));
