@@ -134,9 +134,13 @@ private slots:
         panel.resize(1000, 400);
         panel.setCatalog(&dwps);
         panel.setSelected(dwps[4]);
+        panel.setStartEnergies({-4.56, -4.58});
+        panel.addStartEnergy(-4.54);
+        QCOMPARE(panel.startEnergies().size(), std::size_t(3));
         panel.show();
         panel.refreshNow();
         QTemporaryDir dir;
+        bool sawEnergies = false;
         for (int tab = 0; tab < panel.tabCount(); ++tab) {
             panel.tabs()->setCurrentIndex(tab);
             const QString png = dir.filePath(QString("p%1.png").arg(tab)), svg = dir.filePath(QString("p%1.svg").arg(tab));
@@ -152,7 +156,13 @@ private slots:
             QVERIFY(text.contains("<svg"));
             QVERIFY(text.contains("</svg>"));
             QVERIFY(text.size() > 2000);
+            // The IS-energy tab: the starting structures' mean and spread in its title.
+            if (panel.tabs()->tabText(tab) == "IS energies") {
+                QVERIFY2(text.contains("3, mean -4.5600 eps, sd 0.0200"), "IS-energy statistics missing from the plot");
+                sawEnergies = true;
+            }
         }
+        QVERIFY(sawEnergies);
         QString error;
         QVERIFY(!panel.exportCurrent("/no/such/dir/x.png", &error));
         QVERIFY(error.contains("/no/such/dir/x.png"));
