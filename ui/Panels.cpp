@@ -17,6 +17,7 @@
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QScatterSeries>
 #include <QSlider>
 #include <QSpinBox>
@@ -137,7 +138,16 @@ RunPanel::RunPanel(QWidget* parent) : QWidget(parent) {
     form->addRow(tr("Minimum barrier"), minBarrier_);
     form->addRow(tr("Threads"), threads_);
     form->addRow(tr("Session file"), sessionRow);
-    layout->addLayout(form);
+    // The parameters scroll (they are taller than a laptop screen allows beside the table);
+    // the buttons, progress and log below stay in view.
+    auto* formWidget = new QWidget;
+    formWidget->setLayout(form);
+    auto* scroll = new QScrollArea;
+    scroll->setWidget(formWidget);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    layout->addWidget(scroll, 3);
     error_ = new QLabel;
     error_->setStyleSheet("color: #e05050;");
     error_->setWordWrap(true);
@@ -164,6 +174,7 @@ RunPanel::RunPanel(QWidget* parent) : QWidget(parent) {
     log_->setReadOnly(true);
     log_->setMaximumBlockCount(2000);
     log_->setPlaceholderText(tr("log"));
+    log_->setMinimumHeight(60);
     layout->addWidget(log_, 1);
 
     connect(start_, &QPushButton::clicked, this, &RunPanel::startRequested);
@@ -259,9 +270,11 @@ void RunPanel::setState(bool running, bool paused) {
     pause_->setEnabled(running);
     stop_->setEnabled(running);
     pause_->setText(paused ? tr("Resume") : tr("Pause"));
-    for (QWidget* w : std::initializer_list<QWidget*>{model_, n_, seed_, starts_, attempts_, tEquil_, tSearch_, nSearch_, dMin_,
-                                                      dMax_, asymMax_, saddle_, threads_, session_})
+    for (QWidget* w : std::initializer_list<QWidget*>{model_, n_, seed_, starts_, attempts_, tEquil_, equilTime_, protocol_,
+                                                      tSearch_, nSearch_, dMin_, dMax_, asymMax_, saddle_, ircStep_,
+                                                      minBarrier_, threads_, session_})
         w->setEnabled(!running);
+    sampleInterval_->setEnabled(!running && protocol_->currentText() == "trajectory");
 }
 
 void RunPanel::setProgress(const SearchProgress& p) {

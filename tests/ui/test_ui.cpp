@@ -16,6 +16,7 @@
 
 #include <QComboBox>
 #include <QLabel>
+#include <QLineEdit>
 #include <QtTest>
 
 using namespace tlscope;
@@ -227,6 +228,13 @@ private slots:
         QCOMPARE(q.equilibrationTime, 1234.0);
         QCOMPARE(q.ircStep, 0.002);
         QCOMPARE(q.minimumBarrier, 2e-5);
+        // While a search runs, every parameter field is read-only.
+        panel.setState(true, false);
+        for (QWidget* w : panel.findChildren<QWidget*>())
+            if (qobject_cast<QAbstractSpinBox*>(w) || qobject_cast<QComboBox*>(w) || qobject_cast<QLineEdit*>(w))
+                QVERIFY2(!w->isEnabled(), qPrintable(w->objectName() + " stays editable during a search"));
+        panel.setState(false, false);
+        QVERIFY(interval->isEnabled());
     }
 
     void workerRunsToTheEndAndStreams() {
