@@ -3,6 +3,7 @@
 #include "core/common/Error.h"
 #include "core/io/ExtendedXyz.h"
 #include "core/potential/PairPotential.h"
+#include "core/tls/Displacement.h"
 #include "ui/Panels.h"
 #include "ui/PlotPanel.h"
 #include "ui/SearchWorker.h"
@@ -533,11 +534,13 @@ void MainWindow::showDwp(DwpPtr dwp, double t) {
         c.positions = t < 0.5 ? w.minimum1 : w.minimum2;
     }
     if (c.boxLength <= 0 || static_cast<int>(c.species.size()) * 3 != c.positions.size()) return;
+    // Every frame relative to minimum 1: a particle crossing the boundary moves on continuously.
+    c.positions = alignedTo(w.minimum1, c.positions, c.boxLength);
     shownDwp_ = dwp;
     displacement_ = minimumImageDisplacement(w.minimum1, w.minimum2, c.boxLength);
     model_ = parameters_.model;
     conf_ = c;
-    scene_->setConfiguration(c, model_, displacement_, w.centralParticle);
+    scene_->setConfiguration(c, model_, displacement_, w.centralParticle, /*wrap=*/false);
     statusInfo_->setText(tr("DWP start %1 / minimum %2   asymmetry %3   barrier %4   central #%5   path %6 %")
                              .arg(dwp->start).arg(dwp->minimum).arg(w.asymmetry, 0, 'g', 3).arg(w.barrier, 0, 'g', 3)
                              .arg(w.centralParticle).arg(std::lround(100 * t)));

@@ -261,11 +261,11 @@ void ParticleScene::setStyle(const SceneStyle& style) {
 }
 
 void ParticleScene::setConfiguration(const Configuration& conf, const Model& model,
-                                     const Eigen::VectorXd& displacement, int highlight) {
+                                     const Eigen::VectorXd& displacement, int highlight, bool wrap) {
     const bool first = !d->hasConfiguration || std::abs(d->boxLength - conf.boxLength) > 1e-9;
     d->conf = conf;
     d->model = model;
-    d->wrapped = conf.wrappedPositions();
+    d->wrapped = wrap ? conf.wrappedPositions() : conf.positions;
     d->displacement = displacement.size() == conf.positions.size() ? displacement : Eigen::VectorXd();
     d->highlight = highlight >= 0 && highlight < conf.size() ? highlight : -1;
     d->boxLength = conf.boxLength;

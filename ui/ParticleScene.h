@@ -36,7 +36,7 @@ public:
     /// `displacement` (3N, may be empty) colours the particles and sets the arrows; `highlight`
     /// is a particle index or -1.
     void setConfiguration(const Configuration& conf, const Model& model,
-                          const Eigen::VectorXd& displacement = {}, int highlight = -1);
+                          const Eigen::VectorXd& displacement = {}, int highlight = -1, bool wrap = true);
     void setStyle(const SceneStyle& style);
     const SceneStyle& style() const;
     void resetCamera();

@@ -290,16 +290,20 @@ int analyzeCommand(const Args& args) {
 }
 
 int exportCommand(const Args& args) {
-    Arguments a("export", "Exports from a session file: the DWP table as CSV, or one DWP's minimum 1,\n"
-                          "saddle and minimum 2 as extended XYZ (with a displacement column).\n"
-                          "usage: tlscope-cli export run.tls.h5 --csv table.csv | --dwp K --xyz dwp.xyz",
+    Arguments a("export", "Exports from a session file: the DWP table as CSV; one DWP's minimum 1, saddle\n"
+                          "and minimum 2 as extended XYZ; or its whole resolved path as a multi-frame\n"
+                          "extended XYZ trajectory (OVITO plays it). Frames are aligned to minimum 1, so no\n"
+                          "particle jumps across the box, and carry a displacement column.\n"
+                          "usage: tlscope-cli export run.tls.h5 --csv table.csv | --dwp K --xyz dwp.xyz | --dwp K --path path.xyz",
                 {{"csv", "FILE", "write the DWP table", "", false},
                  {"dwp", "K", "DWP index (row of the table, from 0)", "0", false},
-                 {"xyz", "FILE", "write the DWP as extended XYZ", "", false}});
+                 {"xyz", "FILE", "write the DWP (minimum 1, saddle, minimum 2) as extended XYZ", "", false},
+                 {"path", "FILE", "write the DWP's path (25 frames along the reaction path) as extended XYZ", "", false}});
     if (!a.parse(args)) return 0;
     if (a.positional().size() != 1) throw InputError("export: give exactly one session file (see --help)");
-    if (!a.has("csv") && !a.has("xyz")) throw InputError("export: nothing to do; give --csv FILE and/or --xyz FILE");
-    const SessionData s = readSession(a.positional()[0], {false, a.has("xyz")});
+    if (!a.has("csv") && !a.has("xyz") && !a.has("path"))
+        throw InputError("export: nothing to do; give --csv FILE, --xyz FILE and/or --path FILE");
+    const SessionData s = readSession(a.positional()[0], {false, a.has("xyz") || a.has("path")});
     if (a.has("csv")) {
         writeDoubleWellCsv(s, a.get("csv"));
         std::printf("wrote %s (%zu DWPs)\n", a.get("csv").c_str(), s.doubleWells.size());
@@ -307,6 +311,10 @@ int exportCommand(const Args& args) {
     if (a.has("xyz")) {
         writeDoubleWellXyz(s, static_cast<std::size_t>(a.integer("dwp", 0)), a.get("xyz"));
         std::printf("wrote %s (minimum 1, saddle, minimum 2)\n", a.get("xyz").c_str());
+    }
+    if (a.has("path")) {
+        writeDoubleWellPathXyz(s, static_cast<std::size_t>(a.integer("dwp", 0)), a.get("path"));
+        std::printf("wrote %s (%d frames along the reaction path)\n", a.get("path").c_str(), kStoredPathImages);
     }
     return 0;
 }

@@ -3,6 +3,7 @@
 #include "core/common/Error.h"
 #include "core/io/ExtendedXyz.h"
 #include "core/io/SafeWrite.h"
+#include "core/tls/Displacement.h"
 #include "core/model/Units.h"
 
 #include <hdf5.h>
@@ -932,33 +933,68 @@ void writeDoubleWellCsv(const SessionData& s, const std::string& path) {
     });
 }
 
-void writeDoubleWellXyz(const SessionData& s, std::size_t index, const std::string& path) {
+namespace {
+
+const DwpRecord& dwpForExport(const SessionData& s, std::size_t index) {
     if (index >= s.doubleWells.size())
         throw InputError("DWP " + std::to_string(index) + " does not exist (the session has " +
                          std::to_string(s.doubleWells.size()) + ")");
     const DwpRecord& r = s.doubleWells[index];
     if (r.dwp.minimum1.size() == 0) throw InputError("DWP " + std::to_string(index) + ": configurations were not loaded");
+    return r;
+}
+
+/// Frames of one DWP aligned to its minimum 1 (continuous motion, nothing jumps across the box),
+/// each with its energy, a label and the displacement from minimum 1 as a column OVITO can use.
+void writeAlignedFrames(const SessionData& s, const DwpRecord& r, const std::vector<const Eigen::VectorXd*>& xs,
+                        const std::vector<double>& energies, const std::vector<std::string>& labels,
+                        const std::vector<double>* pathS, const std::string& path) {
+    const double L = s.parameters.model.boxLengthFor(s.parameters.particles);
     std::vector<Configuration> frames;
     std::vector<XyzWriteOptions> options;
-    const char* labels[3] = {"minimum1", "saddle", "minimum2"};
-    const Eigen::VectorXd* xs[3] = {&r.dwp.minimum1, &r.dwp.saddle, &r.dwp.minimum2};
-    const double es[3] = {r.dwp.e1, r.dwp.eSaddle, r.dwp.e2};
-    for (int k = 0; k < 3; ++k) {
+    for (std::size_t k = 0; k < xs.size(); ++k) {
         Configuration c;
-        c.boxLength = s.parameters.model.boxLengthFor(s.parameters.particles);
+        c.boxLength = L;
         c.species = r.species;
-        c.positions = *xs[k];
-        frames.push_back(c);
+        c.positions = alignedTo(r.dwp.minimum1, *xs[k], L);
         XyzWriteOptions o;
-        o.energy = es[k];
+        o.wrap = false;
+        o.energy = energies[k];
         o.info["tlscope_frame"] = labels[k];
         o.info["dwp_start"] = std::to_string(r.start);
         o.info["dwp_minimum"] = std::to_string(r.minimum);
-        // Displacement from minimum 1, so OVITO and the like can colour by it.
-        o.extraColumns.push_back({"displacement", 3, minimumImageDisplacement(r.dwp.minimum1, *xs[k], c.boxLength)});
-        options.push_back(o);
+        if (pathS) {
+            std::ostringstream sv;
+            sv.precision(10);
+            sv << (*pathS)[k];
+            o.info["path_s"] = sv.str();
+        }
+        o.extraColumns.push_back({"displacement", 3, minimumImageDisplacement(r.dwp.minimum1, *xs[k], L)});
+        frames.push_back(std::move(c));
+        options.push_back(std::move(o));
     }
     writeXyzFile(path, frames, s.parameters.model, options);
+}
+
+} // namespace
+
+void writeDoubleWellXyz(const SessionData& s, std::size_t index, const std::string& path) {
+    const DwpRecord& r = dwpForExport(s, index);
+    writeAlignedFrames(s, r, {&r.dwp.minimum1, &r.dwp.saddle, &r.dwp.minimum2}, {r.dwp.e1, r.dwp.eSaddle, r.dwp.e2},
+                       {"minimum1", "saddle", "minimum2"}, nullptr, path);
+}
+
+void writeDoubleWellPathXyz(const SessionData& s, std::size_t index, const std::string& path) {
+    const DwpRecord& r = dwpForExport(s, index);
+    const DoubleWell& w = r.dwp;
+    if (w.pathImages.size() < 2) throw InputError("DWP " + std::to_string(index) + ": the path was not loaded");
+    std::vector<const Eigen::VectorXd*> xs;
+    std::vector<std::string> labels;
+    for (std::size_t k = 0; k < w.pathImages.size(); ++k) {
+        xs.push_back(&w.pathImages[k]);
+        labels.push_back(k == 0 ? "minimum1" : k + 1 == w.pathImages.size() ? "minimum2" : "path");
+    }
+    writeAlignedFrames(s, r, xs, w.pathImageEnergy, labels, &w.pathImageS, path);
 }
 
 } // namespace tlscope

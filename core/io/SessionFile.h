@@ -97,7 +97,11 @@ std::unique_ptr<SessionWriter> reopenForResume(const std::string& path, SessionD
 /// The DWP table as CSV (one header line, one row per DWP).
 void writeDoubleWellCsv(const SessionData& session, const std::string& path);
 
-/// A DWP's minimum 1, saddle and minimum 2 as a 3-frame extended XYZ file.
+/// A DWP's minimum 1, saddle and minimum 2 as a 3-frame extended XYZ file, aligned to minimum 1
+/// (no particle jumps across the box between frames).
 void writeDoubleWellXyz(const SessionData& session, std::size_t index, const std::string& path);
+/// The DWP's whole stored path (25 frames along the resolved reaction path, minima at the ends) as
+/// a multi-frame extended XYZ trajectory aligned to minimum 1, with each frame's energy and s.
+void writeDoubleWellPathXyz(const SessionData& session, std::size_t index, const std::string& path);
 
 } // namespace tlscope

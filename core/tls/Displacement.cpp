@@ -27,6 +27,13 @@ Eigen::VectorXd comCorrectedDisplacement(const Eigen::VectorXd& a, const Eigen::
     return d;
 }
 
+Eigen::VectorXd alignedTo(const Eigen::VectorXd& reference, const Eigen::VectorXd& x, double L) {
+    Configuration c;
+    c.boxLength = L;
+    c.positions = reference;
+    return c.wrappedPositions() + minimumImageDisplacement(reference, x, L);
+}
+
 double distance(const Eigen::VectorXd& a, const Eigen::VectorXd& b, double L,
                 const Eigen::VectorXd& mass) {
     return comCorrectedDisplacement(a, b, L, mass).norm();

@@ -16,6 +16,11 @@ Eigen::VectorXd relativeMasses(const Model& model, const std::vector<int>& speci
 Eigen::VectorXd comCorrectedDisplacement(const Eigen::VectorXd& a, const Eigen::VectorXd& b,
                                          double boxLength, const Eigen::VectorXd& mass);
 
+/// `x` shown continuously with `reference`: the reference wrapped into the box plus each
+/// particle's minimum-image displacement to x. A particle that crosses the boundary between the
+/// two stays next to where it was (it may sit just outside the box) instead of jumping across it.
+Eigen::VectorXd alignedTo(const Eigen::VectorXd& reference, const Eigen::VectorXd& x, double boxLength);
+
 /// d = sqrt(sum |dr_i|^2) after the centre-of-mass correction.
 double distance(const Eigen::VectorXd& a, const Eigen::VectorXd& b, double boxLength,
                 const Eigen::VectorXd& mass);

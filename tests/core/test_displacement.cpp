@@ -61,6 +61,20 @@ private slots:
         // fractions 1/2 and 1/4, mean 3/8 -> PR1 = 8/3, below the mean PR2 of 3 (Jensen).
         QVERIFY(std::abs(participationRatio1({x, y}) - 8.0 / 3.0) < 1e-14);
     }
+    /// Issue 14 finding 2: a central particle at z = 4.613 in minimum 1 and z = 0.061 at the
+    /// saddle (L = 4.767) must move 0.215 across the boundary, not jump 4.55 across the box.
+    void alignedFramesDoNotTeleport() {
+        const double L = 4.767;
+        Eigen::VectorXd min1(6), saddle(6);
+        min1 << 1.0, 2.0, 4.613, 9.0, -1.0, 0.5;   // second particle given outside the box
+        saddle << 1.01, 2.0, 0.061, 9.02, -1.0, 0.5;
+        const Eigen::VectorXd a = alignedTo(min1, saddle, L);
+        QVERIFY(std::abs(a[2] - (4.613 + (0.061 + L - 4.613))) < 1e-12); // 4.828, just outside the box
+        QVERIFY(std::abs(a[3] - (9.0 - L + 0.02)) < 1e-12);           // reference wrapped, then moved
+        QVERIFY(std::abs(a[4] - (L - 1.0)) < 1e-12);
+        const Eigen::VectorXd self = alignedTo(min1, min1, L);
+        for (Eigen::Index k = 0; k < 6; ++k) QVERIFY(self[k] >= 0.0 && self[k] < L);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestDisplacement)

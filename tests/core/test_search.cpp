@@ -5,6 +5,7 @@
 #include "core/io/ExtendedXyz.h"
 #include "core/io/SessionFile.h"
 #include "core/search/Search.h"
+#include "core/tls/Displacement.h"
 
 #include <hdf5.h>
 
@@ -333,6 +334,26 @@ private slots:
         QCOMPARE(*frames[1].energy, s.doubleWells[0].dwp.eSaddle);
         QCOMPARE(*frames[2].energy, s.doubleWells[0].dwp.e2);
         QVERIFY_THROWS_EXCEPTION(InputError, writeDoubleWellXyz(s, 999, xyz));
+        // The whole path as a trajectory: 25 frames aligned to minimum 1, continuous, with the
+        // stored energies and arc lengths.
+        const std::string traj = dir.filePath("path.xyz").toStdString();
+        writeDoubleWellPathXyz(s, 0, traj);
+        const auto path = readXyzFrames(traj);
+        const DoubleWell& w = s.doubleWells[0].dwp;
+        const double L = s.parameters.model.boxLengthFor(s.parameters.particles);
+        QCOMPARE(int(path.size()), kStoredPathImages);
+        for (std::size_t k = 0; k < path.size(); ++k) {
+            QCOMPARE(*path[k].energy, w.pathImageEnergy[k]);
+            QVERIFY(std::abs(std::stod(path[k].info.at("path_s")) - w.pathImageS[k]) < 1e-9 * (1 + w.pathImageS[k]));
+            if (k > 0)
+                for (Eigen::Index i = 0; i < path[k].positions.size(); ++i)
+                    QVERIFY2(std::abs(path[k].positions[i] - path[k - 1].positions[i]) < 0.25 * L, "a particle jumps between frames");
+        }
+        QVERIFY((path.front().positions - alignedTo(w.minimum1, w.minimum1, L)).cwiseAbs().maxCoeff() < 1e-12);
+        // Minimum 2 up to a uniform translation (minimizers and the mass-weighted path conserve
+        // different centres of mass).
+        const Eigen::VectorXd mass = relativeMasses(s.parameters.model, s.doubleWells[0].species);
+        QVERIFY(distance(path.back().positions, w.minimum2, L, mass) < 1e-6);
     }
 
     void foreignAndDamagedFilesAreRejected() {
