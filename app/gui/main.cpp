@@ -9,14 +9,9 @@
 #include <QTimer>
 
 #include <cstdio>
+#include <string>
 
 int main(int argc, char** argv) {
-    tlscope::ui::setDefaultSurfaceFormat(); // must precede QApplication
-    QApplication app(argc, argv);
-    QApplication::setApplicationName("TLScope");
-    QApplication::setOrganizationName("TLScope");
-    QApplication::setApplicationVersion(TLSCOPE_VERSION);
-
     QCommandLineParser parser;
     parser.setApplicationDescription("Find and inspect two-level systems in simulated glasses.");
     parser.addHelpOption();
@@ -29,6 +24,23 @@ int main(int argc, char** argv) {
     QCommandLineOption shotOpt("screenshot", "save a PNG of the window, then quit", "FILE");
     QCommandLineOption quitOpt("quit-after", "quit after this many seconds", "SECONDS");
     parser.addOptions({modelOpt, demoOpt, shotOpt, quitOpt, selectOpt, viewShotOpt});
+    // --help and --version print and exit anywhere, also without a display (a QApplication
+    // aborts when there is none): answer them before the GUI starts.
+    for (int k = 1; k < argc; ++k) {
+        const std::string a = argv[k];
+        if (a == "--help" || a == "-h" || a == "-?" || a == "--help-all" || a == "--version" || a == "-v") {
+            QCoreApplication core(argc, argv);
+            QCoreApplication::setApplicationName("TLScope");
+            QCoreApplication::setApplicationVersion(TLSCOPE_VERSION);
+            parser.process(core); // prints and exits 0
+        }
+    }
+
+    tlscope::ui::setDefaultSurfaceFormat(); // must precede QApplication
+    QApplication app(argc, argv);
+    QApplication::setApplicationName("TLScope");
+    QApplication::setOrganizationName("TLScope");
+    QApplication::setApplicationVersion(TLSCOPE_VERSION);
     parser.process(app);
 
     tlscope::ui::MainWindow window;
