@@ -408,10 +408,15 @@ QString MainWindow::openSession(const QString& path) {
         run_->setParameters(s.parameters);
         sessionPath_ = path;
         setWindowTitle(tr("TLScope — %1").arg(QFileInfo(path).fileName()));
+        // Follow only a file a search is still writing; an incomplete file nobody writes is a
+        // stopped or killed run.
+        const bool live = !s.complete() && sessionBeingWritten(path.toStdString());
         run_->appendLog(tr("opened %1: %2 of %3 starts finished, %4 DWPs%5")
                             .arg(path).arg(s.starts.size()).arg(s.parameters.starts).arg(s.doubleWells.size())
-                            .arg(s.complete() ? QString() : tr(" - following the file while it grows")));
-        if (!s.complete()) followTimer_->start();
+                            .arg(s.complete() ? QString()
+                                 : live   ? tr(" - a search is writing it: following the file while it grows")
+                                          : tr(" - incomplete (stopped or killed): continue it with tlscope-cli search --resume --out %1").arg(path)));
+        if (live) followTimer_->start();
         else followTimer_->stop();
         if (!s.doubleWells.empty()) selectDwp(0);
         else if (!s.starts.empty()) {

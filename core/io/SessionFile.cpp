@@ -876,6 +876,17 @@ SessionLock::SessionLock(const std::string& sessionPath) : path_(sessionPath + "
     throw InputError(sessionPath + ": cannot take the lock " + path_ + " (it keeps changing)");
 }
 
+bool sessionBeingWritten(const std::string& sessionPath) {
+    const std::string lock = sessionPath + ".lock";
+    const int fd = ::open(lock.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false; // no lock file: nobody writes
+    // flock locks belong to the open file description: a second open of the same file conflicts
+    // even within one process, so this also sees a lock held by this process.
+    const bool held = ::flock(fd, LOCK_SH | LOCK_NB) != 0;
+    ::close(fd);
+    return held;
+}
+
 SessionLock::~SessionLock() {
     if (fd_ < 0) return;
     ::unlink(path_.c_str()); // while still holding it: a waiter then retries on a fresh file

@@ -88,6 +88,10 @@ private:
     int fd_ = -1;
 };
 
+/// True while another process (or another SessionLock in this one) holds the session's lock:
+/// a search is writing the file, so it may still grow.
+bool sessionBeingWritten(const std::string& sessionPath);
+
 /// Continues a killed or stopped run: rewrites `path` with the finished starts only (through a
 /// temporary file and a rename, so the original stays intact until the copy is complete) and
 /// returns the writer positioned to append, plus the earlier data. `threads` overrides the

@@ -356,6 +356,18 @@ private slots:
         QVERIFY(distance(path.back().positions, w.minimum2, L, mass) < 1e-6);
     }
 
+    void lockTellsWhetherASessionIsBeingWritten() {
+        const std::string path = dir.filePath("locked.tls.h5").toStdString();
+        QVERIFY(!sessionBeingWritten(path));
+        {
+            SessionLock lock(path);
+            QVERIFY(sessionBeingWritten(path));
+            QVERIFY_THROWS_EXCEPTION(InputError, SessionLock{path}); // a second writer is refused
+        }
+        QVERIFY(!sessionBeingWritten(path));
+        QVERIFY(!std::filesystem::exists(path + ".lock"));
+    }
+
     void foreignAndDamagedFilesAreRejected() {
         expectInputError(dir.filePath("missing.tls.h5").toStdString(), "no such file");
         const std::string text = dir.filePath("text.tls.h5").toStdString();
