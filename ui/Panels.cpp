@@ -407,7 +407,7 @@ QString quantumRows(const DoubleWell& w) {
 
 } // namespace
 
-void DetailPanel::setDwp(DwpPtr dwp, const QStringList& speciesNames, double boxLength) {
+void DetailPanel::setDwp(DwpPtr dwp, const QStringList& speciesNames, double boxLength, int attempts) {
     dwp_ = std::move(dwp);
     QChart* c = chart_->chart();
     c->removeAllSeries();
@@ -499,7 +499,7 @@ void DetailPanel::setDwp(DwpPtr dwp, const QStringList& speciesNames, double box
            "<tr><td>PR2, PR3, PR4</td><td>%13, %14, %15</td></tr>"
            "<tr><td>central particle</td><td><b>#%16 (%17)</b>, moves %18</td></tr>"
            "<tr><td>most displaced</td><td>%19</td></tr>"
-           "<tr><td>found</td><td>%20 times in M attempts</td></tr></table>")
+           "<tr><td>found</td><td>%20</td></tr></table>")
             .arg(w.e1, 0, 'f', 5).arg(w.e2, 0, 'f', 5).arg(w.eSaddle, 0, 'f', 5)
             .arg(w.asymmetry, 0, 'g', 4).arg(w.barrier, 0, 'g', 4)
             .arg(units::toKelvin(w.quantum.splitting), 0, 'g', 3).arg(w.quantum.splitting, 0, 'g', 3).arg(w.isTls ? tr("- a TLS") : QString())
@@ -507,7 +507,9 @@ void DetailPanel::setDwp(DwpPtr dwp, const QStringList& speciesNames, double box
             .arg(w.d, 0, 'f', 3).arg(w.dMassWeighted, 0, 'f', 3).arg(w.dMassWeightedReactionPath, 0, 'f', 3)
             .arg(w.pr2, 0, 'f', 2).arg(w.pr3, 0, 'f', 2).arg(w.pr4, 0, 'f', 2)
             .arg(w.centralParticle).arg(central).arg(w.centralDisplacement, 0, 'f', 3)
-            .arg(top).arg(dwp_->findCount));
+            .arg(top)
+            .arg(attempts > 0 ? tr("in %1 of %2 attempts").arg(dwp_->findCount).arg(attempts)
+                              : tr("in %1 attempts").arg(dwp_->findCount)));
     setPosition(0.0);
 }
 

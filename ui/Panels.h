@@ -61,7 +61,8 @@ class DetailPanel : public QWidget {
 public:
     explicit DetailPanel(QWidget* parent = nullptr);
     /// `boxLength` gives the minimum-image displacements of the most displaced particles.
-    void setDwp(DwpPtr dwp, const QStringList& speciesNames, double boxLength = 0.0);
+    /// `attempts`: the run's M (how many kicks each start had), for "found k of M times".
+    void setDwp(DwpPtr dwp, const QStringList& speciesNames, double boxLength = 0.0, int attempts = 0);
     DwpPtr dwp() const { return dwp_; }
     /// Position of the animation along the path, 0 (minimum 1) ... 1 (minimum 2).
     double position() const { return position_; }

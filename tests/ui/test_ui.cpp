@@ -179,8 +179,9 @@ private slots:
         r->dwp.quantum.level0 = r->dwp.quantum.level1 = Localisation::Well1;
         r->dwp.quantum.level0Well1 = r->dwp.quantum.level1Well1 = 0.99;
         DetailPanel panel;
-        panel.setDwp(r, {"A", "B"});
+        panel.setDwp(r, {"A", "B"}, 0.0, 400);
         const QString text = panel.findChild<QLabel*>("numbers")->text();
+        QVERIFY2(text.contains("in 1 of 400 attempts") && !text.contains(" M attempts"), qPrintable(text));
         QVERIFY2(text.contains("E_qs = E1 - E0") && text.contains("20 K"), qPrintable(text));
         QVERIFY2(text.contains("well 1 (99 %) / well 1 (99 %)"), qPrintable(text));
         QVERIFY2(text.contains("vibration quantum, not a tunnel splitting"), qPrintable(text));
