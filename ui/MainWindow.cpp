@@ -542,7 +542,9 @@ void MainWindow::showDwp(DwpPtr dwp, double t) {
     // Every frame relative to minimum 1: a particle crossing the boundary moves on continuously.
     c.positions = alignedTo(w.minimum1, c.positions, c.boxLength);
     shownDwp_ = dwp;
-    displacement_ = minimumImageDisplacement(w.minimum1, w.minimum2, c.boxLength);
+    // The centre-of-mass shift removed (PHYSICS.md §5): minimizers and MD conserve different
+    // centres of mass, and a uniform shift coloured every particle alike.
+    displacement_ = comCorrectedDisplacement(w.minimum1, w.minimum2, c.boxLength, relativeMasses(parameters_.model, c.species));
     model_ = parameters_.model;
     conf_ = c;
     scene_->setConfiguration(c, model_, displacement_, w.centralParticle, /*wrap=*/false);
@@ -734,7 +736,7 @@ void MainWindow::onSnapshot() {
     c.boxLength = snap->boxLength;
     c.species = snap->species;
     c.positions = snap->positions;
-    displacement_ = minimumImageDisplacement(snap->reference, snap->positions, snap->boxLength);
+    displacement_ = comCorrectedDisplacement(snap->reference, snap->positions, snap->boxLength, relativeMasses(model_, snap->species));
     conf_ = c;
     scene_->setConfiguration(c, model_, displacement_, -1);
     statusInfo_->setText(tr("search: start %1, attempt %2 (colour: displacement from the starting IS)")

@@ -74,6 +74,8 @@ struct ParticleScene::Impl {
     vtkNew<vtkActor> coreActor;
     vtkNew<vtkFollower> haloActor;
     vtkNew<vtkTextActor> label; ///< caption in the view's top left corner
+    QString caption;             ///< its text
+    bool nothingMoved = false, displacementColours = false;
 
     Configuration conf;
     Eigen::VectorXd wrapped, displacement;
@@ -278,14 +280,20 @@ void ParticleScene::rebuild() {
     const Configuration& conf = d->conf;
     const int n = conf.size();
     const SceneStyle& st = d->style;
-    const bool byDisplacement = st.colour == ColourMode::Displacement && n > 0 && d->displacement.size() == 3 * n;
+    const bool byDisplacementRequested = st.colour == ColourMode::Displacement && n > 0 && d->displacement.size() == 3 * n;
     d->boxActor->SetVisibility(d->hasConfiguration);
     Eigen::VectorXd mag = Eigen::VectorXd::Zero(n);
     if (d->displacement.size() == 3 * n)
         for (int i = 0; i < n; ++i) mag[i] = d->displacement.segment<3>(3 * i).norm();
-    const double top = st.displacementRange > 0 ? st.displacementRange : std::max(1e-6, mag.size() ? mag.maxCoeff() : 0.0);
+    const double largest = mag.size() ? mag.maxCoeff() : 0.0;
+    // Below 1e-4 sigma the "displacement" is rounding between two minimizations: nothing moved.
+    // A colour scale stretched over it painted every particle red with 0.00 at every tick.
+    d->nothingMoved = st.colour == ColourMode::Displacement && st.displacementRange <= 0 && largest < 1e-4;
+    const bool byDisplacement = byDisplacementRequested && !d->nothingMoved;
+    const double top = st.displacementRange > 0 ? st.displacementRange : std::max(1e-6, largest);
     d->lut->SetTableRange(0.0, top);
     d->legend->SetVisibility(byDisplacement);
+    d->displacementColours = byDisplacement;
 
     d->shown.clear();
     for (int i = 0; i < n; ++i) {
@@ -339,7 +347,7 @@ void ParticleScene::rebuild() {
     const bool hl = d->highlight >= 0;
     d->coreActor->SetVisibility(hl);
     d->haloActor->SetVisibility(hl);
-    d->label->SetVisibility(hl && st.showLabel);
+    QString caption;
     if (hl) {
         const int i = d->highlight;
         const double* x = d->wrapped.data() + 3 * i;
@@ -351,9 +359,17 @@ void ParticleScene::rebuild() {
         d->haloActor->SetPosition(x[0], x[1], x[2]);
         const QString name = static_cast<std::size_t>(conf.species[i]) < d->model.species.size()
             ? QString::fromStdString(d->model.species[static_cast<std::size_t>(conf.species[i])].name) : QString("?");
-        d->label->SetInput(QString("central particle #%1 (%2), ringed").arg(i).arg(name).toUtf8().constData());
+        caption = QString("central particle #%1 (%2), ringed").arg(i).arg(name);
     }
+    if (d->nothingMoved && d->hasConfiguration)
+        caption += QString(caption.isEmpty() ? "" : "  -  ") + "no displacement: coloured by species";
+    d->caption = caption;
+    d->label->SetInput(caption.toUtf8().constData());
+    d->label->SetVisibility(!caption.isEmpty() && st.showLabel);
 }
+
+bool ParticleScene::displacementColours() const { return d->displacementColours; }
+QString ParticleScene::caption() const { return d->caption; }
 
 void ParticleScene::uploadSorted(bool force) {
     // Front to back: the software rasterizer tests depth before running the sphere shader (it

@@ -38,6 +38,10 @@ public:
     void setConfiguration(const Configuration& conf, const Model& model,
                           const Eigen::VectorXd& displacement = {}, int highlight = -1, bool wrap = true);
     void setStyle(const SceneStyle& style);
+    /// Whether particles are coloured by displacement now (not when nothing moved).
+    bool displacementColours() const;
+    /// The caption in the view's corner ("central particle #13 (B), ringed", "no displacement...").
+    QString caption() const;
     const SceneStyle& style() const;
     void resetCamera();
     /// Looks along -x, -y or -z (axis 0, 1, 2) at the box centre.

@@ -58,6 +58,31 @@ private slots:
         QVERIFY(w.saveScreenshot(dir.filePath("shot.png"), &error));
         QVERIFY(QImage(dir.filePath("shot.png")).width() > 100);
     }
+    /// Issue 14 finding 4: with no displacement (rounding only) the particles are not painted by a
+    /// colour scale stretched over nothing: species colours, no legend, and the view says so.
+    void noDisplacementShowsNeutralColours() {
+        MainWindow w;
+        QVERIFY(showDemo(w));
+        ParticleScene* scene = w.scene();
+        const tlscope::Model model = tlscope::Model::preset("ka-rh");
+        QFile f(":/demo/ka-rh-65.xyz");
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        std::istringstream in(f.readAll().toStdString());
+        tlscope::XyzFrame frame;
+        int line = 0;
+        tlscope::readXyzFrame(in, "demo", line, frame);
+        const tlscope::Configuration conf = frame.toConfiguration(model, "demo");
+        Eigen::VectorXd rounding = Eigen::VectorXd::Constant(conf.positions.size(), 1e-9);
+        scene->setConfiguration(conf, model, rounding, -1);
+        QVERIFY(!scene->displacementColours());
+        QVERIFY2(scene->caption().contains("no displacement"), qPrintable(scene->caption()));
+        Eigen::VectorXd moved = rounding;
+        moved[0] = 0.3;
+        scene->setConfiguration(conf, model, moved, 0);
+        QVERIFY(scene->displacementColours());
+        QVERIFY2(!scene->caption().contains("no displacement") && scene->caption().contains("central particle #0"),
+                 qPrintable(scene->caption()));
+    }
     void centralParticleHighlightIsVisibleAndPickingWorks() {
         MainWindow w;
         QVERIFY(showDemo(w));
