@@ -287,6 +287,9 @@ void MainWindow::buildDocks() {
         filter_->setRange(q, lo, hi);
         updateFilterInfo();
     });
+    // A row the user clicks stays selected: arriving DWPs no longer take over until the user
+    // ticks "show newest" again.
+    connect(tableView_, &QAbstractItemView::pressed, this, [this] { followNewest_->setChecked(false); });
     connect(filter_, &QAbstractItemModel::rowsInserted, this, updateFilterInfo);
     connect(filter_, &QAbstractItemModel::modelReset, this, updateFilterInfo);
     connect(tableView_->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex& idx) {
@@ -377,8 +380,9 @@ QString MainWindow::openConfiguration(const QString& path, const QString& modelN
         const Model model = Model::fromNameOrFile(modelName.toStdString());
         const std::string p = path.toStdString();
         const Configuration conf = readXyzFile(p).toConfiguration(model, p);
+        if (controller_->running()) return tr("stop the running search before opening a configuration");
+        resetDocument(); // the old session's DWPs do not belong to this structure
         displacement_ = {};
-        shownDwp_ = nullptr;
         showConfiguration(conf, model, QFileInfo(path).fileName());
         addRecent(path);
         return {};
@@ -397,6 +401,7 @@ QString MainWindow::openSession(const QString& path) {
     } restore;
     try {
         const SessionData s = readSession(path.toStdString());
+        resetDocument();
         parameters_ = s.parameters;
         model_ = s.parameters.model;
         table_->setSpeciesNames(speciesNames());
@@ -566,19 +571,28 @@ void MainWindow::selectDwp(int catalogRow) {
     }
 }
 
-void MainWindow::newSession() {
-    if (controller_->running()) {
-        error(tr("New session"), tr("Stop the running search first."));
-        return;
-    }
+void MainWindow::resetDocument() {
+    // Everything that belongs to the previous document goes: its DWPs, the selection and the
+    // detail panel, a histogram-bin filter (it hid the new DWPs), the run's progress, following.
     followTimer_->stop();
     sessionPath_.clear();
+    filter_->clearRange();
     table_->clear();
     shownDwp_ = nullptr;
     detail_->setDwp(nullptr, {});
     plots_->setStartEnergies({});
     plots_->setSelected(nullptr);
     plots_->refreshLater();
+    run_->resetProgress();
+    followNewest_->setChecked(true);
+}
+
+void MainWindow::newSession() {
+    if (controller_->running()) {
+        error(tr("New session"), tr("Stop the running search first."));
+        return;
+    }
+    resetDocument();
     openDemo();
 }
 
@@ -706,15 +720,10 @@ void MainWindow::startSearch() {
         error(tr("Search"), message);
         return;
     }
+    resetDocument();
     parameters_ = p;
     model_ = p.model;
     table_->setSpeciesNames(speciesNames());
-    table_->clear();
-    plots_->setStartEnergies({});
-    plots_->setSelected(nullptr);
-    plots_->refreshLater();
-    detail_->setDwp(nullptr, {});
-    shownDwp_ = nullptr;
     sessionPath_ = path;
     run_->setState(true, false);
     run_->appendLog(tr("search started: N = %1, %2 starts x %3 attempts, T_search %4, N_search %5, seed %6")

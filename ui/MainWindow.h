@@ -70,6 +70,8 @@ protected:
     void dropEvent(QDropEvent* e) override;
 
 private:
+    /// Forgets everything of the current document (New, Open, Start).
+    void resetDocument();
     void buildMenus();
     void buildDocks();
     void buildViewBar();

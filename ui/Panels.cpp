@@ -266,6 +266,7 @@ void RunPanel::validate() {
 
 void RunPanel::setState(bool running, bool paused) {
     running_ = running;
+    paused_ = paused;
     start_->setEnabled(!running && error_->text().isEmpty());
     pause_->setEnabled(running);
     stop_->setEnabled(running);
@@ -275,11 +276,23 @@ void RunPanel::setState(bool running, bool paused) {
                                                       minBarrier_, threads_, session_})
         w->setEnabled(!running);
     sampleInterval_->setEnabled(!running && protocol_->currentText() == "trajectory");
+    if (last_.attemptsTotal > 0) setProgress(last_); // the ETA follows the state
 }
 
+void RunPanel::resetProgress() {
+    last_ = {};
+    progress_->setValue(0);
+    rate_->setText(tr("idle"));
+}
+
+QString RunPanel::progressText() const { return rate_->text(); }
+
 void RunPanel::setProgress(const SearchProgress& p) {
+    last_ = p;
     progress_->setValue(p.attemptsTotal ? static_cast<int>(1000.0 * p.attemptsDone / p.attemptsTotal) : 0);
-    rate_->setText(tr("%1 / %2 attempts, %3 / %4 starts\n%5 minima, %6 DWPs, %7 TLS\n%8 attempts/s, ETA %9")
+    // An ETA only while the search runs: "paused" while paused, nothing once it has stopped.
+    const QString eta = !running_ ? QString() : paused_ ? tr(", paused") : tr(", ETA %1").arg(duration(p.etaSeconds));
+    rate_->setText(tr("%1 / %2 attempts, %3 / %4 starts\n%5 minima, %6 DWPs, %7 TLS\n%8 attempts/s%9")
                        .arg(p.attemptsDone)
                        .arg(p.attemptsTotal)
                        .arg(p.startsDone)
@@ -288,7 +301,7 @@ void RunPanel::setProgress(const SearchProgress& p) {
                        .arg(p.doubleWells)
                        .arg(p.tls)
                        .arg(p.attemptsPerSecond, 0, 'f', 0)
-                       .arg(duration(p.etaSeconds)));
+                       .arg(eta));
 }
 
 void RunPanel::appendLog(const QString& line) { log_->appendPlainText(line); }

@@ -33,6 +33,9 @@ public:
     /// Running / paused / idle: enables the right buttons.
     void setState(bool running, bool paused);
     void setProgress(const SearchProgress& p);
+    /// Clears the progress of an earlier run (a new document: nothing has run yet).
+    void resetProgress();
+    QString progressText() const;
     void appendLog(const QString& line);
     QString logText() const;
     QString validationMessage() const; ///< empty when the parameters are valid
@@ -53,7 +56,8 @@ private:
     QProgressBar* progress_;
     QLabel *rate_, *error_;
     QPlainTextEdit* log_;
-    bool running_ = false;
+    bool running_ = false, paused_ = false;
+    SearchProgress last_;
 };
 
 class DetailPanel : public QWidget {

@@ -193,6 +193,22 @@ private slots:
         QVERIFY(!panel.findChild<QLabel*>("numbers")->text().contains("vibration quantum"));
     }
 
+    /// Issue 14 finding 12: a paused run says so instead of "ETA 0 s"; a stopped run has no ETA.
+    void etaOnlyWhileRunning() {
+        RunPanel panel;
+        SearchProgress p;
+        p.attemptsTotal = 100, p.attemptsDone = 40, p.etaSeconds = 30;
+        panel.setState(true, false);
+        panel.setProgress(p);
+        QVERIFY2(panel.progressText().contains("ETA 30 s"), qPrintable(panel.progressText()));
+        panel.setState(true, true);
+        QVERIFY2(panel.progressText().contains("paused") && !panel.progressText().contains("ETA"), qPrintable(panel.progressText()));
+        panel.setState(false, false);
+        QVERIFY2(!panel.progressText().contains("ETA") && panel.progressText().contains("40 / 100"), qPrintable(panel.progressText()));
+        panel.resetProgress();
+        QCOMPARE(panel.progressText(), QString("idle"));
+    }
+
     void runPanelValidatesAsTyped() {
         RunPanel panel;
         QVERIFY(panel.validationMessage().isEmpty());

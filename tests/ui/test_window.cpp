@@ -7,6 +7,9 @@
 
 #include "core/io/ExtendedXyz.h"
 
+#include <QCheckBox>
+#include <QTableView>
+#include <QLabel>
 #include <QtTest>
 #include <QPushButton>
 #include <QSettings>
@@ -58,6 +61,46 @@ private slots:
         QVERIFY(w.saveScreenshot(dir.filePath("shot.png"), &error));
         QVERIFY(QImage(dir.filePath("shot.png")).width() > 100);
     }
+    /// Issue 14 finding 5: opening or starting anything resets what belongs to the old document.
+    void openingResetsTheOldDocument() {
+        MainWindow w;
+        QVERIFY(showDemo(w));
+        const QString session = TLSCOPE_SOURCE_DIR "/tests/fuzz/corpus/session/small-session.h5";
+        QCOMPARE(w.openSession(session), QString());
+        QCOMPARE(w.table()->rowCount(), 1);
+        w.selectDwp(0);
+        w.filter()->setRange(Quantity::Asymmetry, 100.0, 200.0); // a bin that hides every DWP
+        QCOMPARE(w.filter()->rowCount(), 0);
+        tlscope::SearchProgress p;
+        p.attemptsTotal = 10, p.attemptsDone = 5, p.doubleWells = 3;
+        w.runPanel()->setProgress(p);
+        // Reopening: the bin filter is gone and the DWP shows again, the old progress is cleared.
+        QCOMPARE(w.openSession(session), QString());
+        QCOMPARE(w.filter()->rowCount(), 1);
+        QVERIFY2(w.runPanel()->progressText() == "idle", qPrintable(w.runPanel()->progressText()));
+        // An XYZ structure drops the session's DWPs and the selected DWP.
+        QCOMPARE(w.openConfiguration(TLSCOPE_SOURCE_DIR "/resources/demo/ka-rh-65.xyz"), QString());
+        QCOMPARE(w.table()->rowCount(), 0);
+        QCOMPARE(w.filter()->rowCount(), 0);
+        QVERIFY(w.detail()->findChild<QLabel*>("numbers")->text().contains("Select a DWP"));
+    }
+
+    /// Issue 14 finding 7: a row the user clicks wins over "show newest" until they tick it again.
+    void clickingARowStopsFollowingTheNewest() {
+        MainWindow w;
+        QVERIFY(showDemo(w));
+        QCOMPARE(w.openSession(TLSCOPE_SOURCE_DIR "/tests/fuzz/corpus/session/small-session.h5"), QString());
+        QCheckBox* follow = nullptr;
+        for (QCheckBox* c : w.findChildren<QCheckBox*>())
+            if (c->text() == "show newest") follow = c;
+        QVERIFY(follow && follow->isChecked());
+        auto* view = w.findChild<QTableView*>();
+        QVERIFY(view);
+        const QRect row = view->visualRect(view->model()->index(0, 1));
+        QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, row.center());
+        QVERIFY(!follow->isChecked());
+    }
+
     /// Issue 14 finding 4: with no displacement (rounding only) the particles are not painted by a
     /// colour scale stretched over nothing: species colours, no legend, and the view says so.
     void noDisplacementShowsNeutralColours() {
