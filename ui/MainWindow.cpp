@@ -32,6 +32,9 @@
 #include <QPointer>
 #include <QPainter>
 #include <QPushButton>
+#include <QDateTime>
+#include <QDir>
+#include <QStandardPaths>
 #include <QSettings>
 
 #include <cmath>
@@ -351,6 +354,10 @@ void MainWindow::buildMenus() {
     search->addAction(tr("&Start"), QKeySequence(Qt::Key_F5), this, &MainWindow::startSearch);
     search->addAction(tr("&Demo search"), this, &MainWindow::startDemoSearch);
     search->addAction(tr("Sto&p"), QKeySequence(Qt::SHIFT | Qt::Key_F5), controller_, &SearchController::stop);
+    search->addAction(tr("&Resume stopped search"), this, [this] {
+        const QString message = resumeSearch();
+        if (!message.isEmpty()) error(tr("Resume"), message);
+    });
     QMenu* viewMenu = menuBar()->addMenu(tr("&View"));
     viewMenu->addAction(tr("&Reset camera"), QKeySequence(tr("R")), this, [this] {
         scene_->resetCamera();
@@ -381,6 +388,7 @@ QString MainWindow::openConfiguration(const QString& path, const QString& modelN
         const std::string p = path.toStdString();
         const Configuration conf = readXyzFile(p).toConfiguration(model, p);
         if (controller_->running()) return tr("stop the running search before opening a configuration");
+        if (!confirmDiscard(tr("Open configuration"))) return tr("cancelled: the unsaved results stay open");
         resetDocument(); // the old session's DWPs do not belong to this structure
         displacement_ = {};
         showConfiguration(conf, model, QFileInfo(path).fileName());
@@ -393,6 +401,7 @@ QString MainWindow::openConfiguration(const QString& path, const QString& modelN
 
 QString MainWindow::openSession(const QString& path) {
     if (controller_->running()) return tr("stop the running search before opening a session");
+    if (!confirmDiscard(tr("Open session"))) return tr("cancelled: the unsaved results stay open");
     // An explicit user action: a wait cursor while the file is read (large sessions take a
     // moment); later updates of a growing file are read on a helper thread.
     QApplication::setOverrideCursor(Qt::WaitCursor);
@@ -576,6 +585,7 @@ void MainWindow::resetDocument() {
     // detail panel, a histogram-bin filter (it hid the new DWPs), the run's progress, following.
     followTimer_->stop();
     sessionPath_.clear();
+    autosave_ = false;
     filter_->clearRange();
     table_->clear();
     shownDwp_ = nullptr;
@@ -592,6 +602,7 @@ void MainWindow::newSession() {
         error(tr("New session"), tr("Stop the running search first."));
         return;
     }
+    if (!confirmDiscard(tr("New session"))) return;
     resetDocument();
     openDemo();
 }
@@ -632,25 +643,90 @@ void MainWindow::rebuildRecentMenu() {
 
 void MainWindow::saveSessionAs() {
     if (sessionPath_.isEmpty()) {
-        error(tr("Save session"), tr("This session has no file. Set a session file in the Search panel before starting, "
-                                     "or open one written by tlscope-cli search."));
+        error(tr("Save session"), tr("Nothing to save yet: start a search or open a session."));
         return;
     }
     if (controller_->running()) {
-        error(tr("Save session"), tr("Wait for the search to finish (or stop it) before copying its file."));
+        error(tr("Save session"), tr("Wait for the search to finish (or stop it) before saving its results."));
         return;
     }
-    const QString path = QFileDialog::getSaveFileName(this, tr("Save session as"), "copy.tls.h5", tr("TLScope session (*.tls.h5)"));
-    if (path.isEmpty() || QFileInfo(path).absoluteFilePath() == QFileInfo(sessionPath_).absoluteFilePath()) return;
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save session as"), autosave_ ? "search.tls.h5" : "copy.tls.h5",
+                                                      tr("TLScope session (*.tls.h5)"));
+    if (path.isEmpty()) return;
+    const QString message = saveSessionTo(path);
+    if (!message.isEmpty()) error(tr("Save session"), message);
+}
+
+QString MainWindow::saveSessionTo(const QString& path) {
+    if (sessionPath_.isEmpty()) return tr("nothing to save");
+    if (controller_->running()) return tr("the search is still running");
+    if (QFileInfo(path).absoluteFilePath() == QFileInfo(sessionPath_).absoluteFilePath()) return {};
     const QString tmp = path + ".tmp";
     QFile::remove(tmp);
     if (!QFile::copy(sessionPath_, tmp) || (QFile::exists(path) && !QFile::remove(path)) || !QFile::rename(tmp, path)) {
         QFile::remove(tmp);
-        error(tr("Save session"), tr("Could not write '%1'.").arg(path));
-        return;
+        return tr("Could not write '%1'.").arg(path);
+    }
+    if (autosave_) {
+        // The results now have a name: continue with that file and drop the autosave.
+        QFile::remove(sessionPath_);
+        sessionPath_ = path;
+        autosave_ = false;
+        setWindowTitle(tr("TLScope — %1").arg(QFileInfo(path).fileName()));
     }
     addRecent(path);
     statusBar()->showMessage(tr("saved %1").arg(path), 5000);
+    return {};
+}
+
+bool MainWindow::hasUnsavedResults() const { return autosave_ && !table_->all().empty(); }
+
+bool MainWindow::confirmDiscard(const QString& action) {
+    if (!hasUnsavedResults() || !isVisible()) return true;
+    QMessageBox box(this);
+    box.setWindowTitle(action);
+    box.setIcon(QMessageBox::Warning);
+    box.setText(tr("The %1 DWPs of the last search are not saved.").arg(table_->all().size()));
+    box.setInformativeText(tr("Save them as a session file before going on?"));
+    box.setStandardButtons(QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel);
+    box.setDefaultButton(QMessageBox::Save);
+    switch (box.exec()) {
+    case QMessageBox::Save:
+        saveSessionAs();
+        return !autosave_; // saved unless the user cancelled the file dialog
+    case QMessageBox::Discard:
+        autosave_ = false;
+        return true;
+    default:
+        return false;
+    }
+}
+
+QString MainWindow::resumeSearch() {
+    if (controller_->running()) return tr("a search is running");
+    if (sessionPath_.isEmpty()) return tr("open the session of a stopped search first");
+    const QString path = sessionPath_;
+    const bool wasAutosave = autosave_;
+    SessionData earlier;
+    QString message;
+    if (!controller_->resumeFrom(path, &earlier, &message)) return message;
+    resetDocument();
+    autosave_ = wasAutosave;
+    sessionPath_ = path;
+    parameters_ = earlier.parameters;
+    model_ = earlier.parameters.model;
+    table_->setSpeciesNames(speciesNames());
+    std::vector<DwpPtr> rows;
+    for (const auto& r : earlier.doubleWells) rows.push_back(std::make_shared<const DwpRecord>(r));
+    table_->setAll(std::move(rows));
+    std::vector<double> energies;
+    for (const auto& st : earlier.starts)
+        if (st.ok && !st.species.empty()) energies.push_back(st.energy / static_cast<double>(st.species.size()));
+    plots_->setStartEnergies(std::move(energies));
+    run_->setParameters(earlier.parameters);
+    run_->setState(true, false);
+    run_->appendLog(tr("resuming %1: %2 of %3 starts were finished").arg(path).arg(earlier.starts.size()).arg(earlier.parameters.starts));
+    return {};
 }
 
 void MainWindow::exportTable() {
@@ -710,8 +786,16 @@ void MainWindow::startSearch() {
         error(tr("Search"), QString::fromUtf8(e.what()));
         return;
     }
-    const QString path = run_->sessionPath();
-    if (!path.isEmpty() && QFile::exists(path) &&
+    if (!confirmDiscard(tr("Start a search"))) return;
+    QString path = run_->sessionPath();
+    const bool autosave = path.isEmpty();
+    if (autosave) {
+        // Without a file name the results still go to disk, so they can be saved at any time.
+        const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) + "/autosave";
+        QDir().mkpath(dir);
+        path = dir + QString("/search-%1.tls.h5").arg(QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss-zzz"));
+    }
+    if (!path.isEmpty() && !autosave && QFile::exists(path) &&
         (!isVisible() || QMessageBox::question(this, tr("Search"), tr("'%1' exists. Replace it?").arg(path)) != QMessageBox::Yes))
         return;
     followTimer_->stop();
@@ -721,6 +805,7 @@ void MainWindow::startSearch() {
         return;
     }
     resetDocument();
+    autosave_ = autosave;
     parameters_ = p;
     model_ = p.model;
     table_->setSpeciesNames(speciesNames());
@@ -835,6 +920,10 @@ void MainWindow::about() {
 }
 
 void MainWindow::closeEvent(QCloseEvent* e) {
+    if (!confirmDiscard(tr("Quit"))) {
+        e->ignore();
+        return;
+    }
     // A running search stops within one attempt; its session file stays consistent.
     controller_->stop();
     controller_->wait();

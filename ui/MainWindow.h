@@ -49,6 +49,15 @@ public:
     void selectDwp(int catalogRow);
     /// File > Open: a session or an extended XYZ configuration.
     void openFileDialog();
+    /// Starts a search with the run panel's parameters (Search > Start, F5).
+    void startSearch();
+    /// True when the current results live only in an autosave file (a search started without a
+    /// session file) and have not been saved under a name.
+    bool hasUnsavedResults() const;
+    /// Continues the current session's stopped or killed search (Search > Resume).
+    QString resumeSearch();
+    /// Copies the current session to `path` (Save session as without the dialog).
+    QString saveSessionTo(const QString& path);
 
     VtkView* view() const { return view_; }
     ParticleScene* scene() const { return scene_.get(); }
@@ -72,10 +81,12 @@ protected:
 private:
     /// Forgets everything of the current document (New, Open, Start).
     void resetDocument();
+    /// Before unsaved results are replaced or closed: Save / Discard / Cancel. True to go on.
+    bool confirmDiscard(const QString& action);
+    bool autosave_ = false; ///< sessionPath_ is an autosave file the user has not saved
     void buildMenus();
     void buildDocks();
     void buildViewBar();
-    void startSearch();
     void onDoubleWell(DwpPtr dwp);
     void onSnapshot();
     void onSearchFinished(bool complete, const QString& error);

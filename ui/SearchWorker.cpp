@@ -76,14 +76,48 @@ bool SearchController::start(const SearchParameters& p, const QString& sessionPa
         if (error) *error = QString::fromUtf8(e.what());
         return false;
     }
+    launch({});
+    return true;
+}
+
+bool SearchController::resumeFrom(const QString& sessionPath, SessionData* earlier, QString* error) {
+    if (running_.load()) {
+        if (error) *error = tr("a search is already running");
+        return false;
+    }
+    wait();
+    SessionData data;
+    try {
+        writer_.reset();
+        lock_.reset();
+        lock_ = std::make_unique<SessionLock>(sessionPath.toStdString());
+        data = readSession(sessionPath.toStdString(), {false, false});
+        if (data.complete()) throw InputError(sessionPath.toStdString() + " is complete: there is nothing to resume");
+        writer_ = reopenForResume(sessionPath.toStdString(), data);
+        search_ = std::make_unique<Search>(data.parameters);
+        search_->setWorkerNice(10);
+    } catch (const std::exception& e) {
+        search_.reset();
+        writer_.reset();
+        lock_.reset();
+        if (error) *error = QString::fromUtf8(e.what());
+        return false;
+    }
+    const std::vector<int> done = data.finishedStarts();
+    if (earlier) *earlier = std::move(data);
+    launch(done);
+    return true;
+}
+
+void SearchController::launch(std::vector<int> skipStarts) {
     running_ = true;
     snapshotPending_ = false;
-    thread_.reset(QThread::create([this] {
+    thread_.reset(QThread::create([this, skip = std::move(skipStarts)] {
         Observer observer(*this);
         bool complete = false;
         QString failure;
         try {
-            complete = search_->run(observer);
+            complete = search_->run(observer, skip);
         } catch (const std::exception& e) {
             failure = QString::fromUtf8(e.what());
         }
@@ -94,7 +128,6 @@ bool SearchController::start(const SearchParameters& p, const QString& sessionPa
     }));
     thread_->setObjectName("tlscope-search");
     thread_->start();
-    return true;
 }
 
 void SearchController::pause() {

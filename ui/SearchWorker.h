@@ -31,6 +31,10 @@ public:
     /// Starts a search (returns false with `error` if one is running or the parameters are
     /// invalid). With a non-empty `sessionPath` every DWP is written there as it is found.
     bool start(const SearchParameters& parameters, const QString& sessionPath, QString* error = nullptr);
+    /// Continues the stopped or killed run in `sessionPath` (as `tlscope-cli search --resume`):
+    /// the file is rewritten with its finished starts, whose data `earlier` receives, and the
+    /// remaining starts run. False with `error` if it cannot (running, locked, damaged, complete).
+    bool resumeFrom(const QString& sessionPath, SessionData* earlier, QString* error = nullptr);
     void pause();
     void resume();
     /// Asks the search to stop; `finished` follows within one attempt.
@@ -55,6 +59,7 @@ signals:
 
 private:
     class Observer;
+    void launch(std::vector<int> skipStarts);
     std::unique_ptr<QThread> thread_;
     std::unique_ptr<Search> search_;
     std::unique_ptr<SessionLock> lock_;

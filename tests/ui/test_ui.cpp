@@ -12,6 +12,7 @@
 #include <QTabWidget>
 #include <QChart>
 #include <QChartView>
+#include "core/io/SessionFile.h"
 #include "core/model/Units.h"
 
 #include <QComboBox>
@@ -274,6 +275,35 @@ private slots:
         QCOMPARE(dwps.count(), int(last.doubleWells)); // never dropped
         QVERIFY(snapshots.count() > 0);
         QVERIFY(!c.running());
+    }
+
+    /// Issue 14 finding 3: a stopped search can be resumed from the GUI, to the complete session.
+    void stoppedSearchResumesFromTheGui() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath("resume.tls.h5");
+        SearchParameters p = smallSearch(40);
+        p.starts = 6;
+        p.threads = 1;
+        SearchController c;
+        QSignalSpy progress(&c, &SearchController::progress);
+        QSignalSpy finished(&c, &SearchController::finished);
+        QVERIFY(c.start(p, path));
+        QTRY_VERIFY_WITH_TIMEOUT(!progress.isEmpty() && progress.last().at(0).value<SearchProgress>().startsDone >= 2, 120000);
+        c.stop();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000);
+        QCOMPARE(finished.at(0).at(0).toBool(), false);
+        const SessionData stopped = readSession(path.toStdString(), {false, false});
+        QVERIFY(!stopped.complete() && !stopped.starts.empty());
+        SessionData earlier;
+        QString error;
+        QVERIFY2(c.resumeFrom(path, &earlier, &error), qPrintable(error));
+        QCOMPARE(earlier.starts.size(), stopped.starts.size());
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 120000);
+        QCOMPARE(finished.at(1).at(0).toBool(), true);
+        QVERIFY(readSession(path.toStdString(), {false, false}).complete());
+        // Nothing left to resume.
+        QVERIFY(!c.resumeFrom(path, nullptr, &error));
+        QVERIFY2(error.contains("nothing to resume"), qPrintable(error));
     }
 
     void workerPausesAndStopsMidRun() {

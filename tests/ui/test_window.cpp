@@ -6,10 +6,12 @@
 #include "ui/VtkView.h"
 
 #include "core/io/ExtendedXyz.h"
+#include "core/io/SessionFile.h"
 
 #include <QCheckBox>
 #include <QTableView>
 #include <QLabel>
+#include <QSignalSpy>
 #include <QtTest>
 #include <QPushButton>
 #include <QSettings>
@@ -83,6 +85,32 @@ private slots:
         QCOMPARE(w.table()->rowCount(), 0);
         QCOMPARE(w.filter()->rowCount(), 0);
         QVERIFY(w.detail()->findChild<QLabel*>("numbers")->text().contains("Select a DWP"));
+    }
+
+    /// Issue 14 finding 3: a search without a file name still writes its results (an autosave),
+    /// so they can be saved at any time; once saved, nothing is unsaved.
+    void resultsWithoutAFileCanBeSaved() {
+        MainWindow w;
+        QVERIFY(showDemo(w));
+        tlscope::SearchParameters p;
+        p.starts = 2;
+        p.attempts = 60;
+        p.equilibrationTime = 10;
+        p.seed = 7;
+        w.runPanel()->setParameters(p);
+        w.runPanel()->setSessionPath({});
+        QSignalSpy finished(w.controller(), &SearchController::finished);
+        w.startSearch();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 120000);
+        QTest::qWait(50);
+        QCOMPARE(w.hasUnsavedResults(), !w.table()->all().empty());
+        QTemporaryDir dir;
+        const QString saved = dir.filePath("saved.tls.h5");
+        QCOMPARE(w.saveSessionTo(saved), QString());
+        QVERIFY(!w.hasUnsavedResults());
+        const tlscope::SessionData s = tlscope::readSession(saved.toStdString(), {false, false});
+        QVERIFY(s.complete());
+        QCOMPARE(s.doubleWells.size(), w.table()->all().size());
     }
 
     /// Issue 14 finding 7: a row the user clicks wins over "show newest" until they tick it again.
