@@ -98,6 +98,11 @@ QColor ParticleScene::speciesColour(int species) {
     return colours[species % 4];
 }
 
+QString ParticleScene::speciesColourName(int species) {
+    static const char* names[] = {"blue", "orange", "green", "purple"};
+    return names[species % 4];
+}
+
 ParticleScene::ParticleScene(vtkRenderer* renderer) : d(std::make_unique<Impl>()) {
     d->renderer = renderer;
     vtkNew<vtkCallbackCommand> onStart; // re-sort the particles when the camera has moved
@@ -363,6 +368,13 @@ void ParticleScene::rebuild() {
     }
     if (d->nothingMoved && d->hasConfiguration)
         caption += QString(caption.isEmpty() ? "" : "  -  ") + "no displacement: coloured by species";
+    if (!d->displacementColours && d->hasConfiguration) {
+        // The species legend (the displacement scale has its colour bar instead).
+        QStringList parts;
+        for (std::size_t sp = 0; sp < d->model.species.size(); ++sp)
+            parts << QString("%1 %2").arg(QString::fromStdString(d->model.species[sp].name), speciesColourName(static_cast<int>(sp)));
+        caption += QString(caption.isEmpty() ? "" : "\n") + parts.join(", ");
+    }
     d->caption = caption;
     d->label->SetInput(caption.toUtf8().constData());
     d->label->SetVisibility(!caption.isEmpty() && st.showLabel);

@@ -55,6 +55,7 @@ public:
     std::array<double, 2> displayPosition(int particle) const;
     /// The display colour of a species (also used in legends).
     static QColor speciesColour(int species);
+    static QString speciesColourName(int species); ///< "blue", "orange", ... for the legend
     /// The colour of the highlighted (central) particle: drawn unlit so it shows exactly.
     static QColor highlightColour() { return QColor(40, 255, 90); }
     /// Draws (through `render`) a small scene that uses every actor once, so that the shaders

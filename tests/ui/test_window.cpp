@@ -147,11 +147,14 @@ private slots:
         scene->setConfiguration(conf, model, rounding, -1);
         QVERIFY(!scene->displacementColours());
         QVERIFY2(scene->caption().contains("no displacement"), qPrintable(scene->caption()));
+        // Species colours come with their legend (issue 14 finding 11).
+        QVERIFY2(scene->caption().contains("A blue, B orange"), qPrintable(scene->caption()));
         Eigen::VectorXd moved = rounding;
         moved[0] = 0.3;
         scene->setConfiguration(conf, model, moved, 0);
         QVERIFY(scene->displacementColours());
-        QVERIFY2(!scene->caption().contains("no displacement") && scene->caption().contains("central particle #0"),
+        QVERIFY2(!scene->caption().contains("no displacement") && scene->caption().contains("central particle #0") &&
+                     !scene->caption().contains("A blue"),
                  qPrintable(scene->caption()));
     }
     void centralParticleHighlightIsVisibleAndPickingWorks() {
