@@ -281,8 +281,10 @@ private slots:
     void stoppedSearchResumesFromTheGui() {
         QTemporaryDir dir;
         const QString path = dir.filePath("resume.tls.h5");
-        SearchParameters p = smallSearch(40);
-        p.starts = 6;
+        // Enough starts that the run cannot finish between seeing two done and stop() landing.
+        SearchParameters p = smallSearch(5);
+        p.starts = 60;
+        p.equilibrationTime = 2;
         p.threads = 1;
         SearchController c;
         QSignalSpy progress(&c, &SearchController::progress);
