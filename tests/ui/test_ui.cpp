@@ -315,10 +315,17 @@ private slots:
         QVERIFY(c.start(smallSearch(100000), {}));
         QTRY_VERIFY_WITH_TIMEOUT(progress.count() > 2, 60000);
         c.pause();
-        QTest::qWait(400);
-        const long held = progress.last().at(0).value<SearchProgress>().attemptsDone;
+        // Pause takes effect after the attempt in flight, which on a loaded machine can take more
+        // than a second (the workers run at nice 10): wait until the count has settled.
+        auto done = [&] { return progress.last().at(0).value<SearchProgress>().attemptsDone; };
+        long held = done();
+        for (int k = 0; k < 40; ++k) {
+            QTest::qWait(1500);
+            if (done() == held) break;
+            held = done();
+        }
         QTest::qWait(800);
-        QCOMPARE(progress.last().at(0).value<SearchProgress>().attemptsDone, held);
+        QCOMPARE(done(), held);
         c.resume();
         QTRY_VERIFY_WITH_TIMEOUT(progress.last().at(0).value<SearchProgress>().attemptsDone > held, 60000);
         c.stop();
