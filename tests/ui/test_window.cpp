@@ -101,7 +101,7 @@ private slots:
         w.runPanel()->setSessionPath({});
         QSignalSpy finished(w.controller(), &SearchController::finished);
         w.startSearch();
-        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 120000);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 300000);
         QTest::qWait(50);
         QCOMPARE(w.hasUnsavedResults(), !w.table()->all().empty());
         QTemporaryDir dir;
