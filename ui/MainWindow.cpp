@@ -411,15 +411,7 @@ QString MainWindow::openSession(const QString& path) {
     try {
         const SessionData s = readSession(path.toStdString());
         resetDocument();
-        parameters_ = s.parameters;
-        model_ = s.parameters.model;
-        table_->setSpeciesNames(speciesNames());
-        std::vector<DwpPtr> rows;
-        for (const auto& r : s.doubleWells) rows.push_back(std::make_shared<const DwpRecord>(r));
-        table_->setAll(std::move(rows));
-        plots_->setStartEnergies(startEnergiesOf(s));
-        plots_->refreshLater();
-        run_->setParameters(s.parameters);
+        showSessionData(s);
         sessionPath_ = path;
         setWindowTitle(tr("TLScope — %1").arg(QFileInfo(path).fileName()));
         // Follow only a file a search is still writing; an incomplete file nobody writes is a
@@ -580,6 +572,18 @@ void MainWindow::selectDwp(int catalogRow) {
     }
 }
 
+void MainWindow::showSessionData(const SessionData& s) {
+    parameters_ = s.parameters;
+    model_ = s.parameters.model;
+    table_->setSpeciesNames(speciesNames());
+    std::vector<DwpPtr> rows;
+    for (const auto& r : s.doubleWells) rows.push_back(std::make_shared<const DwpRecord>(r));
+    table_->setAll(std::move(rows));
+    plots_->setStartEnergies(startEnergiesOf(s));
+    plots_->refreshLater();
+    run_->setParameters(s.parameters);
+}
+
 void MainWindow::resetDocument() {
     // Everything that belongs to the previous document goes: its DWPs, the selection and the
     // detail panel, a histogram-bin filter (it hid the new DWPs), the run's progress, following.
@@ -713,17 +717,7 @@ QString MainWindow::resumeSearch() {
     resetDocument();
     autosave_ = wasAutosave;
     sessionPath_ = path;
-    parameters_ = earlier.parameters;
-    model_ = earlier.parameters.model;
-    table_->setSpeciesNames(speciesNames());
-    std::vector<DwpPtr> rows;
-    for (const auto& r : earlier.doubleWells) rows.push_back(std::make_shared<const DwpRecord>(r));
-    table_->setAll(std::move(rows));
-    std::vector<double> energies;
-    for (const auto& st : earlier.starts)
-        if (st.ok && !st.species.empty()) energies.push_back(st.energy / static_cast<double>(st.species.size()));
-    plots_->setStartEnergies(std::move(energies));
-    run_->setParameters(earlier.parameters);
+    showSessionData(earlier);
     run_->setState(true, false);
     run_->appendLog(tr("resuming %1: %2 of %3 starts were finished").arg(path).arg(earlier.starts.size()).arg(earlier.parameters.starts));
     return {};

@@ -81,6 +81,8 @@ protected:
 private:
     /// Forgets everything of the current document (New, Open, Start).
     void resetDocument();
+    /// Shows a session's parameters, DWPs and starting structures (Open, Resume).
+    void showSessionData(const SessionData& s);
     /// Before unsaved results are replaced or closed: Save / Discard / Cancel. True to go on.
     bool confirmDiscard(const QString& action);
     bool autosave_ = false; ///< sessionPath_ is an autosave file the user has not saved

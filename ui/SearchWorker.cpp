@@ -4,6 +4,8 @@
 
 #include <QMetaObject>
 
+#include <functional>
+
 namespace tlscope::ui {
 
 /// Runs on the search's worker threads; every call only copies data into a signal.
@@ -54,21 +56,16 @@ SearchController::~SearchController() {
     wait();
 }
 
-bool SearchController::start(const SearchParameters& p, const QString& sessionPath, QString* error) {
+bool SearchController::prepare(const std::function<void()>& setUp, QString* error) {
     if (running_.load()) {
         if (error) *error = tr("a search is already running");
         return false;
     }
     wait(); // the previous thread, if any, has ended
+    writer_.reset();
+    lock_.reset();
     try {
-        search_ = std::make_unique<Search>(p);
-        search_->setWorkerNice(10); // the GUI thread keeps priority over the search
-        writer_.reset();
-        lock_.reset();
-        if (!sessionPath.isEmpty()) {
-            lock_ = std::make_unique<SessionLock>(sessionPath.toStdString());
-            writer_ = std::make_unique<SessionWriter>(sessionPath.toStdString(), p);
-        }
+        setUp();
     } catch (const std::exception& e) {
         search_.reset();
         writer_.reset();
@@ -76,33 +73,32 @@ bool SearchController::start(const SearchParameters& p, const QString& sessionPa
         if (error) *error = QString::fromUtf8(e.what());
         return false;
     }
-    launch({});
+    search_->setWorkerNice(10); // the GUI thread keeps priority over the search
     return true;
 }
 
+bool SearchController::start(const SearchParameters& p, const QString& sessionPath, QString* error) {
+    const bool ok = prepare([&] {
+        search_ = std::make_unique<Search>(p);
+        if (!sessionPath.isEmpty()) {
+            lock_ = std::make_unique<SessionLock>(sessionPath.toStdString());
+            writer_ = std::make_unique<SessionWriter>(sessionPath.toStdString(), p);
+        }
+    }, error);
+    if (ok) launch({});
+    return ok;
+}
+
 bool SearchController::resumeFrom(const QString& sessionPath, SessionData* earlier, QString* error) {
-    if (running_.load()) {
-        if (error) *error = tr("a search is already running");
-        return false;
-    }
-    wait();
     SessionData data;
-    try {
-        writer_.reset();
-        lock_.reset();
+    const bool ok = prepare([&] {
         lock_ = std::make_unique<SessionLock>(sessionPath.toStdString());
         data = readSession(sessionPath.toStdString(), {false, false});
         if (data.complete()) throw InputError(sessionPath.toStdString() + " is complete: there is nothing to resume");
         writer_ = reopenForResume(sessionPath.toStdString(), data);
         search_ = std::make_unique<Search>(data.parameters);
-        search_->setWorkerNice(10);
-    } catch (const std::exception& e) {
-        search_.reset();
-        writer_.reset();
-        lock_.reset();
-        if (error) *error = QString::fromUtf8(e.what());
-        return false;
-    }
+    }, error);
+    if (!ok) return false;
     const std::vector<int> done = data.finishedStarts();
     if (earlier) *earlier = std::move(data);
     launch(done);

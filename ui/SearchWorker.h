@@ -12,6 +12,7 @@
 #include <QThread>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 
@@ -59,6 +60,9 @@ signals:
 
 private:
     class Observer;
+    /// Checks that nothing runs, then `setUp` makes search_ (and lock_/writer_); on an exception
+    /// everything is released and `error` says why.
+    bool prepare(const std::function<void()>& setUp, QString* error);
     void launch(std::vector<int> skipStarts);
     std::unique_ptr<QThread> thread_;
     std::unique_ptr<Search> search_;

@@ -35,6 +35,19 @@ bool showDemo(MainWindow& w) {
 }
 } // namespace
 
+namespace {
+/// The demo glass from the application's resources.
+tlscope::Configuration demoConfiguration(const tlscope::Model& model) {
+    QFile f(":/demo/ka-rh-65.xyz");
+    if (!f.open(QIODevice::ReadOnly)) return {};
+    std::istringstream in(f.readAll().toStdString());
+    tlscope::XyzFrame frame;
+    int line = 0;
+    tlscope::readXyzFrame(in, "demo", line, frame);
+    return frame.toConfiguration(model, "demo");
+}
+} // namespace
+
 class TestWindow : public QObject {
     Q_OBJECT
 private slots:
@@ -136,13 +149,7 @@ private slots:
         QVERIFY(showDemo(w));
         ParticleScene* scene = w.scene();
         const tlscope::Model model = tlscope::Model::preset("ka-rh");
-        QFile f(":/demo/ka-rh-65.xyz");
-        QVERIFY(f.open(QIODevice::ReadOnly));
-        std::istringstream in(f.readAll().toStdString());
-        tlscope::XyzFrame frame;
-        int line = 0;
-        tlscope::readXyzFrame(in, "demo", line, frame);
-        const tlscope::Configuration conf = frame.toConfiguration(model, "demo");
+        const tlscope::Configuration conf = demoConfiguration(model);
         Eigen::VectorXd rounding = Eigen::VectorXd::Constant(conf.positions.size(), 1e-9);
         scene->setConfiguration(conf, model, rounding, -1);
         QVERIFY(!scene->displacementColours());
@@ -162,14 +169,8 @@ private slots:
         QVERIFY(showDemo(w));
         ParticleScene* scene = w.scene();
         // The demo glass with a made-up displacement field and particle 7 highlighted.
-        QFile f(":/demo/ka-rh-65.xyz");
-        QVERIFY(f.open(QIODevice::ReadOnly));
-        std::istringstream in(f.readAll().toStdString());
-        tlscope::XyzFrame frame;
-        int line = 0;
-        tlscope::readXyzFrame(in, "demo", line, frame);
         const tlscope::Model model = tlscope::Model::preset("ka-rh");
-        const tlscope::Configuration conf = frame.toConfiguration(model, "demo");
+        const tlscope::Configuration conf = demoConfiguration(model);
         Eigen::VectorXd disp = Eigen::VectorXd::Zero(conf.positions.size());
         for (int i = 0; i < conf.size(); ++i) disp[3 * i] = 0.01 * (i % 7);
         // Highlight the particle nearest to the camera, so that it is certainly in view.
@@ -346,7 +347,12 @@ int main(int argc, char** argv) {
     QStandardPaths::setTestModeEnabled(true); // never touch the user's settings
     setDefaultSurfaceFormat();
     QApplication app(argc, argv);
+    // Test-mode settings are one file per user: a scope per process keeps two test runs at the
+    // same time (a local run beside a CI check) from reading each other's remembered values.
+    QApplication::setOrganizationName(QString("TLScope-test-%1").arg(QCoreApplication::applicationPid()));
     TestWindow t;
-    return QTest::qExec(&t, argc, argv);
+    const int failures = QTest::qExec(&t, argc, argv);
+    QFile::remove(QSettings().fileName()); // this process's settings scope is not needed again
+    return failures;
 }
 #include "test_window.moc"
