@@ -29,8 +29,8 @@ struct Branch {
 class Walker {
 public:
     Walker(EnergySurface& s, const Eigen::VectorXd& m1, const Eigen::VectorXd& m2, const Eigen::VectorXd& mass,
-           const ReactionPathOptions& o, ReactionPath& counts)
-        : s_(s), m1_(m1), m2_(m2), o_(o), counts_(counts) {
+           const ReactionPathOptions& o)
+        : s_(s), m1_(m1), m2_(m2), o_(o) {
         w_.resize(m1.size());
         for (Eigen::Index i = 0; i < w_.size(); ++i) w_[i] = 1.0 / std::sqrt(mass[i / 3]);
     }
@@ -42,7 +42,6 @@ public:
     /// The mass-weighted Hessian's eigen-decomposition at x.
     Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> modes(const Eigen::VectorXd& x) {
         const Eigen::MatrixXd h = s_.hessian(x);
-        ++counts_.hessianEvaluations;
         Eigen::MatrixXd hy = w_.asDiagonal() * (0.5 * (h + h.transpose())) * w_.asDiagonal();
         return Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(hy);
     }
@@ -51,7 +50,6 @@ public:
         Branch b;
         Eigen::VectorXd x = saddle + firstStepY.cwiseProduct(w_), f;
         double e = s_.energyAndForce(x, f);
-        ++counts_.energyEvaluations;
         if (!(e < eSaddle)) {
             b.message = "the energy does not fall along the unstable mode of the saddle";
             return b;
@@ -113,8 +111,7 @@ public:
                     const Eigen::VectorXd trial = pointAt(std::isfinite(t) ? t : 1e300);
                     Eigen::VectorXd ft;
                     const double et = s_.energyAndForce(trial, ft);
-                    ++counts_.energyEvaluations;
-                    if (!(et < e)) break; // the quadratic model no longer describes the surface
+                            if (!(et < e)) break; // the quadratic model no longer describes the surface
                     if (j > 1 || accepted > 0) {
                         b.x.push_back(x);
                         b.e.push_back(e);
@@ -166,7 +163,6 @@ public:
         double last = s_.energy(minimum);
         for (int j = 1; j * h <= o_.maxContinuation + 0.5 * h && last < wallTop; ++j) {
             const double e = s_.energy(minimum + (j * h) * unit.cwiseProduct(w_));
-            ++counts_.energyEvaluations;
             if (!std::isfinite(e) || e < last) break; // past the wall's top: a hard wall from here
             dist.push_back(j * h);
             energy.push_back(e);
@@ -178,7 +174,6 @@ private:
     EnergySurface& s_;
     const Eigen::VectorXd &m1_, &m2_;
     const ReactionPathOptions& o_;
-    ReactionPath& counts_;
     Eigen::VectorXd w_;
     Eigen::VectorXd arrival_;
 };
@@ -206,6 +201,45 @@ Eigen::VectorXd softestOutward(Walker& walker, const Eigen::VectorXd& minimum, c
 
 } // namespace
 
+bool continueReactionPath(EnergySurface& s, ReactionPath& r, const Eigen::VectorXd& mass, const ReactionPathOptions& o) {
+    if (!(o.continuation > 0.0) || !std::isfinite(o.continuation) || !(o.maxContinuation > 0.0))
+        throw InputError("reaction path: the continuation must be > 0");
+    Walker walker(s, r.positions.front(), r.positions.back(), mass, o);
+    const double eSaddle = r.energy[static_cast<std::size_t>(r.saddleIndex)];
+    std::vector<double> d1, e1, d2, e2;
+    const double wallTop = eSaddle + o.continuation * (eSaddle - std::min(r.energy.front(), r.energy.back()));
+    walker.continuation(r.positions.front(), r.outward1, wallTop, d1, e1);
+    walker.continuation(r.positions.back(), r.outward2, wallTop, d2, e2);
+    // Where the energy turns down along the softest mode before reaching the wall top (another
+    // basin along that mode), that side continues as the mirror image of the path instead.
+    auto mirrored = [&](bool first, std::vector<double>& d, std::vector<double>& e) {
+        d.clear(), e.clear();
+        for (std::size_t k = 0; k < r.s.size(); ++k) {
+            const double delta = first ? r.s[k] : r.sMinimum2 - r.s[k];
+            const bool beyond = first ? r.s[k] <= r.sSaddle : r.s[k] >= r.sSaddle;
+            if (delta > 0.0 && beyond) d.push_back(delta), e.push_back(r.energy[k]);
+        }
+        if (!first) std::reverse(d.begin(), d.end()), std::reverse(e.begin(), e.end());
+    };
+    r.mirrored1 = e1.empty() || e1.back() < wallTop;
+    if (r.mirrored1) mirrored(true, d1, e1);
+    r.mirrored2 = e2.empty() || e2.back() < wallTop;
+    if (r.mirrored2) mirrored(false, d2, e2);
+    r.profile = {};
+    for (std::size_t j = d1.size(); j-- > 0;) r.profile.s.push_back(-d1[j]), r.profile.energy.push_back(e1[j]);
+    for (std::size_t k = 0; k < r.s.size(); ++k) {
+        // Consecutive points closer than rounding would break the strictly increasing s.
+        if (!r.profile.s.empty() && !(r.s[k] > r.profile.s.back() + 1e-12)) continue;
+        r.profile.s.push_back(r.s[k]);
+        r.profile.energy.push_back(r.energy[k]);
+    }
+    for (std::size_t j = 0; j < d2.size(); ++j)
+        if (r.sMinimum2 + d2[j] > r.profile.s.back() + 1e-12) r.profile.s.push_back(r.sMinimum2 + d2[j]), r.profile.energy.push_back(e2[j]);
+    r.ok = !d1.empty() && !d2.empty();
+    r.message = r.ok ? std::string() : "reaction path: no continuation past a minimum";
+    return r.ok;
+}
+
 ReactionPath resolveReactionPath(EnergySurface& s, const Eigen::VectorXd& saddle, const Eigen::VectorXd& m1,
                                  const Eigen::VectorXd& m2, const Eigen::VectorXd& mass,
                                  const ReactionPathOptions& o) {
@@ -214,7 +248,7 @@ ReactionPath resolveReactionPath(EnergySurface& s, const Eigen::VectorXd& saddle
         throw InputError("reaction path: the continuation must be > 0");
     if (3 * mass.size() != saddle.size()) throw InputError("reaction path: one mass per particle expected");
     ReactionPath r;
-    Walker walker(s, m1, m2, mass, o, r);
+    Walker walker(s, m1, m2, mass, o);
     const double eSaddle = s.energy(saddle);
     // Leave the saddle along the mass-weighted unstable mode (the lowest eigenvalue).
     const auto eig = walker.modes(saddle);
@@ -253,48 +287,14 @@ ReactionPath resolveReactionPath(EnergySurface& s, const Eigen::VectorXd& saddle
     r.sSaddle = r.s[static_cast<std::size_t>(r.saddleIndex)];
     r.sMinimum2 = r.s.back();
 
-    // The profile: straight continuations past both minima along the path's arrival direction.
-    std::vector<double> d1, e1, d2, e2;
+    // The directions past both minima: each minimum's softest mode, pointing away from the path.
     const int zeroModes = s.zeroModeCount();
     const std::size_t last = r.positions.size() - 1;
     const Eigen::VectorXd in1 = (r.positions[0] - r.positions[1]).cwiseQuotient(walker.w());
     const Eigen::VectorXd in2 = (r.positions[last] - r.positions[last - 1]).cwiseQuotient(walker.w());
-    const double wallTop = eSaddle + o.continuation * (eSaddle - std::min(r.energy.front(), r.energy.back()));
-    walker.continuation(r.positions.front(), softestOutward(walker, r.positions.front(), in1, zeroModes), wallTop, d1, e1);
-    walker.continuation(r.positions.back(), softestOutward(walker, r.positions.back(), in2, zeroModes), wallTop, d2, e2);
-    // Where the energy turns down along the softest mode before reaching the wall top (another
-    // basin along that mode), that side continues as the mirror image of the path instead.
-    auto mirrored = [&](bool first, std::vector<double>& d, std::vector<double>& e) {
-        d.clear(), e.clear();
-        for (std::size_t k = 0; k < r.s.size(); ++k) {
-            const double delta = first ? r.s[k] : r.sMinimum2 - r.s[k];
-            const bool beyond = first ? r.s[k] <= r.sSaddle : r.s[k] >= r.sSaddle;
-            if (delta > 0.0 && beyond) d.push_back(delta), e.push_back(r.energy[k]);
-        }
-        if (!first) std::reverse(d.begin(), d.end()), std::reverse(e.begin(), e.end());
-    };
-    if (e1.empty() || e1.back() < wallTop) {
-        mirrored(true, d1, e1);
-        r.mirrored1 = true;
-    }
-    if (e2.empty() || e2.back() < wallTop) {
-        mirrored(false, d2, e2);
-        r.mirrored2 = true;
-    }
-    for (std::size_t j = d1.size(); j-- > 0;) r.profile.s.push_back(-d1[j]), r.profile.energy.push_back(e1[j]);
-    for (std::size_t k = 0; k < r.s.size(); ++k) {
-        // Consecutive points closer than rounding would break the strictly increasing s.
-        if (!r.profile.s.empty() && !(r.s[k] > r.profile.s.back() + 1e-12)) continue;
-        r.profile.s.push_back(r.s[k]);
-        r.profile.energy.push_back(r.energy[k]);
-    }
-    for (std::size_t j = 0; j < d2.size(); ++j)
-        if (r.sMinimum2 + d2[j] > r.profile.s.back() + 1e-12) r.profile.s.push_back(r.sMinimum2 + d2[j]), r.profile.energy.push_back(e2[j]);
-    if (d1.empty() || d2.empty()) {
-        r.message = "reaction path: no continuation past a minimum";
-        return r;
-    }
-    r.ok = true;
+    r.outward1 = softestOutward(walker, r.positions.front(), in1, zeroModes);
+    r.outward2 = softestOutward(walker, r.positions.back(), in2, zeroModes);
+    continueReactionPath(s, r, mass, o);
     return r;
 }
 

@@ -42,7 +42,8 @@ struct ReactionPath {
     /// The continuation past minimum 1 / 2 is the mirror image of the path (the energy turned
     /// down along the softest mode before reaching the wall top) instead of the softest mode.
     bool mirrored1 = false, mirrored2 = false;
-    long energyEvaluations = 0, hessianEvaluations = 0;
+    /// Unit mass-weighted directions of the continuations past minimum 1 and 2 (softest modes).
+    Eigen::VectorXd outward1, outward2;
 };
 
 /// Follows the steepest-descent path in mass-weighted coordinates (masses per particle, in m_A)
@@ -58,5 +59,10 @@ ReactionPath resolveReactionPath(EnergySurface& surface, const Eigen::VectorXd& 
                                  const Eigen::VectorXd& minimum1, const Eigen::VectorXd& minimum2,
                                  const Eigen::VectorXd& massPerParticle,
                                  const ReactionPathOptions& options = {});
+
+/// Rebuilds `path.profile` with the continuation of `options` (e.g. a longer one), reusing the
+/// path and its continuation directions: no steepest descent is repeated. Returns path.ok.
+bool continueReactionPath(EnergySurface& surface, ReactionPath& path, const Eigen::VectorXd& massPerParticle,
+                          const ReactionPathOptions& options);
 
 } // namespace tlscope

@@ -65,8 +65,8 @@ ResolvedLevels resolveLevels(EnergySurface& surface, const Eigen::VectorXd& sadd
                              const Eigen::VectorXd& m2, const Eigen::VectorXd& mass, double hbar,
                              ReactionPathOptions options) {
     ResolvedLevels r;
+    r.path = resolveReactionPath(surface, saddle, m1, m2, mass, options);
     for (int attempt = 0;; ++attempt) {
-        r.path = resolveReactionPath(surface, saddle, m1, m2, mass, options);
         if (!r.path.ok) {
             r.message = r.path.message;
             return r;
@@ -80,8 +80,10 @@ ResolvedLevels resolveLevels(EnergySurface& surface, const Eigen::VectorXd& sadd
                         "(the energy turns down along a minimum's softest mode)";
             return r;
         }
+        // Only the continuation changes: the path itself is reused.
         options.continuation *= 2.0;
         options.maxContinuation *= 2.0;
+        continueReactionPath(surface, r.path, mass, options);
     }
     r.ok = true;
     return r;
