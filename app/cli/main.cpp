@@ -1,6 +1,7 @@
 // tlscope-cli: the TLScope engine from the command line.
 #include "app/cli/Commands.h"
 #include "core/common/Error.h"
+#include "core/potential/PairKernel.h"
 
 #include <cstring>
 #include <functional>
@@ -52,7 +53,26 @@ int main(int argc, char** argv) {
     }
     if (name == "--version") {
         std::cout << "tlscope-cli " << TLSCOPE_VERSION << "\n";
+        std::string paths;
+        for (auto p : tlscope::kernel::availablePaths()) {
+            paths += ' ';
+            paths += tlscope::kernel::name(p);
+        }
+        try {
+            std::cout << "force kernel: " << tlscope::kernel::name(tlscope::kernel::activePath());
+        } catch (const tlscope::InputError& e) {
+            std::cout << "force kernel: none, TLSCOPE_KERNEL is invalid: " << e.what();
+        }
+        std::cout << " (this CPU runs:" << paths << "; TLSCOPE_KERNEL chooses one)\n";
         return 0;
+    }
+    if (name == "--has-kernel" && argc == 3) { // exit 0 if this CPU and build run that path
+        try {
+            return tlscope::kernel::available(tlscope::kernel::parsePath(argv[2])) ? 0 : 1;
+        } catch (const tlscope::InputError& e) {
+            std::cerr << "tlscope-cli: " << e.what() << "\n";
+            return 2;
+        }
     }
     auto it = commands().find(name);
     if (it == commands().end()) {

@@ -2,6 +2,7 @@
 // Lennard-Jones pair interactions of a model in a periodic cubic box: energy, forces, Hessian.
 #include "core/model/Model.h"
 #include "core/potential/EnergySurface.h"
+#include "core/potential/PairKernel.h"
 #include "core/system/NeighbourList.h"
 
 #include <memory>
@@ -35,6 +36,10 @@ public:
     /// Each particle's share of the energy (half of each pair it belongs to).
     Eigen::VectorXd particleEnergies(const Eigen::VectorXd& x);
 
+    /// The instruction set of the force kernel (default: kernel::activePath()).
+    void setKernel(kernel::Path path);
+    kernel::Path kernelPath() const { return kernelPath_; }
+
     bool usesNeighbourList() const { return list_ != nullptr; }
     double boxLength() const { return box_; }
     const std::vector<int>& species() const { return species_; }
@@ -48,6 +53,9 @@ private:
     double kernelEnergyForce(const Eigen::VectorXd& x, Eigen::VectorXd& force);
     void layoutRows();
     std::vector<int> rowParticle_; ///< particle held in each SoA row (cell order with a list)
+    std::vector<int> rowSpecies_;
+    kernel::Function kernel_ = nullptr;
+    kernel::Path kernelPath_ = kernel::Path::Scalar;
     int layoutBuild_ = -1;
 
     // Structure-of-arrays copies for the vectorised all-pairs kernel: coordinates, force

@@ -11,8 +11,8 @@ namespace tlscope {
 NeighbourList::NeighbourList(double cutoff, double skin, double boxLength)
     : listRadius_(cutoff + skin), skin_(skin), box_(boxLength) {
     if (!fits(cutoff, skin, boxLength))
-        throw InputError("neighbour list radius " + std::to_string(listRadius_) +
-                         " does not fit half the box " + std::to_string(0.5 * boxLength));
+        throw InputError("cutoff " + std::to_string(cutoff) + " does not fit half the box " +
+                         std::to_string(0.5 * boxLength));
 }
 
 bool NeighbourList::needsRebuild(const Eigen::VectorXd& x) const {
@@ -62,11 +62,14 @@ void NeighbourList::build(const Eigen::VectorXd& x) {
 
     // Cell list over wrapped coordinates. Each particle scans its own cell (partners later in
     // the cell order) and 13 of the 26 neighbouring cells (a half stencil), with the periodic
-    // image shift of each neighbouring cell applied directly: no minimum-image rounding.
+    // image shift of each neighbouring cell applied directly: no minimum-image rounding. The
+    // coordinates are copied in cell order so that every cell is a contiguous run, and the
+    // scan appends without a branch (about 15 % of candidates are accepted: a branch on each
+    // would mispredict often).
     const int nc = cellsPerSide, ncell = nc * nc * nc;
     const double cellScale = nc * invL;
-    std::vector<double> w(3 * static_cast<std::size_t>(n));
-    std::vector<int> cellOf(n), cellStart(ncell + 1, 0);
+    std::vector<int> cellOf(static_cast<std::size_t>(n)), cellStart(static_cast<std::size_t>(ncell) + 1, 0);
+    std::vector<double> wrapped(3 * static_cast<std::size_t>(n));
     std::vector<int>& order = order_;
     order.assign(static_cast<std::size_t>(n), 0);
     for (int i = 0; i < n; ++i) {
@@ -74,35 +77,47 @@ void NeighbourList::build(const Eigen::VectorXd& x) {
         for (int k = 0; k < 3; ++k) {
             double v = x[3 * i + k] - L * std::floor(x[3 * i + k] * invL);
             if (v >= L) v -= L;
-            w[3 * i + k] = v;
+            wrapped[3 * static_cast<std::size_t>(i) + static_cast<std::size_t>(k)] = v;
             c[k] = std::clamp(static_cast<int>(v * cellScale), 0, nc - 1);
         }
-        cellOf[i] = (c[0] * nc + c[1]) * nc + c[2];
-        ++cellStart[cellOf[i] + 1];
+        cellOf[static_cast<std::size_t>(i)] = (c[0] * nc + c[1]) * nc + c[2];
+        ++cellStart[static_cast<std::size_t>(cellOf[static_cast<std::size_t>(i)]) + 1];
     }
-    for (int c = 0; c < ncell; ++c) cellStart[c + 1] += cellStart[c];
+    for (int c = 0; c < ncell; ++c) cellStart[static_cast<std::size_t>(c) + 1] += cellStart[static_cast<std::size_t>(c)];
     {
         std::vector<int> fill(cellStart.begin(), cellStart.end() - 1);
-        for (int i = 0; i < n; ++i) order[fill[cellOf[i]]++] = i;
+        for (int i = 0; i < n; ++i) order[static_cast<std::size_t>(fill[static_cast<std::size_t>(cellOf[static_cast<std::size_t>(i)])]++)] = i;
+    }
+    std::vector<double> wx(static_cast<std::size_t>(n)), wy(wx.size()), wz(wx.size());
+    for (std::size_t r = 0; r < wx.size(); ++r) {
+        const auto i = 3 * static_cast<std::size_t>(order[r]);
+        wx[r] = wrapped[i], wy[r] = wrapped[i + 1], wz[r] = wrapped[i + 2];
     }
     static const int stencil[13][3] = {{1, 0, 0},  {1, 1, 0},  {0, 1, 0},  {-1, 1, 0}, {1, 0, 1},
                                        {1, 1, 1},  {0, 1, 1},  {-1, 1, 1}, {1, -1, 1}, {0, -1, 1},
                                        {-1, -1, 1}, {-1, 0, 1}, {0, 0, 1}};
-    neighbours_.reserve(static_cast<std::size_t>(n) * 32);
+    neighbours_.resize(std::max<std::size_t>(neighbours_.capacity(), static_cast<std::size_t>(n) * 32));
+    std::size_t count = 0;
     for (int row = 0; row < n; ++row) {
-        const int i = order[row];
-        const int c = cellOf[i];
+        const int c = cellOf[static_cast<std::size_t>(order[static_cast<std::size_t>(row)])];
         const int cx = c / (nc * nc), cy = (c / nc) % nc, cz = c % nc;
-        const double xi = w[3 * i], yi = w[3 * i + 1], zi = w[3 * i + 2];
+        const double xi = wx[static_cast<std::size_t>(row)], yi = wy[static_cast<std::size_t>(row)],
+                     zi = wz[static_cast<std::size_t>(row)];
         auto scan = [&](int from, int to, double sx, double sy, double sz) {
+            if (count + static_cast<std::size_t>(to - from) > neighbours_.size())
+                neighbours_.resize(2 * (count + static_cast<std::size_t>(to - from)));
+            int* out = neighbours_.data() + count;
+            std::size_t added = 0;
+            const double ox = xi - sx, oy = yi - sy, oz = zi - sz;
             for (int b = from; b < to; ++b) {
-                const int j = order[b];
-                const double dx = xi - w[3 * j] - sx, dy = yi - w[3 * j + 1] - sy,
-                             dz = zi - w[3 * j + 2] - sz;
-                if (dx * dx + dy * dy + dz * dz < r2max) neighbours_.push_back(b);
+                const auto ub = static_cast<std::size_t>(b);
+                const double dx = ox - wx[ub], dy = oy - wy[ub], dz = oz - wz[ub];
+                out[added] = b;
+                added += (dx * dx + dy * dy + dz * dz < r2max) ? 1u : 0u;
             }
+            count += added;
         };
-        scan(row + 1, cellStart[c + 1], 0, 0, 0);
+        scan(row + 1, cellStart[static_cast<std::size_t>(c) + 1], 0, 0, 0);
         for (const auto& o : stencil) {
             int ox = cx + o[0], oy = cy + o[1], oz = cz + o[2];
             double sx = 0, sy = 0, sz = 0;
@@ -112,11 +127,12 @@ void NeighbourList::build(const Eigen::VectorXd& x) {
             else if (oy >= nc) oy -= nc, sy = L;
             if (oz < 0) oz += nc, sz = -L;
             else if (oz >= nc) oz -= nc, sz = L;
-            const int other = (ox * nc + oy) * nc + oz;
+            const auto other = static_cast<std::size_t>((ox * nc + oy) * nc + oz);
             scan(cellStart[other], cellStart[other + 1], sx, sy, sz);
         }
-        start_[row + 1] = static_cast<int>(neighbours_.size());
+        start_[static_cast<std::size_t>(row) + 1] = static_cast<int>(count);
     }
+    neighbours_.resize(count);
 }
 
 } // namespace tlscope

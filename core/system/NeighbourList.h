@@ -29,9 +29,13 @@ public:
     const std::vector<int>& rowStart() const { return start_; }
     const std::vector<int>& neighbours() const { return neighbours_; }
     int buildCount() const { return builds_; }
-    /// Whether a box of edge L can use a list with this cutoff+skin (each pair has one image).
-    static bool fits(double cutoff, double skin, double boxLength) {
-        return cutoff + skin < 0.5 * boxLength;
+    /// Whether a box of edge L can use a list with this cutoff: the list stores pairs, not
+    /// images, and the kernels take the minimum image of each listed pair, so only the cutoff
+    /// must be below L/2. The list radius (cutoff + skin) may exceed L/2: each image distance
+    /// changes by at most the relative displacement, so no pair within the cutoff is missed
+    /// before a rebuild. (Small boxes are listed by all pairs, larger ones by cells.)
+    static bool fits(double cutoff, double /*skin*/, double boxLength) {
+        return cutoff < 0.5 * boxLength;
     }
 
 private:

@@ -35,8 +35,21 @@ static void BM_Forces(benchmark::State& state) {
     state.counters["ns/atom"] = benchmark::Counter(static_cast<double>(c.size()),
                                                    benchmark::Counter::kIsIterationInvariantRate |
                                                        benchmark::Counter::kInvert);
+    state.SetLabel(kernel::name(p.kernelPath()) + (p.usesNeighbourList() ? " list" : " all-pairs"));
 }
 BENCHMARK(BM_Forces)->Arg(65)->Arg(4000)->Arg(32000)->Unit(benchmark::kMicrosecond);
+
+// Neighbour method at small N: all pairs (contiguous loads) against a Verlet list (gathers,
+// fewer pairs), to place the switch-over (kListThreshold in PairPotential.cpp).
+static void BM_ForcesMethod(benchmark::State& state) {
+    const auto& c = liquid(static_cast<int>(state.range(0)));
+    const auto method = state.range(1) ? NeighbourMethod::VerletList : NeighbourMethod::AllPairs;
+    PairPotential p(Model::preset("ka-rh"), c, method);
+    Eigen::VectorXd f;
+    for (auto _ : state) benchmark::DoNotOptimize(p.energyAndForce(c.positions, f));
+    state.SetLabel(kernel::name(p.kernelPath()) + (p.usesNeighbourList() ? " list" : " all-pairs"));
+}
+BENCHMARK(BM_ForcesMethod)->ArgsProduct({{65, 130, 260, 500, 1000}, {0, 1}})->Unit(benchmark::kMicrosecond);
 
 static void BM_MdStep(benchmark::State& state) {
     const Model m = Model::preset("ka-rh");

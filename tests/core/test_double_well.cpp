@@ -137,18 +137,19 @@ private slots:
 
     /// PHYSICS.md §6 / docs/quantum.md: E_qs is converged when halving the IRC step and
     /// doubling the continuation past the minima changes it by less than 1 %. Checked on real
-    /// KA-RH DWPs of three different glasses.
+    /// KA-RH DWPs of up to three different glasses (more glasses are tried when one gives no DWP
+    /// within its attempts: trajectories differ between kernel paths).
     void quantumSplittingIsConvergedInTheResolution() {
         const Model m = Model::preset("ka-rh");
         std::vector<Configuration> glasses{test::demoGlass()};
-        for (std::uint64_t seed : {5u, 11u}) {
+        for (std::uint64_t seed : {5u, 11u, 17u, 23u, 29u}) {
             Configuration c = test::liquid(65, 0.6, seed, 20.0);
             PairPotential pot(m, c);
             QVERIFY(minimize(pot, c.positions, MinimizerKind::ConjugateGradient, {}).converged());
             glasses.push_back(c);
         }
         int checked = 0;
-        for (std::size_t g = 0; g < glasses.size(); ++g) {
+        for (std::size_t g = 0; g < glasses.size() && checked < 3; ++g) {
             PairPotential pot(m, glasses[g]);
             const auto a = kickedDoubleWell(pot, glasses[g], m, 40 + g);
             if (!a) continue;

@@ -203,14 +203,38 @@ private slots:
             differ |= (x != c.next());
         }
         QVERIFY(differ);
+    }
+    void normalDeviatesFollowTheGaussian() {
+        // The ziggurat sampler against the exact normal distribution: moments, a chi-square over
+        // 80 bins of width 0.1 plus both tails (which exercises every strip and the tail beyond
+        // R = 3.44), and the far tail.
         RandomStream n(1);
-        double s = 0, s2 = 0;
-        for (int i = 0; i < 100000; ++i) {
+        constexpr int samples = 1000000, bins = 80;
+        std::vector<long> counts(bins + 2, 0);
+        double s = 0, s2 = 0, s4 = 0;
+        long beyondR = 0;
+        for (int i = 0; i < samples; ++i) {
             const double g = n.normal();
-            s += g, s2 += g * g;
+            s += g, s2 += g * g, s4 += g * g * g * g;
+            beyondR += std::abs(g) > 3.442619855899;
+            const int b = g < -4.0 ? 0 : g >= 4.0 ? bins + 1 : 1 + std::min(bins - 1, int((g + 4.0) / 0.1));
+            ++counts[static_cast<std::size_t>(b)];
         }
-        QVERIFY(std::abs(s / 1e5) < 0.01);
-        QVERIFY(std::abs(s2 / 1e5 - 1.0) < 0.02);
+        QVERIFY(std::abs(s / samples) < 0.005);
+        QVERIFY(std::abs(s2 / samples - 1.0) < 0.007);
+        QVERIFY(std::abs(s4 / samples - 3.0) < 0.05);
+        auto cdf = [](double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); };
+        double chi2 = 0.0;
+        for (int b = 0; b < bins + 2; ++b) {
+            const double lo = b == 0 ? -INFINITY : -4.0 + 0.1 * (b - 1);
+            const double hi = b == bins + 1 ? INFINITY : -4.0 + 0.1 * b;
+            const double expected = samples * (cdf(hi) - cdf(lo));
+            chi2 += std::pow(double(counts[static_cast<std::size_t>(b)]) - expected, 2) / expected;
+        }
+        qInfo("chi-square %.1f for %d degrees of freedom", chi2, bins + 1);
+        QVERIFY2(chi2 < 150.0, qPrintable(QString("chi-square %1").arg(chi2))); // p < 1e-5 by chance
+        const double tail = samples * 2.0 * cdf(-3.442619855899); // 576
+        QVERIFY(std::abs(double(beyondR) - tail) < 5.0 * std::sqrt(tail));
     }
 };
 

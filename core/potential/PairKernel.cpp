@@ -1,0 +1,107 @@
+#include "core/potential/PairKernel.h"
+
+#include "core/common/Error.h"
+
+#include <cmath>
+#include <cstdlib>
+
+namespace tlscope::kernel {
+
+double pairForcesScalar(const PairArrays& a) {
+    const double L = a.box, invL = 1.0 / L;
+    double energy = 0.0;
+    auto pair = [&](int i, int j, long offset) {
+        double dx = a.x[i] - a.x[j], dy = a.y[i] - a.y[j], dz = a.z[i] - a.z[j];
+        dx -= L * std::nearbyint(dx * invL);
+        dy -= L * std::nearbyint(dy * invL);
+        dz -= L * std::nearbyint(dz * invL);
+        const double r2 = dx * dx + dy * dy + dz * dz;
+        const long k = offset + j;
+        if (!(r2 < a.cutoff2[k])) return;
+        const double r = std::sqrt(r2), rinv = 1.0 / r, rinv2 = rinv * rinv;
+        const double inv2 = a.sigma2[k] * rinv2, s6 = inv2 * inv2 * inv2, s12 = s6 * s6;
+        energy += a.eps4[k] * (s12 - s6) - a.vCut[k] - (r - a.cutoff[k]) * a.dvCut[k];
+        const double sc = a.eps4[k] * (12.0 * s12 - 6.0 * s6) * rinv2 + a.dvCut[k] * rinv;
+        a.fx[i] += sc * dx, a.fy[i] += sc * dy, a.fz[i] += sc * dz;
+        a.fx[j] -= sc * dx, a.fy[j] -= sc * dy, a.fz[j] -= sc * dz;
+    };
+    for (int i = 0; i < a.n; ++i) {
+        const long offset = static_cast<long>(a.rowSpecies[i]) * a.stride;
+        if (a.list)
+            for (int k = a.listStart[i]; k < a.listStart[i + 1]; ++k) pair(i, a.list[k], offset);
+        else
+            for (int j = i + 1; j < a.n; ++j) pair(i, j, offset);
+    }
+    return energy;
+}
+
+namespace {
+bool cpuHas([[maybe_unused]] Path p) {
+#if defined(TLSCOPE_X86_KERNELS)
+    __builtin_cpu_init();
+    switch (p) {
+    case Path::Scalar:
+    case Path::Sse2: return true;
+    case Path::Avx2: return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    case Path::Avx512: return __builtin_cpu_supports("avx512f");
+    }
+    return false;
+#else
+    return p == Path::Scalar;
+#endif
+}
+} // namespace
+
+bool available(Path p) { return cpuHas(p); }
+
+Function function(Path p) {
+    if (!available(p)) throw InputError("the " + name(p) + " kernel is not available on this CPU or build");
+    switch (p) {
+#if defined(TLSCOPE_X86_KERNELS)
+    case Path::Sse2: return &pairForcesSse2;
+    case Path::Avx2: return &pairForcesAvx2;
+    case Path::Avx512: return &pairForcesAvx512;
+#endif
+    default: return &pairForcesScalar;
+    }
+}
+
+std::string name(Path p) {
+    switch (p) {
+    case Path::Scalar: return "scalar";
+    case Path::Sse2: return "sse2";
+    case Path::Avx2: return "avx2";
+    case Path::Avx512: return "avx512";
+    }
+    return "scalar";
+}
+
+Path parsePath(const std::string& s) {
+    for (Path p : {Path::Scalar, Path::Sse2, Path::Avx2, Path::Avx512})
+        if (s == name(p)) return p;
+    throw InputError("unknown kernel '" + s + "' (expected scalar, sse2, avx2 or avx512)");
+}
+
+std::vector<Path> availablePaths() {
+    std::vector<Path> paths;
+    for (Path p : {Path::Scalar, Path::Sse2, Path::Avx2, Path::Avx512})
+        if (available(p)) paths.push_back(p);
+    return paths;
+}
+
+Path activePath() {
+    static const Path chosen = [] {
+        const char* env = std::getenv("TLSCOPE_KERNEL");
+        if (env && *env) {
+            const Path p = parsePath(env);
+            if (!available(p))
+                throw InputError("TLSCOPE_KERNEL=" + std::string(env) +
+                                 ": this CPU or build cannot run that kernel");
+            return p;
+        }
+        return availablePaths().back();
+    }();
+    return chosen;
+}
+
+} // namespace tlscope::kernel

@@ -1,0 +1,54 @@
+#pragma once
+// The pair force kernel in several instruction sets, chosen at run time (docs/performance.md).
+//
+// Every path computes the same sums in a fixed order for its lane width, so a run is
+// bit-for-bit reproducible for one binary on one machine; paths differ from each other by
+// rounding only (FMA, lane count), and the test suite checks each against the scalar loop.
+#include <string>
+#include <vector>
+
+namespace tlscope::kernel {
+
+enum class Path { Scalar, Sse2, Avx2, Avx512 };
+
+/// Rows beyond n that every array must hold: lanes past the end of a row read them. Padding
+/// rows have zero cutoffs, so they never interact.
+constexpr int kPadding = 8;
+
+/// Structure-of-arrays view of one system for the kernel. Row r holds one particle (in the
+/// order chosen by the caller); parameter arrays hold, for each species a, the pair parameter
+/// of a with the particle in row r at [a * stride + r].
+struct PairArrays {
+    const double *x, *y, *z;
+    double *fx, *fy, *fz;
+    const double *sigma2, *eps4, *cutoff, *cutoff2, *vCut, *dvCut;
+    const int* rowSpecies;
+    long stride;
+    int n;
+    double box;
+    /// Half neighbour list in rows (nullptr: all pairs i < j).
+    const int* listStart = nullptr;
+    const int* list = nullptr;
+};
+
+/// Adds the forces of all pairs to fx/fy/fz (which the caller zeroes) and returns the energy.
+using Function = double (*)(const PairArrays&);
+
+double pairForcesScalar(const PairArrays& a);
+double pairForcesSse2(const PairArrays& a);
+double pairForcesAvx2(const PairArrays& a);
+double pairForcesAvx512(const PairArrays& a);
+
+/// Whether this binary contains the path and this CPU can run it.
+bool available(Path p);
+Function function(Path p);
+std::string name(Path p);
+/// Parses "scalar", "sse2", "avx2", "avx512"; throws InputError otherwise.
+Path parsePath(const std::string& s);
+/// Every path available here, portable first.
+std::vector<Path> availablePaths();
+/// The path new potentials use: TLSCOPE_KERNEL if set (an unavailable one is an error), else
+/// the widest available.
+Path activePath();
+
+} // namespace tlscope::kernel

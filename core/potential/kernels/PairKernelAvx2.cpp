@@ -1,0 +1,10 @@
+// AVX2 + FMA instance of the pair kernel: four pairs per instruction. Compiled with
+// -mavx2 -mfma; called only when the CPU has both.
+#include "core/potential/kernels/PairKernelImpl.h"
+#include "core/potential/kernels/SimdAvx2.h"
+
+namespace tlscope::kernel {
+
+double pairForcesAvx2(const PairArrays& a) { return detail::pairForces<detail::Avx2, detail::Avx2>(a); }
+
+} // namespace tlscope::kernel

@@ -1,0 +1,100 @@
+#pragma once
+// The vectorised pair kernel, written once over a small SIMD traits class and compiled once
+// per instruction set (PairKernelSse2/Avx2/Avx512.cpp, each with its own -m flags). Included
+// only by those files.
+#include "core/potential/PairKernel.h"
+
+namespace tlscope::kernel::detail {
+
+/// Adds the interactions of row i with partners js[0..count) (or i+1..i+count when
+/// `Contiguous`). Branch-free: pairs beyond the cutoff are evaluated at r = rc and masked out,
+/// lanes past the end read padding rows (zero cutoff). The minimum image rounds to the nearest
+/// integer with the 1.5*2^52 trick. Lanes are summed in a fixed order.
+template <class S, bool Contiguous>
+inline double pairRow(int i, const int* js, int count, const PairArrays& a, long paramOffset) {
+    using V = typename S::V;
+    constexpr int W = S::W;
+    constexpr double magic = 6755399441055744.0; // 1.5 * 2^52
+    const double L = a.box, invL = 1.0 / L;
+    const double* sig2 = a.sigma2 + paramOffset;
+    const double* eps4 = a.eps4 + paramOffset;
+    const double* rcut = a.cutoff + paramOffset;
+    const double* rc2 = a.cutoff2 + paramOffset;
+    const double* vrc = a.vCut + paramOffset;
+    const double* dvrc = a.dvCut + paramOffset;
+    double* fx = a.fx;
+    double* fy = a.fy;
+    double* fz = a.fz;
+    const V vxi = S::set1(a.x[i]), vyi = S::set1(a.y[i]), vzi = S::set1(a.z[i]);
+    const V vL = S::set1(L), vInvL = S::set1(invL), vMagic = S::set1(magic);
+    const V v12 = S::set1(12.0), v6 = S::set1(6.0), one = S::set1(1.0);
+    V ae = S::zero(), afx = S::zero(), afy = S::zero(), afz = S::zero();
+    auto image = [&](V d) {
+        const V n = S::sub(S::fmadd(d, vInvL, vMagic), vMagic);
+        return S::fnmadd(vL, n, d);
+    };
+    const int padRow = a.n; // a row of zero cutoffs
+    for (int k = 0; k < count; k += W) {
+        int idx[W];
+        const int* ix = idx;
+        int j0 = 0;
+        if constexpr (Contiguous) {
+            j0 = i + 1 + k; // lanes past count read padding rows (count = n - i - 1)
+        } else if (k + W <= count) {
+            ix = js + k;
+        } else {
+            for (int l = 0; l < W; ++l) idx[l] = k + l < count ? js[k + l] : padRow;
+        }
+        auto load = [&](const double* p) { return Contiguous ? S::loadu(p + j0) : S::gather(p, ix); };
+        const V dx = image(S::sub(vxi, load(a.x)));
+        const V dy = image(S::sub(vyi, load(a.y)));
+        const V dz = image(S::sub(vzi, load(a.z)));
+        const V r2 = S::fmadd(dz, dz, S::fmadd(dy, dy, S::mul(dx, dx)));
+        const V vrc2 = load(rc2);
+        const auto inside = S::less(r2, vrc2);
+        const V r2s = S::min(r2, vrc2);
+        // One sqrt and one division per pair: 1/r gives 1/r^2 by a multiplication.
+        const V r = S::sqrt(r2s);
+        const V rinv = S::div(one, r);
+        const V rinv2 = S::mul(rinv, rinv);
+        const V inv2 = S::mul(load(sig2), rinv2);
+        const V s6 = S::mul(S::mul(inv2, inv2), inv2);
+        const V s12 = S::mul(s6, s6);
+        const V ve4 = load(eps4), vdv = load(dvrc);
+        const V e = S::sub(S::fmsub(ve4, S::sub(s12, s6), load(vrc)),
+                           S::mul(S::sub(r, load(rcut)), vdv));
+        const V w = S::mul(ve4, S::fmsub(v12, s12, S::mul(v6, s6)));
+        const V sc = S::select(inside, S::fmadd(w, rinv2, S::mul(vdv, rinv)));
+        ae = S::add(ae, S::select(inside, e));
+        const V gx = S::mul(sc, dx), gy = S::mul(sc, dy), gz = S::mul(sc, dz);
+        afx = S::add(afx, gx), afy = S::add(afy, gy), afz = S::add(afz, gz);
+        if constexpr (Contiguous) {
+            S::storeu(fx + j0, S::sub(S::loadu(fx + j0), gx));
+            S::storeu(fy + j0, S::sub(S::loadu(fy + j0), gy));
+            S::storeu(fz + j0, S::sub(S::loadu(fz + j0), gz));
+        } else {
+            S::scatterSubtract(fx, ix, gx);
+            S::scatterSubtract(fy, ix, gy);
+            S::scatterSubtract(fz, ix, gz);
+        }
+    }
+    fx[i] += S::sum(afx), fy[i] += S::sum(afy), fz[i] += S::sum(afz);
+    return S::sum(ae);
+}
+
+/// All rows: `Contiguous` traits for all pairs, `Listed` traits for the neighbour list.
+template <class Contiguous, class Listed> double pairForces(const PairArrays& a) {
+    double energy = 0.0;
+    for (int r = 0; r < a.n; ++r) {
+        const long offset = static_cast<long>(a.rowSpecies[r]) * a.stride;
+        if (a.list) {
+            const int begin = a.listStart[r], end = a.listStart[r + 1];
+            energy += pairRow<Listed, false>(r, a.list + begin, end - begin, a, offset);
+        } else {
+            energy += pairRow<Contiguous, true>(r, nullptr, a.n - r - 1, a, offset);
+        }
+    }
+    return energy;
+}
+
+} // namespace tlscope::kernel::detail
