@@ -58,11 +58,13 @@ int main(int argc, char** argv) {
             paths += ' ';
             paths += tlscope::kernel::name(p);
         }
+        std::string active;
         try {
-            std::cout << "force kernel: " << tlscope::kernel::name(tlscope::kernel::activePath());
+            active = tlscope::kernel::name(tlscope::kernel::activePath());
         } catch (const tlscope::InputError& e) {
-            std::cout << "force kernel: none, TLSCOPE_KERNEL is invalid: " << e.what();
+            active = std::string("none (") + e.what() + ")";
         }
+        std::cout << "force kernel: " << active;
         std::cout << " (this CPU runs:" << paths << "; TLSCOPE_KERNEL chooses one)\n";
         return 0;
     }

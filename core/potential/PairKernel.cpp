@@ -93,7 +93,12 @@ Path activePath() {
     static const Path chosen = [] {
         const char* env = std::getenv("TLSCOPE_KERNEL");
         if (env && *env) {
-            const Path p = parsePath(env);
+            Path p;
+            try {
+                p = parsePath(env);
+            } catch (const InputError& e) {
+                throw InputError(std::string("TLSCOPE_KERNEL: ") + e.what());
+            }
             if (!available(p))
                 throw InputError("TLSCOPE_KERNEL=" + std::string(env) +
                                  ": this CPU or build cannot run that kernel");
