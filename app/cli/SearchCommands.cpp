@@ -53,6 +53,7 @@ std::vector<OptionSpec> runOptions() {
             {"tls-kelvin", "K", "a DWP is a TLS when E_qs = E1 - E0 is below this", "1", false},
             {"irc-step", "H", "step of the resolved reaction path (mass-weighted sigma; docs/quantum.md)", "0.004", false},
             {"min-barrier", "B", "pairs whose smaller barrier is below this (eps) are shoulders, not DWPs", "1e-05", false},
+            {"minimizer", "KIND", "quench minimizer: lbfgs (half the force evaluations), cg (the paper's) or fire", "lbfgs", false},
             {"seed", "X", "random seed; same seed, same catalog for any thread count", "1", false}};
 }
 
@@ -75,6 +76,7 @@ SearchParameters parametersFrom(const Arguments& a) {
     p.tlsThresholdKelvin = a.positive("tls-kelvin");
     p.ircStep = a.positive("irc-step");
     p.minimumBarrier = a.number("min-barrier");
+    p.quenchMinimizer = parseMinimizer(a.get("minimizer"));
     p.seed = a.seed("seed");
     p.threads = static_cast<int>(a.integer("threads", 0));
     p.validate();

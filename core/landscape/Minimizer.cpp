@@ -3,7 +3,7 @@
 #include "core/common/Error.h"
 
 #include <cmath>
-#include <deque>
+#include <algorithm>
 #include <limits>
 #include <sstream>
 
@@ -199,55 +199,58 @@ MinimizationResult conjugateGradient(EnergySurface& s, Eigen::VectorXd& x,
 }
 
 MinimizationResult lbfgs(EnergySurface& s, Eigen::VectorXd& x, const MinimizerOptions& o) {
+    // History in two column ring buffers (no allocation per iteration): at N = 65 a force call
+    // costs ~5 us, so the bookkeeping of the two-loop recursion must stay well below that.
     Evaluator eval{s};
     MinimizationResult r;
-    Eigen::VectorXd f, fOld, xOld;
+    const Eigen::Index dim = x.size();
+    const int memory = std::max(1, o.lbfgsMemory);
+    Eigen::MatrixXd S(dim, memory), Y(dim, memory);
+    Eigen::VectorXd rho(memory), a(memory);
+    int stored = 0, newest = -1; // columns in use; index of the newest pair
+    Eigen::VectorXd f, fOld(dim), xOld(dim), d(dim);
     double e = eval(x, f);
-    std::deque<Eigen::VectorXd> sHist, yHist;
-    std::deque<double> rho;
     for (r.iterations = 0; r.iterations < o.maxIterations; ++r.iterations) {
         if (done(r, o, e, f)) return finish(r, eval, e, f);
         // Two-loop recursion: d = -H g with g = -f.
-        Eigen::VectorXd q = f;
-        const std::size_t m = sHist.size();
-        std::vector<double> a(m);
-        for (std::size_t k = m; k-- > 0;) {
-            a[k] = rho[k] * sHist[k].dot(q);
-            q -= a[k] * yHist[k];
+        d = f;
+        for (int k = 0; k < stored; ++k) {
+            const int c = (newest - k + memory) % memory;
+            a[c] = rho[c] * S.col(c).dot(d);
+            d.noalias() -= a[c] * Y.col(c);
         }
         double gamma = 0.01;
-        if (m > 0) gamma = sHist.back().dot(yHist.back()) / yHist.back().squaredNorm();
-        q *= gamma;
-        for (std::size_t k = 0; k < m; ++k) {
-            const double b = rho[k] * yHist[k].dot(q);
-            q += (a[k] - b) * sHist[k];
+        if (stored > 0) gamma = S.col(newest).dot(Y.col(newest)) / Y.col(newest).squaredNorm();
+        d *= gamma;
+        for (int k = stored; k-- > 0;) {
+            const int c = (newest - k + memory) % memory;
+            const double b = rho[c] * Y.col(c).dot(d);
+            d.noalias() += (a[c] - b) * S.col(c);
         }
-        Eigen::VectorXd d = q;
         if (d.dot(f) <= 0.0) { // not a descent direction: forget the history
-            sHist.clear(), yHist.clear(), rho.clear();
+            stored = 0;
             d = 0.01 * f;
         }
-        double alpha = std::min(1.0, o.maxDisplacement / maxAbs(d));
+        const double alpha = std::min(1.0, o.maxDisplacement / maxAbs(d));
         xOld = x;
         fOld = f;
         auto ls = lineSearch(eval, x, e, f, d, alpha, 0.9);
         if (!ls.ok) {
-            if (sHist.empty()) {
+            if (stored == 0) {
                 r.status = MinimizationStatus::LineSearchFailed;
                 return finish(r, eval, e, f);
             }
-            sHist.clear(), yHist.clear(), rho.clear();
+            stored = 0;
             continue;
         }
-        Eigen::VectorXd sv = x - xOld, yv = fOld - f; // y = g_new - g_old
-        const double sy = sv.dot(yv);
+        const int c = (newest + 1) % memory;
+        S.col(c) = x - xOld;
+        Y.col(c) = fOld - f; // y = g_new - g_old
+        const double sy = S.col(c).dot(Y.col(c));
         if (sy > 1e-300) {
-            sHist.push_back(std::move(sv));
-            yHist.push_back(std::move(yv));
-            rho.push_back(1.0 / sy);
-            if (static_cast<int>(sHist.size()) > o.lbfgsMemory) {
-                sHist.pop_front(), yHist.pop_front(), rho.pop_front();
-            }
+            rho[c] = 1.0 / sy;
+            newest = c;
+            stored = std::min(stored + 1, memory);
         }
     }
     return finish(r, eval, e, f);

@@ -90,13 +90,15 @@ std::string SearchParameters::serialize() const {
       << "tls_threshold_kelvin = " << tlsThresholdKelvin << "\n"
       << "irc_step = " << ircStep << "\n"
       << "minimum_barrier = " << minimumBarrier << "\n"
-      << "minimizer_tolerance = " << minimizerTolerance << "\n";
+      << "minimizer_tolerance = " << minimizerTolerance << "\n"
+      << "quench_minimizer = " << minimizerName(quenchMinimizer) << "\n";
     return o.str();
 }
 
 SearchParameters SearchParameters::parse(const std::string& text, const Model& model, const std::string& source) {
     SearchParameters p;
     p.model = model;
+    p.quenchMinimizer = MinimizerKind::ConjugateGradient; // runs written before the key existed
     std::istringstream in(text);
     std::string line;
     int lineNo = 0;
@@ -144,6 +146,7 @@ SearchParameters SearchParameters::parse(const std::string& text, const Model& m
             else if (key == "irc_step") p.ircStep = num();
             else if (key == "minimum_barrier") p.minimumBarrier = num();
             else if (key == "minimizer_tolerance") p.minimizerTolerance = num();
+            else if (key == "quench_minimizer") p.quenchMinimizer = parseMinimizer(value);
             else throw InputError(where + ": unknown run parameter '" + key + "'");
         } catch (const std::logic_error&) {
             throw InputError(where + ": '" + value + "' is not a valid value for " + key);
@@ -211,7 +214,7 @@ Exploration explore(const SearchParameters& p, int start, const Hooks& h, const 
     out.is.species = c.species;
     PairPotential pot(p.model, c.species, c.boxLength);
     if (out.is.ok) {
-        const MinimizationResult q = minimize(pot, c.positions, MinimizerKind::ConjugateGradient, mo);
+        const MinimizationResult q = minimize(pot, c.positions, p.quenchMinimizer, mo);
         if (q.status == MinimizationStatus::Stopped) return out;
         if (!q.converged()) {
             out.is.ok = out.summary.ok = false;
@@ -239,7 +242,7 @@ Exploration explore(const SearchParameters& p, int start, const Hooks& h, const 
             if (s % 64 == 63 && stopped()) return out;
         }
         Eigen::VectorXd x = dyn.state().positions;
-        const MinimizationResult r = minimize(pot, x, MinimizerKind::ConjugateGradient, mo);
+        const MinimizationResult r = minimize(pot, x, p.quenchMinimizer, mo);
         if (r.status == MinimizationStatus::Stopped) return out;
         ++out.summary.attempts;
         if (h.attemptDone) h.attemptDone(a, x);

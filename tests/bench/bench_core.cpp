@@ -80,6 +80,47 @@ static void BM_MinimizeCg65(benchmark::State& state) {
 }
 BENCHMARK(BM_MinimizeCg65)->Unit(benchmark::kMillisecond);
 
+// The quench of one search attempt (PHYSICS.md §4): from the demo glass, a T = 0.6 kick and 150
+// NVE steps, then minimization to max |F| < 1e-10, by each minimizer. Reports evaluations per
+// quench (averaged over the kicks of the run).
+static void BM_QuenchAttempt(benchmark::State& state) {
+    const Model m = Model::preset("ka-rh");
+    static const Configuration glass = [] {
+        Configuration c = liquid(65);
+        PairPotential p(Model::preset("ka-rh"), c);
+        minimize(p, c.positions, MinimizerKind::ConjugateGradient);
+        return c;
+    }();
+    const auto kind = static_cast<MinimizerKind>(state.range(0));
+    MinimizerOptions options;
+    if (state.range(1) > 0) options.lbfgsMemory = static_cast<int>(state.range(1));
+    PairPotential p(m, glass);
+    std::vector<Eigen::VectorXd> kicked;
+    for (std::uint64_t k = 0; k < 32; ++k) {
+        MolecularDynamics md(p, glass.massVector(m), {}, RandomStream(7, k));
+        md.setPositions(glass.positions);
+        md.drawVelocities(0.6);
+        md.run(150);
+        kicked.push_back(md.state().positions);
+    }
+    long evaluations = 0, quenches = 0;
+    std::size_t next = 0;
+    for (auto _ : state) {
+        Eigen::VectorXd x = kicked[next++ % kicked.size()];
+        const auto r = minimize(p, x, kind, options);
+        if (!r.converged()) state.SkipWithError(r.describe().c_str());
+        evaluations += r.forceEvaluations;
+        ++quenches;
+    }
+    state.counters["evals/quench"] = static_cast<double>(evaluations) / static_cast<double>(quenches);
+    state.SetLabel(minimizerName(kind) + (kind == MinimizerKind::Lbfgs ? " m=" + std::to_string(options.lbfgsMemory) : ""));
+}
+BENCHMARK(BM_QuenchAttempt)->Args({static_cast<int>(MinimizerKind::ConjugateGradient), 0})
+    ->Args({static_cast<int>(MinimizerKind::Fire), 0})
+    ->Args({static_cast<int>(MinimizerKind::Lbfgs), 5})->Args({static_cast<int>(MinimizerKind::Lbfgs), 10})
+    ->Args({static_cast<int>(MinimizerKind::Lbfgs), 20})->Args({static_cast<int>(MinimizerKind::Lbfgs), 40})
+    ->Unit(benchmark::kMillisecond);
+
 // The whole search at N = 65 (KA-RH, T_search 0.3, N_search 300): equilibration, quench, 400
 // attempts, and the saddle analysis of every kept minimum, on one thread per start. Reports
 // attempts/s and DWPs per CPU-hour; run with --benchmark_min_time to average more starts.

@@ -190,6 +190,14 @@ private slots:
         const SearchParameters q = SearchParameters::parse(p.serialize(), p.model, "test");
         QCOMPARE(q.serialize(), p.serialize());
         QCOMPARE(q.tSearch, p.tSearch);
+        for (auto kind : {MinimizerKind::ConjugateGradient, MinimizerKind::Fire, MinimizerKind::Lbfgs}) {
+            p.quenchMinimizer = kind;
+            QCOMPARE(SearchParameters::parse(p.serialize(), p.model, "test").quenchMinimizer, kind);
+        }
+        // Runs written before the key existed quenched with CG, and resume as they ran.
+        QCOMPARE(SearchParameters{}.quenchMinimizer, MinimizerKind::Lbfgs);
+        QCOMPARE(SearchParameters::parse("starts = 2\n", p.model, "old").quenchMinimizer, MinimizerKind::ConjugateGradient);
+        QVERIFY_THROWS_EXCEPTION(InputError, SearchParameters::parse("quench_minimizer = newton\n", p.model, "x"));
         QVERIFY_THROWS_EXCEPTION(InputError, SearchParameters::parse("starts = many\n", p.model, "x"));
         QVERIFY_THROWS_EXCEPTION(InputError, SearchParameters::parse("colour = red\n", p.model, "x"));
     }
