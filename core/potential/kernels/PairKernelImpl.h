@@ -27,7 +27,7 @@ inline double pairRow(int i, const int* js, int count, const PairArrays& a, long
     double* fz = a.fz;
     const V vxi = S::set1(a.x[i]), vyi = S::set1(a.y[i]), vzi = S::set1(a.z[i]);
     const V vL = S::set1(L), vInvL = S::set1(invL), vMagic = S::set1(magic);
-    const V v12 = S::set1(12.0), v6 = S::set1(6.0), one = S::set1(1.0);
+    const V v12 = S::set1(12.0), v6 = S::set1(6.0);
     V ae = S::zero(), afx = S::zero(), afy = S::zero(), afz = S::zero();
     auto image = [&](V d) {
         const V n = S::sub(S::fmadd(d, vInvL, vMagic), vMagic);
@@ -53,9 +53,11 @@ inline double pairRow(int i, const int* js, int count, const PairArrays& a, long
         const V vrc2 = load(rc2);
         const auto inside = S::less(r2, vrc2);
         const V r2s = S::min(r2, vrc2);
-        // One sqrt and one division per pair: 1/r gives 1/r^2 by a multiplication.
-        const V r = S::sqrt(r2s);
-        const V rinv = S::div(one, r);
+        // 1/r from the traits' reciprocal square root (exact sqrt and division with SSE2, a
+        // hardware estimate refined by Newton steps to full precision with AVX): 1/r^2 and r
+        // then follow by multiplications. Padding lanes (r2s = 0) give inf/NaN, masked below.
+        const V rinv = S::rsqrt(r2s);
+        const V r = S::mul(r2s, rinv);
         const V rinv2 = S::mul(rinv, rinv);
         const V inv2 = S::mul(load(sig2), rinv2);
         const V s6 = S::mul(S::mul(inv2, inv2), inv2);

@@ -29,6 +29,14 @@ struct Avx512 {
     static V div(V a, V b) { return _mm512_div_pd(a, b); }
     static V min(V a, V b) { return _mm512_min_pd(a, b); }
     static V sqrt(V a) { return _mm512_sqrt_pd(a); }
+    /// 1/sqrt(a): the 14-bit estimate, then two Newton steps (14 -> 28 -> 53 bits); a quarter
+    /// of the cost of vsqrtpd + vdivpd, within 2 ulp of them.
+    static V rsqrt(V a) {
+        V y = _mm512_rsqrt14_pd(a);
+        const V h = _mm512_mul_pd(_mm512_set1_pd(0.5), a), c = _mm512_set1_pd(1.5);
+        for (int k = 0; k < 2; ++k) y = _mm512_mul_pd(y, _mm512_fnmadd_pd(_mm512_mul_pd(h, y), y, c));
+        return y;
+    }
     static V fmadd(V a, V b, V c) { return _mm512_fmadd_pd(a, b, c); }
     static V fmsub(V a, V b, V c) { return _mm512_fmsub_pd(a, b, c); }
     static V fnmadd(V a, V b, V c) { return _mm512_fnmadd_pd(a, b, c); }
