@@ -1,6 +1,7 @@
 #include "ui/MainWindow.h"
 
 #include "core/common/Error.h"
+#include "core/io/ConfigurationFile.h"
 #include "core/io/ExtendedXyz.h"
 #include "core/potential/PairPotential.h"
 #include "core/tls/Displacement.h"
@@ -386,13 +387,15 @@ QString MainWindow::openConfiguration(const QString& path, const QString& modelN
     try {
         const Model model = Model::fromNameOrFile(modelName.toStdString());
         const std::string p = path.toStdString();
-        const Configuration conf = readXyzFile(p).toConfiguration(model, p);
+        const LoadedConfiguration loaded = readConfigurationFile(p, model);
+        const Configuration& conf = loaded.conf;
         if (controller_->running()) return tr("stop the running search before opening a configuration");
         if (!confirmDiscard(tr("Open configuration"))) return tr("cancelled: the unsaved results stay open");
         resetDocument(); // the old session's DWPs do not belong to this structure
         displacement_ = {};
         showConfiguration(conf, model, QFileInfo(path).fileName());
         addRecent(path);
+        if (!loaded.warnings.empty()) statusBar()->showMessage(QString::fromStdString(loaded.warnings.front()), 15000);
         return {};
     } catch (const std::exception& e) {
         return QString::fromStdString(e.what());
@@ -621,7 +624,8 @@ void MainWindow::openFileDialog() {
     QSettings settings;
     const QString path = QFileDialog::getOpenFileName(
         this, tr("Open"), settings.value("files/lastDir").toString(),
-        tr("TLScope sessions and configurations (*.tls.h5 *.h5 *.xyz *.extxyz);;Sessions (*.tls.h5 *.h5);;Extended XYZ (*.xyz *.extxyz);;All files (*)"));
+        tr("TLScope sessions and configurations (*.tls.h5 *.h5 *.xyz *.extxyz *.data *.dump *.lammpstrj);;Sessions (*.tls.h5 *.h5);;"
+           "Extended XYZ (*.xyz *.extxyz);;LAMMPS data and dump files (*.data *.lmp *.dump *.lammpstrj);;All files (*)"));
     if (path.isEmpty()) return;
     settings.setValue("files/lastDir", QFileInfo(path).absolutePath());
     openPath(path);

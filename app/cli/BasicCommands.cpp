@@ -3,7 +3,10 @@
 #include "app/cli/Commands.h"
 #include "core/dynamics/MolecularDynamics.h"
 #include "core/dynamics/Preparation.h"
+#include "core/io/ConfigurationFile.h"
 #include "core/io/ExtendedXyz.h"
+#include "core/io/LammpsData.h"
+#include "core/io/SafeWrite.h"
 #include "core/landscape/Minimizer.h"
 #include "core/model/Model.h"
 #include "core/potential/PairPotential.h"
@@ -28,7 +31,9 @@ struct LoadedSystem {
 LoadedSystem load(const Arguments& a) {
     LoadedSystem s{Model::fromNameOrFile(a.get("model")), {}};
     const std::string input = a.get("input");
-    s.conf = readXyzFile(input).toConfiguration(s.model, input);
+    LoadedConfiguration c = readConfigurationFile(input, s.model);
+    for (const auto& w : c.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
+    s.conf = std::move(c.conf);
     return s;
 }
 
@@ -38,7 +43,7 @@ int evaluateCommand(const Args& args) {
     Arguments a("evaluate", "Prints the total potential energy (full precision) and max force;\n"
                             "optionally writes an extended XYZ with a forces column.",
                 {modelOption(),
-                 {"input", "FILE", "configuration (extended XYZ)", "", true},
+                 {"input", "FILE", "configuration (extended XYZ, LAMMPS data or dump)", "", true},
                  {"output", "FILE", "write configuration with forces and energy", "", false}});
     if (!a.parse(args)) return 0;
     auto [model, conf] = load(a);
@@ -65,8 +70,8 @@ int minimizeCommand(const Args& args) {
     Arguments a("minimize", "Relaxes a configuration to the nearest local minimum (its inherent\n"
                             "structure). Exits with status 3 if the minimizer does not converge.",
                 {modelOption(),
-                 {"input", "FILE", "configuration (extended XYZ)", "", true},
-                 {"output", "FILE", "minimized configuration", "", true},
+                 {"input", "FILE", "configuration (extended XYZ, LAMMPS data or dump)", "", true},
+                 {"output", "FILE", "minimized configuration (extended XYZ; *.data: LAMMPS data file)", "", true},
                  {"minimizer", "cg|fire|lbfgs", "algorithm", "cg", false},
                  {"ftol", "X", "converge when max |force component| < X", "1e-10", false},
                  {"max-iterations", "N", "iteration limit", "200000", false}});
@@ -98,7 +103,7 @@ int minimizeCommand(const Args& args) {
     w.forces = &forces;
     w.info["model"] = model.name;
     w.info["converged"] = r.converged() ? "T" : "F";
-    writeXyzFile(a.get("output"), {conf}, model, {w});
+    writeConfigurationFile(a.get("output"), conf, model, w);
     if (!r.converged()) {
         std::fprintf(stderr, "tlscope-cli minimize: %s; wrote the last configuration to %s\n",
                      r.describe().c_str(), a.get("output").c_str());
@@ -111,7 +116,7 @@ int mdCommand(const Args& args) {
     Arguments a("md", "Molecular dynamics with velocity Verlet: NVE by default, or with a\n"
                       "Langevin/Andersen thermostat. Prints energies every --print steps.",
                 {modelOption(),
-                 {"input", "FILE", "configuration (extended XYZ; velo column used if present)", "", true},
+                 {"input", "FILE", "configuration (extended XYZ, velo column used if present; LAMMPS data or dump)", "", true},
                  {"steps", "N", "number of time steps", "", true},
                  {"dt", "X", "time step", "0.01", false},
                  {"temperature", "T", "initial velocities (and thermostat) temperature", "", false},
@@ -123,8 +128,13 @@ int mdCommand(const Args& args) {
     if (!a.parse(args)) return 0;
     LoadedSystem s{Model::fromNameOrFile(a.get("model")), {}};
     const std::string input = a.get("input");
-    const XyzFrame frame = readXyzFile(input);
-    s.conf = frame.toConfiguration(s.model, input);
+    XyzFrame frame;
+    if (detectConfigurationFormat(input) == ConfigurationFormat::Xyz) {
+        frame = readXyzFile(input);
+        s.conf = frame.toConfiguration(s.model, input);
+    } else {
+        s = load(a);
+    }
     MdParameters p;
     p.timeStep = a.positive("dt");
     if (p.timeStep > 0.1) throw InputError("md: --dt must be <= 0.1 (velocity Verlet is unstable far above 0.01), got " + a.get("dt"));
@@ -192,7 +202,7 @@ int generateCommand(const Args& args) {
                  {"time", "t", "equilibration time at T (LJ units)", "3000", false},
                  {"melt-time", "t", "time at the melt temperature first", "10", false},
                  {"seed", "S", "random seed", "1", false},
-                 {"output", "FILE", "configuration (extended XYZ)", "", true}});
+                 {"output", "FILE", "configuration to write (extended XYZ; *.data: LAMMPS data file)", "", true}});
     if (!a.parse(args)) return 0;
     const Model model = Model::fromNameOrFile(a.get("model"));
     EquilibrationParameters p;
@@ -219,9 +229,51 @@ int generateCommand(const Args& args) {
     w.info["model"] = model.name;
     w.info["temperature"] = a.get("temperature");
     w.info["seed"] = a.get("seed");
-    writeXyzFile(a.get("output"), {c}, model, {w});
+    writeConfigurationFile(a.get("output"), c, model, w);
     std::printf("generated %d particles (box %.6f) at T=%g, potential energy %.10f -> %s\n", n,
                 c.boxLength, p.temperature, e, a.get("output").c_str());
+    return 0;
+}
+
+int convertCommand(const Args& args) {
+    Arguments a("convert", "Converts a configuration between extended XYZ and LAMMPS files, so that\n"
+                           "glasses made with LAMMPS come in and ours go out. Input format by name or\n"
+                           "content (XYZ, LAMMPS data file, LAMMPS text dump), output by name (*.data:\n"
+                           "LAMMPS data file, else XYZ). Atom type t is the model's species t-1.\n"
+                           "--lammps-input writes a LAMMPS script that recomputes the energy with the\n"
+                           "model's pair potential (compare with tlscope-cli evaluate).",
+                {modelOption(),
+                 {"input", "FILE", "configuration to read", "", true},
+                 {"output", "FILE", "configuration to write", "", true},
+                 {"format", "F", "input format: auto, xyz, lammps-data or lammps-dump", "auto", false},
+                 {"frame", "K", "dump files: frame to read (0 = first, -1 = last)", "-1", false},
+                 {"lammps-input", "FILE", "also write a LAMMPS input script for --output (a data file)", "", false}});
+    if (!a.parse(args)) return 0;
+    const Model model = Model::fromNameOrFile(a.get("model"));
+    const std::string input = a.get("input"), output = a.get("output");
+    std::optional<ConfigurationFormat> format;
+    if (a.get("format") != "auto") format = parseConfigurationFormat(a.get("format"));
+    const long frame = a.integer("frame", -1000000);
+    LoadedConfiguration c = readConfigurationFile(input, model, static_cast<int>(frame), format);
+    for (const auto& w : c.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
+    PairPotential potential(model, c.conf);
+    const double e = potential.energy(c.conf.positions);
+    XyzWriteOptions w;
+    w.energy = e;
+    w.info["model"] = model.name;
+    if (c.diameters) w.extraColumns.push_back({"diameter", 1, *c.diameters});
+    writeConfigurationFile(output, c.conf, model, w);
+    std::printf("read           %s (%s, %d particles, box %.10g)\nenergy         %.17g\nwrote          %s\n",
+                input.c_str(), configurationFormatName(c.format).c_str(), c.conf.size(), c.conf.boxLength, e,
+                output.c_str());
+    if (a.has("lammps-input")) {
+        if (detectConfigurationFormat(output) != ConfigurationFormat::LammpsData)
+            throw InputError("convert: --lammps-input needs --output to be a LAMMPS data file (*.data)");
+        const std::string script = lammpsInputScript(model, output);
+        writeFileSafely(a.get("lammps-input"), [&](std::ostream& out) { out << script; });
+        std::printf("wrote          %s (run: lmp -in %s; its pe equals the energy above)\n",
+                    a.get("lammps-input").c_str(), a.get("lammps-input").c_str());
+    }
     return 0;
 }
 

@@ -16,5 +16,6 @@ int calibrateCommand(const Args& args);
 int analyzeCommand(const Args& args);
 int exportCommand(const Args& args);
 int equilibriumCommand(const Args& args);
+int convertCommand(const Args& args);
 
 } // namespace tlscope::cli

@@ -27,6 +27,7 @@ const std::map<std::string, Command>& commands() {
         {"analyze", {analyzeCommand, "the paper's tables and histograms from a session file"}},
         {"export", {exportCommand, "DWP table as CSV, one DWP as extended XYZ"}},
         {"equilibrium", {equilibriumCommand, "equilibrium inherent-structure energy distribution at T"}},
+        {"convert", {convertCommand, "extended XYZ <-> LAMMPS data/dump, with a LAMMPS energy check script"}},
     };
     return table;
 }

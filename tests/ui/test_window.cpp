@@ -6,6 +6,7 @@
 #include "ui/VtkView.h"
 
 #include "core/io/ExtendedXyz.h"
+#include "core/io/LammpsData.h"
 #include "core/io/SessionFile.h"
 
 #include <QCheckBox>
@@ -340,6 +341,22 @@ private slots:
         f.close();
         const QString error = w.openConfiguration(f.fileName());
         QVERIFY2(error.contains("missing Lattice"), qPrintable(error));
+        // A LAMMPS data file with a type the model lacks: the message names the file and atom.
+        QFile d(dir.filePath("bad.data"));
+        QVERIFY(d.open(QIODevice::WriteOnly));
+        d.write("t\n\n2 atoms\n3 atom types\n0 4 xlo xhi\n0 4 ylo yhi\n0 4 zlo zhi\n\nAtoms\n\n1 1 0 0 0\n2 3 1 1 1\n");
+        d.close();
+        const QString dataError = w.openConfiguration(d.fileName());
+        QVERIFY2(dataError.contains("bad.data") && dataError.contains("type 3"), qPrintable(dataError));
+    }
+    void lammpsDataFileOpens() {
+        MainWindow w;
+        QTemporaryDir dir;
+        const std::string demo = TLSCOPE_SOURCE_DIR "/resources/demo/ka-rh-65.xyz";
+        const auto glass = tlscope::readXyzFile(demo).toConfiguration(tlscope::Model::preset("ka-rh"), demo);
+        tlscope::writeLammpsData(dir.filePath("glass.data").toStdString(), glass, tlscope::Model::preset("ka-rh"));
+        QCOMPARE(w.openConfiguration(dir.filePath("glass.data")), QString());
+        QVERIFY(w.windowTitle().contains("glass.data"));
     }
 };
 
