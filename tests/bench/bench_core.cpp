@@ -65,6 +65,22 @@ static void BM_MdStep(benchmark::State& state) {
 }
 BENCHMARK(BM_MdStep)->Arg(65)->Arg(4000)->Arg(32000)->Unit(benchmark::kMicrosecond);
 
+// Verlet-list skin at large N: fewer pairs per force call against more frequent rebuilds.
+static void BM_MdStepSkin(benchmark::State& state) {
+    const Model m = Model::preset("ka-rh");
+    const auto& c = liquid(static_cast<int>(state.range(0)));
+    const double skin = static_cast<double>(state.range(1)) / 100.0;
+    PairPotential p(m, c.species, c.boxLength, NeighbourMethod::VerletList, skin);
+    MolecularDynamics md(p, c.massVector(m), {}, RandomStream(1));
+    md.setPositions(c.positions);
+    md.drawVelocities(0.5);
+    for (auto _ : state) md.step();
+    state.counters["ns/atom-step"] = benchmark::Counter(static_cast<double>(c.size()),
+                                                        benchmark::Counter::kIsIterationInvariantRate |
+                                                            benchmark::Counter::kInvert);
+}
+BENCHMARK(BM_MdStepSkin)->ArgsProduct({{4000}, {15, 20, 25, 30, 40}})->Unit(benchmark::kMicrosecond);
+
 static void BM_MinimizeCg65(benchmark::State& state) {
     const Model m = Model::preset("ka-rh");
     const auto& c = liquid(65);
