@@ -35,6 +35,17 @@ double pairForcesScalar(const PairArrays& a) {
     return energy;
 }
 
+int scanCandidatesScalar(const double* wx, const double* wy, const double* wz, int from, int to, double ox,
+                         double oy, double oz, double r2max, int* out) {
+    int added = 0;
+    for (int b = from; b < to; ++b) {
+        const double dx = ox - wx[b], dy = oy - wy[b], dz = oz - wz[b];
+        out[added] = b;
+        added += (dx * dx + dy * dy + dz * dz < r2max) ? 1 : 0; // no branch: ~15 % are accepted
+    }
+    return added;
+}
+
 namespace {
 bool cpuHas([[maybe_unused]] Path p) {
 #if defined(TLSCOPE_X86_KERNELS)
@@ -64,6 +75,14 @@ Function function(Path p) {
 #endif
     default: return &pairForcesScalar;
     }
+}
+
+ScanFunction scanFunction(Path p) {
+    if (!available(p)) throw InputError("the " + name(p) + " kernel is not available on this CPU or build");
+#if defined(TLSCOPE_X86_KERNELS)
+    if (p == Path::Avx512) return &scanCandidatesAvx512;
+#endif
+    return &scanCandidatesScalar;
 }
 
 std::string name(Path p) {

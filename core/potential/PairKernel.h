@@ -34,6 +34,14 @@ struct PairArrays {
 /// Adds the forces of all pairs to fx/fy/fz (which the caller zeroes) and returns the energy.
 using Function = double (*)(const PairArrays&);
 
+/// Neighbour-list candidate scan: writes to `out` every b in [from, to) with
+/// (o - w_b)^2 < r2max (w in structure-of-arrays x, y, z) in increasing order, returns how
+/// many. `out` must hold to - from entries.
+using ScanFunction = int (*)(const double* wx, const double* wy, const double* wz, int from, int to,
+                             double ox, double oy, double oz, double r2max, int* out);
+int scanCandidatesScalar(const double*, const double*, const double*, int, int, double, double, double, double, int*);
+int scanCandidatesAvx512(const double*, const double*, const double*, int, int, double, double, double, double, int*);
+
 double pairForcesScalar(const PairArrays& a);
 double pairForcesSse2(const PairArrays& a);
 double pairForcesAvx2(const PairArrays& a);
@@ -42,6 +50,9 @@ double pairForcesAvx512(const PairArrays& a);
 /// Whether this binary contains the path and this CPU can run it.
 bool available(Path p);
 Function function(Path p);
+/// The candidate scan of the neighbour-list build for a path (AVX-512 compresses eight
+/// candidates per instruction; the other paths share the branch-free scalar loop).
+ScanFunction scanFunction(Path p);
 std::string name(Path p);
 /// Parses "scalar", "sse2", "avx2", "avx512"; throws InputError otherwise.
 Path parsePath(const std::string& s);

@@ -48,6 +48,7 @@ PairPotential::PairPotential(const Model& model, const std::vector<int>& species
         throw InputError("box too small for a Verlet list (the cutoff must be < L/2)");
     if (useList && listFits)
         list_ = std::make_unique<NeighbourList>(model_.maxCutoff(), skin, box_);
+    if (list_) list_->setScan(kernel::scanFunction(kernelPath_));
     {
         const auto padded = static_cast<std::size_t>(n + kernel::kPadding),
                    ns = static_cast<std::size_t>(speciesCount_);
@@ -113,6 +114,7 @@ double PairPotential::kernelEnergyForce(const Eigen::VectorXd& x, Eigen::VectorX
 void PairPotential::setKernel(kernel::Path path) {
     kernel_ = kernel::function(path);
     kernelPath_ = path;
+    if (list_) list_->setScan(kernel::scanFunction(path));
 }
 
 PairPotential::PairPotential(const Model& model, const Configuration& conf, NeighbourMethod method)

@@ -109,6 +109,10 @@ void NeighbourList::build(const Eigen::VectorXd& x) {
             int* out = neighbours_.data() + count;
             std::size_t added = 0;
             const double ox = xi - sx, oy = yi - sy, oz = zi - sz;
+            if (scan_) {
+                count += static_cast<std::size_t>(scan_(wx.data(), wy.data(), wz.data(), from, to, ox, oy, oz, r2max, out));
+                return;
+            }
             for (int b = from; b < to; ++b) {
                 const auto ub = static_cast<std::size_t>(b);
                 const double dx = ox - wx[ub], dy = oy - wy[ub], dz = oz - wz[ub];

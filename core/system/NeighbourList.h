@@ -34,6 +34,10 @@ public:
     /// must be below L/2. The list radius (cutoff + skin) may exceed L/2: each image distance
     /// changes by at most the relative displacement, so no pair within the cutoff is missed
     /// before a rebuild. (Small boxes are listed by all pairs, larger ones by cells.)
+    /// The candidate scan the build uses (kernel::scanFunction of the force kernel's path).
+    using Scan = int (*)(const double*, const double*, const double*, int, int, double, double, double, double, int*);
+    void setScan(Scan scan) { scan_ = scan; }
+
     static bool fits(double cutoff, double /*skin*/, double boxLength) {
         return cutoff < 0.5 * boxLength;
     }
@@ -47,6 +51,7 @@ private:
     std::vector<int> order_;
     Eigen::VectorXd reference_;
     int builds_ = 0;
+    Scan scan_ = nullptr;
 };
 
 } // namespace tlscope

@@ -113,11 +113,18 @@ private slots:
         QCOMPARE(a.negativeCount, 0);
         QVERIFY(a.lowestNonZero > 0.0);
     }
+    void neighbourListMatchesAllPairs_data() {
+        QTest::addColumn<QString>("path");
+        for (kernel::Path p : kernel::availablePaths()) QTest::newRow(kernel::name(p).c_str()) << QString::fromStdString(kernel::name(p));
+    }
     void neighbourListMatchesAllPairs() {
+        // Rebuilds as particles move, with each path's list build and kernel.
+        QFETCH(QString, path);
         const Model m = Model::preset("ka-rh");
         Configuration c = test::liquid(1000, 0.6, 13, 1.0);
         PairPotential list(m, c, NeighbourMethod::VerletList);
         PairPotential all(m, c, NeighbourMethod::AllPairs);
+        list.setKernel(kernel::parsePath(path.toStdString()));
         QVERIFY(list.usesNeighbourList());
         QVERIFY(!all.usesNeighbourList());
         RandomStream rng(5);
@@ -170,6 +177,28 @@ private slots:
         QVERIFY(kernel::available(kernel::Path::Scalar));
         QVERIFY_THROWS_EXCEPTION(InputError, kernel::parsePath("avx1024"));
         QCOMPARE(kernel::parsePath("avx2"), kernel::Path::Avx2);
+    }
+    void everyListScanFindsTheSameCandidates() {
+        // The neighbour-list candidate scan of each path against a plain loop, for every run
+        // length from 0 to 40 (AVX-512: full vectors, masked tails) and offsets into the arrays.
+        RandomStream rng(3);
+        std::vector<double> x(64), y(64), z(64);
+        for (std::size_t k = 0; k < 64; ++k) x[k] = 2 * rng.uniform(), y[k] = 2 * rng.uniform(), z[k] = 2 * rng.uniform();
+        for (kernel::Path path : kernel::availablePaths()) {
+            const auto scan = kernel::scanFunction(path);
+            for (int from : {0, 3}) {
+                for (int length = 0; length <= 40; ++length) {
+                    std::vector<int> expected, got(static_cast<std::size_t>(length) + 1, -1);
+                    for (int b = from; b < from + length; ++b) {
+                        const double dx = 1 - x[static_cast<std::size_t>(b)], dy = 1 - y[static_cast<std::size_t>(b)], dz = 1 - z[static_cast<std::size_t>(b)];
+                        if (dx * dx + dy * dy + dz * dz < 0.7) expected.push_back(b);
+                    }
+                    const int n = scan(x.data(), y.data(), z.data(), from, from + length, 1.0, 1.0, 1.0, 0.7, got.data());
+                    got.resize(static_cast<std::size_t>(n));
+                    QVERIFY2(got == expected, qPrintable(QString("%1: from %2 length %3").arg(kernel::name(path).c_str()).arg(from).arg(length)));
+                }
+            }
+        }
     }
     void smallBoxVerletListMatchesAllPairs() {
         // At N = 65 the list radius (cutoff + skin) exceeds half the box: the list stores pairs,
