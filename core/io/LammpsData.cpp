@@ -348,8 +348,10 @@ LammpsImport readLammpsDump(std::istream& in, const std::string& source, const M
         }
         if (atoms < 0 || !box) lines.fail("a frame needs NUMBER OF ATOMS and BOX BOUNDS before ATOMS");
         const auto header = words(trim(line));
+        if (header.size() < 2 || header[1] != "ATOMS") lines.fail("expected 'ITEM: ATOMS' and column names");
         std::map<std::string, std::size_t> col;
-        for (std::size_t k = 2; k < header.size(); ++k) col[header[k]] = k - 2;
+        for (std::size_t k = 2; k < header.size(); ++k)
+            if (!col.emplace(header[k], k - 2).second) lines.fail("column '" + header[k] + "' appears twice in ITEM: ATOMS");
         auto column = [&](std::initializer_list<const char*> names) -> long {
             for (const char* n : names)
                 if (auto it = col.find(n); it != col.end()) return static_cast<long>(it->second);

@@ -2,6 +2,7 @@
 
 #include "core/common/Error.h"
 #include "core/landscape/HessianAnalysis.h"
+#include "core/landscape/Lanczos.h"
 #include "core/landscape/Minimizer.h"
 
 #include <Eigen/Eigenvalues>
@@ -95,8 +96,79 @@ NebResult nudgedElasticBand(EnergySurface& s, const Eigen::VectorXd& a, const Ei
     return r;
 }
 
+namespace {
+
+/// Solves (P H P) h = b for h in the range of P (P projects out the columns of q) by conjugate
+/// gradients, stopping at relative residual `tolerance`, after `maxIterations`, or at a
+/// direction of non-positive curvature (then the iterate so far, or b itself, is returned: it
+/// still points downhill).
+Eigen::VectorXd projectedNewtonStep(const Eigen::SparseMatrix<double>& h, const Eigen::MatrixXd& q,
+                                    const Eigen::VectorXd& b, double tolerance, int maxIterations) {
+    auto project = [&](Eigen::VectorXd& v) { v.noalias() -= q * (q.transpose() * v); };
+    Eigen::VectorXd x = Eigen::VectorXd::Zero(b.size()), r = b, p = b, ap;
+    double rr = r.squaredNorm();
+    const double stop = tolerance * tolerance * rr;
+    for (int it = 0; it < maxIterations && rr > stop; ++it) {
+        ap.noalias() = h * p;
+        project(ap);
+        const double curvature = p.dot(ap);
+        if (!(curvature > 1e-12 * p.squaredNorm())) return it == 0 ? Eigen::VectorXd(b) : x;
+        const double alpha = rr / curvature;
+        x += alpha * p;
+        r -= alpha * ap;
+        const double rrNew = r.squaredNorm();
+        p = r + (rrNew / rr) * p;
+        rr = rrNew;
+    }
+    return x;
+}
+
+SaddleResult refineSaddleLanczos(EnergySurface& s, const Eigen::VectorXd& start, double ftol,
+                                 long maxIterations, double maxStep) {
+    SaddleResult r;
+    r.x = start;
+    Eigen::VectorXd f, guess;
+    const Eigen::MatrixXd zero = s.zeroModeBasis();
+    for (r.iterations = 0; r.iterations <= maxIterations; ++r.iterations) {
+        r.energy = s.energyAndForce(r.x, f);
+        r.maxForce = maxAbs(f);
+        const Eigen::SparseMatrix<double> h = s.sparseHessian(r.x);
+        LanczosOptions lo;
+        lo.tolerance = 1e-7;
+        if (guess.size()) lo.start = &guess;
+        const LowestModes modes = lowestEigenpairs(h, 2, zero, lo);
+        r.negativeModes = static_cast<int>((modes.values.array() < -1e-6).count());
+        r.unstableMode = modes.vectors.col(0);
+        r.unstableEigenvalue = modes.values[0];
+        guess = r.unstableMode;
+        if (r.maxForce < ftol) {
+            r.converged = r.negativeModes == 1 && modes.converged;
+            return r;
+        }
+        if (r.iterations == maxIterations) break;
+        // Uphill along the lowest mode, a Newton step downhill in the rest (inexact: the
+        // tolerance tightens as the force falls, which keeps the convergence superlinear).
+        const Eigen::VectorXd& v1 = r.unstableMode;
+        const double f1 = v1.dot(f);
+        Eigen::MatrixXd q(f.size(), zero.cols() + 1);
+        q << zero, v1;
+        Eigen::VectorXd rest = f - q * (q.transpose() * f);
+        Eigen::VectorXd step = (-f1 / std::max(std::abs(modes.values[0]), 1e-3)) * v1;
+        step += projectedNewtonStep(h, q, rest, std::min(0.1, std::sqrt(r.maxForce)), 1000);
+        const double big = maxAbs(step);
+        if (big > maxStep) step *= maxStep / big;
+        r.x += step;
+    }
+    r.converged = false;
+    return r;
+}
+
+} // namespace
+
 SaddleResult refineSaddle(EnergySurface& s, const Eigen::VectorXd& start, double ftol,
-                          long maxIterations, double maxStep) {
+                          long maxIterations, double maxStep, EigenMethod method) {
+    if (method == EigenMethod::Lanczos || (method == EigenMethod::Auto && s.dimension() > kDenseHessianLimit))
+        return refineSaddleLanczos(s, start, ftol, maxIterations, maxStep);
     SaddleResult r;
     r.x = start;
     Eigen::VectorXd f;

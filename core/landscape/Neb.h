@@ -43,10 +43,18 @@ struct SaddleResult {
     long iterations = 0;
 };
 
-/// Newton steps in the Hessian eigenbasis that go uphill along the lowest mode and downhill
-/// along all others (eigenvector following), until max |F| < forceTolerance.
+/// How refineSaddle finds the Hessian's modes: a dense eigendecomposition (all modes, cost
+/// ~ (3N)^3), or Lanczos for the two lowest plus conjugate gradients for the Newton step in the
+/// rest (sparse Hessian, cost ~ pairs x products). Auto: dense up to kDenseHessianLimit
+/// coordinates (docs/performance.md).
+enum class EigenMethod { Auto, Dense, Lanczos };
+constexpr Eigen::Index kDenseHessianLimit = 200;
+
+/// Newton steps that go uphill along the lowest Hessian mode and downhill along all others
+/// (eigenvector following), until max |F| < forceTolerance. The index counts negative modes
+/// with the exact zero modes set aside (with Lanczos: among the two lowest, so 2 means >= 2).
 SaddleResult refineSaddle(EnergySurface& surface, const Eigen::VectorXd& start,
                           double forceTolerance = 1e-9, long maxIterations = 200,
-                          double maxStep = 0.05);
+                          double maxStep = 0.05, EigenMethod method = EigenMethod::Auto);
 
 } // namespace tlscope

@@ -1,6 +1,7 @@
 #pragma once
 // The abstract energy landscape minimizers and saddle searches walk on.
 #include <Eigen/Core>
+#include <Eigen/SparseCore>
 
 namespace tlscope {
 
@@ -18,12 +19,20 @@ public:
     }
     /// The Hessian d2E/dx2 (dense, symmetric).
     virtual Eigen::MatrixXd hessian(const Eigen::VectorXd& x) = 0;
+    /// The same Hessian as a sparse matrix (a pair potential stores only interacting blocks:
+    /// what Lanczos needs at large N). The default converts the dense one.
+    virtual Eigen::SparseMatrix<double> sparseHessian(const Eigen::VectorXd& x) {
+        return hessian(x).sparseView();
+    }
     /// The displacement b - a; periodic surfaces apply the minimum-image convention.
     virtual Eigen::VectorXd displacement(const Eigen::VectorXd& a, const Eigen::VectorXd& b) const {
         return b - a;
     }
     /// Number of exact zero modes (e.g. 3 translations of a periodic system).
     virtual int zeroModeCount() const { return 0; }
+    /// An orthonormal basis of those modes (columns), where the surface knows them exactly;
+    /// zero columns otherwise (then iterative eigensolvers cannot set them aside).
+    virtual Eigen::MatrixXd zeroModeBasis() const { return Eigen::MatrixXd(dimension(), 0); }
 };
 
 } // namespace tlscope

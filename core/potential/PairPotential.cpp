@@ -223,6 +223,41 @@ Eigen::MatrixXd PairPotential::hessian(const Eigen::VectorXd& x) {
     return h;
 }
 
+Eigen::SparseMatrix<double> PairPotential::sparseHessian(const Eigen::VectorXd& x) {
+    const Eigen::Index dim = x.size();
+    std::vector<Eigen::Triplet<double>> t;
+    t.reserve(static_cast<std::size_t>(dim) * 3 * 40);
+    forEachPair(x, [&](int i, int j, double dx, double dy, double dz, double r2, const PairTerm& p) {
+        const double r = std::sqrt(r2);
+        const double inv2 = p.sigma2 / r2;
+        const double s6 = inv2 * inv2 * inv2;
+        const double s12 = s6 * s6;
+        const double dEdr = -p.eps4 * (12.0 * s12 - 6.0 * s6) / r - p.dvAtCutoff;
+        const double d2Edr2 = p.eps4 * (156.0 * s12 - 42.0 * s6) / r2;
+        const double u[3] = {dx / r, dy / r, dz / r};
+        for (int a = 0; a < 3; ++a)
+            for (int b = 0; b < 3; ++b) {
+                const double k = (d2Edr2 - dEdr / r) * u[a] * u[b] + (a == b ? dEdr / r : 0.0);
+                t.emplace_back(3 * i + a, 3 * i + b, k);
+                t.emplace_back(3 * j + a, 3 * j + b, k);
+                t.emplace_back(3 * i + a, 3 * j + b, -k);
+                t.emplace_back(3 * j + a, 3 * i + b, -k);
+            }
+    });
+    Eigen::SparseMatrix<double> h(dim, dim);
+    h.setFromTriplets(t.begin(), t.end()); // duplicates (diagonal blocks) are summed
+    return h;
+}
+
+Eigen::MatrixXd PairPotential::zeroModeBasis() const {
+    const Eigen::Index dim = dimension();
+    Eigen::MatrixXd t = Eigen::MatrixXd::Zero(dim, 3);
+    const double norm = 1.0 / std::sqrt(static_cast<double>(dim / 3));
+    for (Eigen::Index i = 0; i < dim / 3; ++i)
+        for (int a = 0; a < 3; ++a) t(3 * i + a, a) = norm;
+    return t;
+}
+
 Eigen::VectorXd PairPotential::displacement(const Eigen::VectorXd& a,
                                             const Eigen::VectorXd& b) const {
     return minimumImageDisplacement(a, b, box_);

@@ -27,6 +27,9 @@ public:
     double energyAndForce(const Eigen::VectorXd& x, Eigen::VectorXd& force) override;
     double energy(const Eigen::VectorXd& x) override;
     Eigen::MatrixXd hessian(const Eigen::VectorXd& x) override;
+    Eigen::SparseMatrix<double> sparseHessian(const Eigen::VectorXd& x) override;
+    /// The three uniform translations (normalised).
+    Eigen::MatrixXd zeroModeBasis() const override;
     Eigen::VectorXd displacement(const Eigen::VectorXd& a, const Eigen::VectorXd& b) const override;
     int zeroModeCount() const override { return 3; }
 

@@ -2,7 +2,10 @@
 #include "core/search/Search.h"
 #include "core/dynamics/MolecularDynamics.h"
 #include "core/dynamics/Preparation.h"
+#include "core/landscape/HessianAnalysis.h"
+#include "core/landscape/Lanczos.h"
 #include "core/landscape/Minimizer.h"
+#include "core/landscape/Neb.h"
 #include "core/model/Model.h"
 #include "core/potential/PairPotential.h"
 
@@ -136,6 +139,100 @@ BENCHMARK(BM_QuenchAttempt)->Args({static_cast<int>(MinimizerKind::ConjugateGrad
     ->Args({static_cast<int>(MinimizerKind::Lbfgs), 5})->Args({static_cast<int>(MinimizerKind::Lbfgs), 10})
     ->Args({static_cast<int>(MinimizerKind::Lbfgs), 20})->Args({static_cast<int>(MinimizerKind::Lbfgs), 40})
     ->Unit(benchmark::kMillisecond);
+
+namespace {
+/// An inherent structure of the liquid of size n (cached).
+const Configuration& glass(int n) {
+    static std::map<int, Configuration> cache;
+    auto it = cache.find(n);
+    if (it == cache.end()) {
+        Configuration c = liquid(n);
+        PairPotential p(Model::preset("ka-rh"), c);
+        minimize(p, c.positions, MinimizerKind::Lbfgs);
+        it = cache.emplace(n, c).first;
+    }
+    return it->second;
+}
+} // namespace
+
+// The index check of a minimum: dense diagonalisation of the 3N x 3N Hessian (all modes)
+// against Lanczos for the two lowest non-zero modes of the sparse Hessian (Hessian assembly
+// included in both). Places kDenseHessianLimit.
+static void BM_IndexCheck(benchmark::State& state) {
+    const auto& c = glass(static_cast<int>(state.range(0)));
+    PairPotential p(Model::preset("ka-rh"), c);
+    const bool dense = state.range(1) == 0;
+    int products = 0;
+    for (auto _ : state) {
+        if (dense) {
+            benchmark::DoNotOptimize(analyzeHessian(p.hessian(c.positions), 3).negativeCount);
+        } else {
+            const LowestModes m = lowestEigenpairs(p.sparseHessian(c.positions), 2, p.zeroModeBasis());
+            products = m.products;
+            benchmark::DoNotOptimize(m.values[0]);
+        }
+    }
+    state.SetLabel(dense ? "dense" : "lanczos, " + std::to_string(products) + " products");
+}
+BENCHMARK(BM_IndexCheck)->ArgsProduct({{65, 130, 260}, {0, 1}})->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_IndexCheck)->Args({1500, 1})->Unit(benchmark::kMillisecond);
+
+// N = 1500, the size of the stable-glass work: one quench of a kicked glass, and one saddle
+// between two adjacent minima (CI-NEB, Lanczos refinement, index check).
+static void BM_Quench1500(benchmark::State& state) {
+    const Model m = Model::preset("ka-rh");
+    const auto& g = glass(1500);
+    PairPotential p(m, g);
+    MolecularDynamics md(p, g.massVector(m), {}, RandomStream(3));
+    md.setPositions(g.positions);
+    md.drawVelocities(0.3);
+    md.run(150);
+    long evaluations = 0;
+    for (auto _ : state) {
+        Eigen::VectorXd x = md.state().positions;
+        const auto r = minimize(p, x, MinimizerKind::Lbfgs);
+        if (!r.converged()) state.SkipWithError(r.describe().c_str());
+        evaluations = r.forceEvaluations;
+    }
+    state.counters["force evals"] = static_cast<double>(evaluations);
+}
+BENCHMARK(BM_Quench1500)->Unit(benchmark::kMillisecond);
+
+static void BM_Saddle1500(benchmark::State& state) {
+    const Model m = Model::preset("ka-rh");
+    const auto& g = glass(1500);
+    PairPotential p(m, g);
+    // A neighbouring minimum: kicks until a quench lands elsewhere, not far.
+    Eigen::VectorXd other;
+    for (std::uint64_t k = 0; k < 50 && other.size() == 0; ++k) {
+        MolecularDynamics md(p, g.massVector(m), {}, RandomStream(5, k));
+        md.setPositions(g.positions);
+        md.drawVelocities(0.2);
+        md.run(100);
+        Eigen::VectorXd x = md.state().positions;
+        minimize(p, x, MinimizerKind::Lbfgs);
+        const double d = p.displacement(g.positions, x).norm();
+        if (d > 0.05 && d < 1.0) other = x;
+    }
+    if (other.size() == 0) {
+        state.SkipWithError("no neighbouring minimum found");
+        return;
+    }
+    int index = -1;
+    long steps = 0;
+    for (auto _ : state) {
+        NebOptions o;
+        o.interiorImages = 7;
+        o.forceTolerance = 0.05;
+        const NebResult neb = nudgedElasticBand(p, g.positions, g.positions + p.displacement(g.positions, other), o);
+        const SaddleResult s = refineSaddle(p, neb.images[static_cast<std::size_t>(neb.climbingIndex)], 1e-8, 200, 0.05,
+                                            EigenMethod::Lanczos);
+        index = s.negativeModes;
+        steps = s.iterations;
+    }
+    state.SetLabel("index " + std::to_string(index) + ", " + std::to_string(steps) + " refinement steps");
+}
+BENCHMARK(BM_Saddle1500)->Unit(benchmark::kMillisecond)->Iterations(2);
 
 // The whole search at N = 65 (KA-RH, T_search 0.3, N_search 300): equilibration, quench, 400
 // attempts, and the saddle analysis of every kept minimum, on one thread per start. Reports

@@ -139,6 +139,8 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(InputError, dump(frame(0, "id x y z", "1 0 0 0\n2 1 1 1\n")));
         QVERIFY_THROWS_EXCEPTION(InputError, dump(frame(0, "id type x y z", "1 1 0 0 0\n")));  // one of two rows
         QVERIFY_THROWS_EXCEPTION(InputError, dump("ITEM: TIMESTEP\nabc\n"));
+        // Found by fuzz_lammps: a repeated column name indexed past the row (now an error).
+        QVERIFY_THROWS_EXCEPTION(InputError, dump(frame(0, "id type x y z z", "1 1 0 0 0 0\n2 1 1 1 1 1\n")));
         QVERIFY_THROWS_EXCEPTION(InputError, dump("hello\n"));
     }
 
