@@ -49,7 +49,7 @@ EOF
 }
 
 {
-    echo "Machine: $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(nproc) cores; $(lmp -h 2>/dev/null | sed -n 's/^Large-scale.*- \(.*\)$/LAMMPS \1/p' | head -1)"
+    echo "Machine: $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(nproc) cores; $(lmp -h 2>/dev/null | sed -n 's/^Large-scale.*Simulator - \(.*\)$/LAMMPS \1/p' | head -1)"
     echo "TLScope: $("$CLI" --version | tr '\n' ' ')"
     echo
     echo "| N | LAMMPS | TLScope | speed-up |"
