@@ -34,6 +34,7 @@ std::string MinimizationResult::describe() const {
     case MinimizationStatus::LineSearchFailed: out << "line search failed (no descent possible)"; break;
     case MinimizationStatus::NonFinite: out << "energy or force became non-finite"; break;
     case MinimizationStatus::Stopped: out << "stopped on request"; break;
+    case MinimizationStatus::Recognised: out << "recognised as a known minimum"; break;
     }
     out << " after " << iterations << " iterations (" << forceEvaluations
         << " force evaluations), max force " << std::scientific << maxForce;
@@ -141,10 +142,16 @@ bool stopRequested(const MinimizerOptions& o) {
 
 /// True when the iteration must end: converged, stop requested, or non-finite (the status
 /// says which; `finish` turns non-finite values into NonFinite).
-bool done(MinimizationResult& r, const MinimizerOptions& o, double e, const Eigen::VectorXd& f) {
+bool done(MinimizationResult& r, const MinimizerOptions& o, const Eigen::VectorXd& x, double e,
+          const Eigen::VectorXd& f) {
     if (!std::isfinite(e)) return true;
-    if (maxAbs(f) < o.forceTolerance) {
+    const double fmax = maxAbs(f);
+    if (fmax < o.forceTolerance) {
         r.status = MinimizationStatus::Converged;
+        return true;
+    }
+    if (o.recognise && fmax < o.recogniseBelow && o.recognise(x, e)) {
+        r.status = MinimizationStatus::Recognised;
         return true;
     }
     if (stopRequested(o)) {
@@ -165,7 +172,7 @@ MinimizationResult conjugateGradient(EnergySurface& s, Eigen::VectorXd& x,
     const Eigen::Index restartEvery = std::max<Eigen::Index>(x.size(), 50);
     Eigen::Index sinceRestart = 0;
     for (r.iterations = 0; r.iterations < o.maxIterations; ++r.iterations) {
-        if (done(r, o, e, f)) return finish(r, eval, e, f);
+        if (done(r, o, x, e, f)) return finish(r, eval, e, f);
         const double dmax = maxAbs(d);
         alpha = std::min(alpha, o.maxDisplacement / dmax);
         fOld = f;
@@ -211,7 +218,7 @@ MinimizationResult lbfgs(EnergySurface& s, Eigen::VectorXd& x, const MinimizerOp
     Eigen::VectorXd f, fOld(dim), xOld(dim), d(dim);
     double e = eval(x, f);
     for (r.iterations = 0; r.iterations < o.maxIterations; ++r.iterations) {
-        if (done(r, o, e, f)) return finish(r, eval, e, f);
+        if (done(r, o, x, e, f)) return finish(r, eval, e, f);
         // Two-loop recursion: d = -H g with g = -f.
         d = f;
         for (int k = 0; k < stored; ++k) {
@@ -266,7 +273,7 @@ MinimizationResult fire(EnergySurface& s, Eigen::VectorXd& x, const MinimizerOpt
     const double dtMax = 0.02, alphaStart = 0.1;
     int positiveSteps = 0;
     for (r.iterations = 0; r.iterations < o.maxIterations; ++r.iterations) {
-        if (done(r, o, e, f)) return finish(r, eval, e, f);
+        if (done(r, o, x, e, f)) return finish(r, eval, e, f);
         const double power = f.dot(v);
         if (power > 0.0) {
             const double fn = f.norm(), vn = v.norm();

@@ -3,6 +3,7 @@
 #include "core/potential/EnergySurface.h"
 
 #include <atomic>
+#include <functional>
 #include <string>
 
 namespace tlscope {
@@ -17,9 +18,14 @@ struct MinimizerOptions {
     double maxDisplacement = 0.1;  ///< largest move of a coordinate in one step
     int lbfgsMemory = 10;
     const std::atomic<bool>* stop = nullptr; ///< polled every iteration when set
+    /// Optional early end: once max |F| < recogniseBelow, called with (x, E) every iteration;
+    /// returning true ends the run with status Recognised (the caller knows the minimum this
+    /// point falls into, e.g. a search attempt back in an already known basin).
+    std::function<bool(const Eigen::VectorXd&, double)> recognise;
+    double recogniseBelow = 1e-6;
 };
 
-enum class MinimizationStatus { Converged, MaxIterations, LineSearchFailed, NonFinite, Stopped };
+enum class MinimizationStatus { Converged, MaxIterations, LineSearchFailed, NonFinite, Stopped, Recognised };
 
 struct MinimizationResult {
     MinimizationStatus status = MinimizationStatus::MaxIterations;
@@ -27,7 +33,9 @@ struct MinimizationResult {
     long forceEvaluations = 0;
     double energy = 0.0;
     double maxForce = 0.0;
-    bool converged() const { return status == MinimizationStatus::Converged; }
+    /// Converged, or recognised as a known minimum (then x is not that minimum: the caller
+    /// that asked for recognition substitutes it).
+    bool converged() const { return status == MinimizationStatus::Converged || status == MinimizationStatus::Recognised; }
     /// One sentence saying how it ended, for logs and error messages.
     std::string describe() const;
 };

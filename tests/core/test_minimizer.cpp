@@ -100,6 +100,47 @@ private slots:
         QVERIFY(same >= kicks - 2);
         QVERIFY(evalsLbfgs < 0.75 * evalsCg);
     }
+    void recognisedQuenchesEndWhereFullQuenchesEnd() {
+        // The search's early end (Search.cpp): a quench within 1e-5 of the start minimum with
+        // max |F| < 1e-6 is recognised as back in the start. Premise checked on 60 kicks: every
+        // recognised quench, run to 1e-10 instead, ends at the start, and recognition saves
+        // evaluations.
+        const Model m = Model::preset("ka-rh");
+        const Configuration glass = test::demoGlass();
+        PairPotential p(m, glass);
+        Eigen::VectorXd mass(glass.size());
+        for (int i = 0; i < glass.size(); ++i) mass[i] = m.species[glass.species[i]].mass;
+        const double e0 = p.energy(glass.positions);
+        MinimizerOptions early;
+        early.recognise = [&](const Eigen::VectorXd& y, double e) {
+            return std::abs(e - e0) < 1e-7 && distance(glass.positions, y, glass.boxLength, mass) < 1e-5;
+        };
+        int recognised = 0;
+        long saved = 0;
+        for (int k = 0; k < 60; ++k) {
+            MolecularDynamics md(p, glass.massVector(m), {}, RandomStream(31, static_cast<std::uint64_t>(k)));
+            md.setPositions(glass.positions);
+            md.drawVelocities(0.6);
+            md.run(150);
+            Eigen::VectorXd a = md.state().positions, b = a;
+            const auto full = minimize(p, a, MinimizerKind::Lbfgs);
+            const auto quick = minimize(p, b, MinimizerKind::Lbfgs, early);
+            QVERIFY(full.converged() && quick.converged());
+            if (quick.status != MinimizationStatus::Recognised) {
+                QVERIFY(distance(a, b, glass.boxLength, mass) < 1e-8); // not recognised: the same quench
+                continue;
+            }
+            ++recognised;
+            saved += full.forceEvaluations - quick.forceEvaluations;
+            QVERIFY(quick.maxForce < 1e-6);
+            QVERIFY2(distance(glass.positions, a, glass.boxLength, mass) < 1e-8, "a recognised quench converged elsewhere");
+        }
+        qInfo("%d of 60 kicks recognised as back in the start, %ld force evaluations saved each", recognised,
+              recognised ? saved / recognised : 0L);
+        QVERIFY(recognised >= 10);
+        QVERIFY(saved > 0);
+        QVERIFY(QString::fromStdString(MinimizationResult{MinimizationStatus::Recognised}.describe()).contains("recognised"));
+    }
     void nonConvergenceIsReported() {
         const Model m = Model::preset("ka-rh");
         const Configuration start = test::liquid(65, 0.5, 22);
