@@ -85,6 +85,29 @@ ScanFunction scanFunction(Path p) {
     return &scanCandidatesScalar;
 }
 
+namespace {
+double dotScalar(const double* a, const double* b, long n) {
+    double s = 0.0;
+    for (long i = 0; i < n; ++i) s += a[i] * b[i];
+    return s;
+}
+void axpyScalar(double alpha, const double* x, double* y, long n) {
+    for (long i = 0; i < n; ++i) y[i] += alpha * x[i];
+}
+} // namespace
+
+VectorOps vectorOps(Path p) {
+    if (!available(p)) throw InputError("the " + name(p) + " kernel is not available on this CPU or build");
+    switch (p) {
+#if defined(TLSCOPE_X86_KERNELS)
+    case Path::Sse2: return {&dotSse2, &axpySse2};
+    case Path::Avx2: return {&dotAvx2, &axpyAvx2};
+    case Path::Avx512: return {&dotAvx512, &axpyAvx512};
+#endif
+    default: return {&dotScalar, &axpyScalar};
+    }
+}
+
 std::string name(Path p) {
     switch (p) {
     case Path::Scalar: return "scalar";

@@ -47,6 +47,20 @@ double pairForcesSse2(const PairArrays& a);
 double pairForcesAvx2(const PairArrays& a);
 double pairForcesAvx512(const PairArrays& a);
 
+/// Vector operations for the minimizers at the kernel's width (a fixed summation order per
+/// path, so results are reproducible for one binary and CPU).
+struct VectorOps {
+    double (*dot)(const double* a, const double* b, long n);
+    void (*axpy)(double alpha, const double* x, double* y, long n); ///< y += alpha x
+};
+VectorOps vectorOps(Path p);
+double dotSse2(const double*, const double*, long);
+double dotAvx2(const double*, const double*, long);
+double dotAvx512(const double*, const double*, long);
+void axpySse2(double, const double*, double*, long);
+void axpyAvx2(double, const double*, double*, long);
+void axpyAvx512(double, const double*, double*, long);
+
 /// Whether this binary contains the path and this CPU can run it.
 bool available(Path p);
 Function function(Path p);

@@ -178,6 +178,27 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(InputError, kernel::parsePath("avx1024"));
         QCOMPARE(kernel::parsePath("avx2"), kernel::Path::Avx2);
     }
+    void everyPathsVectorOpsMatchPlainLoops() {
+        // dot and axpy of the minimizers for every length 0..70 (full vectors, unrolled blocks
+        // and scalar tails) against plain loops.
+        RandomStream rng(8);
+        std::vector<double> a(70), b(70);
+        for (std::size_t k = 0; k < 70; ++k) a[k] = rng.normal(), b[k] = rng.normal();
+        for (kernel::Path path : kernel::availablePaths()) {
+            const kernel::VectorOps ops = kernel::vectorOps(path);
+            for (long n = 0; n <= 70; ++n) {
+                double dot = 0.0, scale = 0.0;
+                for (long k = 0; k < n; ++k) dot += a[std::size_t(k)] * b[std::size_t(k)], scale += std::abs(a[std::size_t(k)] * b[std::size_t(k)]);
+                QVERIFY2(std::abs(ops.dot(a.data(), b.data(), n) - dot) <= 1e-14 * std::max(scale, 1.0),
+                         qPrintable(QString("%1 dot, n = %2").arg(kernel::name(path).c_str()).arg(n)));
+                std::vector<double> y = b, expected = b;
+                ops.axpy(0.37, a.data(), y.data(), n);
+                for (long k = 0; k < n; ++k) expected[std::size_t(k)] += 0.37 * a[std::size_t(k)];
+                for (std::size_t k = 0; k < 70; ++k)
+                    QVERIFY(std::abs(y[k] - expected[k]) <= 1e-15 * (std::abs(expected[k]) + 1.0));
+            }
+        }
+    }
     void everyListScanFindsTheSameCandidates() {
         // The neighbour-list candidate scan of each path against a plain loop, for every run
         // length from 0 to 40 (AVX-512: full vectors, masked tails) and offsets into the arrays.

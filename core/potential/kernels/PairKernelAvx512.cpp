@@ -31,4 +31,7 @@ int scanCandidatesAvx512(const double* wx, const double* wy, const double* wz, i
     return added;
 }
 
+double dotAvx512(const double* a, const double* b, long n) { return detail::dotProduct<detail::Avx512>(a, b, n); }
+void axpyAvx512(double alpha, const double* x, double* y, long n) { detail::axpyUpdate<detail::Avx512>(alpha, x, y, n); }
+
 } // namespace tlscope::kernel

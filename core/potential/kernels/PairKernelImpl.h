@@ -99,4 +99,30 @@ template <class Contiguous, class Listed> double pairForces(const PairArrays& a)
     return energy;
 }
 
+
+/// dot and axpy over the traits: four accumulators (a fixed order), a scalar tail.
+template <class S> double dotProduct(const double* a, const double* b, long n) {
+    constexpr long W = S::W;
+    auto acc0 = S::zero(), acc1 = S::zero(), acc2 = S::zero(), acc3 = S::zero();
+    long i = 0;
+    for (; i + 4 * W <= n; i += 4 * W) {
+        acc0 = S::fmadd(S::loadu(a + i), S::loadu(b + i), acc0);
+        acc1 = S::fmadd(S::loadu(a + i + W), S::loadu(b + i + W), acc1);
+        acc2 = S::fmadd(S::loadu(a + i + 2 * W), S::loadu(b + i + 2 * W), acc2);
+        acc3 = S::fmadd(S::loadu(a + i + 3 * W), S::loadu(b + i + 3 * W), acc3);
+    }
+    for (; i + W <= n; i += W) acc0 = S::fmadd(S::loadu(a + i), S::loadu(b + i), acc0);
+    double sum = S::sum(S::add(S::add(acc0, acc1), S::add(acc2, acc3)));
+    for (; i < n; ++i) sum += a[i] * b[i];
+    return sum;
+}
+
+template <class S> void axpyUpdate(double alpha, const double* x, double* y, long n) {
+    constexpr long W = S::W;
+    const auto va = S::set1(alpha);
+    long i = 0;
+    for (; i + W <= n; i += W) S::storeu(y + i, S::fmadd(va, S::loadu(x + i), S::loadu(y + i)));
+    for (; i < n; ++i) y[i] += alpha * x[i];
+}
+
 } // namespace tlscope::kernel::detail
