@@ -40,7 +40,7 @@ static void BM_Forces(benchmark::State& state) {
                                                        benchmark::Counter::kInvert);
     state.SetLabel(kernel::name(p.kernelPath()) + (p.usesNeighbourList() ? " list" : " all-pairs"));
 }
-BENCHMARK(BM_Forces)->Arg(65)->Arg(4000)->Arg(32000)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_Forces)->Arg(65)->Arg(1500)->Arg(4000)->Arg(32000)->Unit(benchmark::kMicrosecond);
 
 // Neighbour method at small N: all pairs (contiguous loads) against a Verlet list (gathers,
 // fewer pairs), to place the switch-over (kListThreshold in PairPotential.cpp).
@@ -66,7 +66,7 @@ static void BM_MdStep(benchmark::State& state) {
                                                         benchmark::Counter::kIsIterationInvariantRate |
                                                             benchmark::Counter::kInvert);
 }
-BENCHMARK(BM_MdStep)->Arg(65)->Arg(4000)->Arg(32000)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_MdStep)->Arg(65)->Arg(1500)->Arg(4000)->Arg(32000)->Unit(benchmark::kMicrosecond);
 
 // Verlet-list skin at large N: fewer pairs per force call against more frequent rebuilds.
 static void BM_MdStepSkin(benchmark::State& state) {
