@@ -17,5 +17,6 @@ int analyzeCommand(const Args& args);
 int exportCommand(const Args& args);
 int equilibriumCommand(const Args& args);
 int convertCommand(const Args& args);
+int prepareCommand(const Args& args);
 
 } // namespace tlscope::cli

@@ -27,6 +27,7 @@ const std::map<std::string, Command>& commands() {
         {"analyze", {analyzeCommand, "the paper's tables and histograms from a session file"}},
         {"export", {exportCommand, "DWP table as CSV, one DWP as extended XYZ"}},
         {"equilibrium", {equilibriumCommand, "equilibrium inherent-structure energy distribution at T"}},
+        {"prepare", {prepareCommand, "glasses by swap Monte Carlo: cooling to T_f, then production at T_f"}},
         {"convert", {convertCommand, "extended XYZ <-> LAMMPS data/dump, with a LAMMPS energy check script"}},
     };
     return table;
@@ -37,7 +38,8 @@ void usage(std::ostream& out) {
         << "TLScope finds and inspects two-level systems in simulated glasses.\n\ncommands:\n";
     for (const auto& [name, c] : commands())
         out << "  " << name << std::string(12 - name.size(), ' ') << c.summary << "\n";
-    out << "\nmodels: ka-rh (default), ka-rh-perpair, ka, ka-energy-shifted, or a model file\n";
+    out << "\nmodels: ka-rh (default), ka-rh-perpair, ka, ka-energy-shifted, ka2 (ternary, swap Monte Carlo),\n"
+           "or a model file\n";
 }
 
 } // namespace

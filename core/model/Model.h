@@ -52,7 +52,7 @@ public:
     /// Cubic box edge for n particles at this model's density.
     double boxLengthFor(int n) const;
 
-    /// Built-in presets: "ka-rh" (default), "ka-rh-perpair", "ka", "ka-energy-shifted".
+    /// Built-in presets: "ka-rh" (default), "ka-rh-perpair", "ka", "ka-energy-shifted", "ka2".
     static Model preset(const std::string& name);
     static std::vector<std::string> presetNames();
     /// A preset name or a path to a model file (see docs/model-files.md).

@@ -27,17 +27,7 @@ PairPotential::PairPotential(const Model& model, const std::vector<int>& species
     table_.resize(static_cast<std::size_t>(speciesCount_ * speciesCount_));
     for (int a = 0; a < speciesCount_; ++a)
         for (int b = 0; b < speciesCount_; ++b) {
-            const auto& p = model_.pair(a, b);
-            PairTerm t{};
-            t.sigma2 = p.sigma * p.sigma;
-            t.eps4 = 4.0 * p.epsilon;
-            t.rc = p.cutoff;
-            t.rc2 = p.cutoff * p.cutoff;
-            const double s6 = std::pow(p.sigma / p.cutoff, 6);
-            t.vAtCutoff = t.eps4 * (s6 * s6 - s6);
-            t.dvAtCutoff = model_.cutoffMode == CutoffMode::ForceShifted
-                               ? -t.eps4 * (12.0 * s6 * s6 - 6.0 * s6) / p.cutoff
-                               : 0.0;
+            const PairTerm t = LjPair::make(model_.pair(a, b), model_.cutoffMode);
             table_[static_cast<std::size_t>(a * speciesCount_ + b)] = t;
         }
     const int n = static_cast<int>(species_.size());

@@ -2,6 +2,7 @@
 // Lennard-Jones pair interactions of a model in a periodic cubic box: energy, forces, Hessian.
 #include "core/model/Model.h"
 #include "core/potential/EnergySurface.h"
+#include "core/potential/LjPair.h"
 #include "core/potential/PairKernel.h"
 #include "core/system/NeighbourList.h"
 
@@ -49,9 +50,7 @@ public:
     const Model& model() const { return model_; }
 
 private:
-    struct PairTerm {
-        double sigma2, eps4, rc, rc2, vAtCutoff, dvAtCutoff;
-    };
+    using PairTerm = LjPair;
     template <class Visit> void forEachPair(const Eigen::VectorXd& x, Visit&& visit);
     double kernelEnergyForce(const Eigen::VectorXd& x, Eigen::VectorXd& force);
     void layoutRows();

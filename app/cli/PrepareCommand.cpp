@@ -1,0 +1,163 @@
+// prepare: glasses made by swap Monte Carlo (PHYSICS.md §2; Ninarello et al. 2017), cooled
+// from a high temperature to T_f and equilibrated there, one or several in parallel.
+#include "app/cli/Arguments.h"
+#include "app/cli/Commands.h"
+#include "core/common/Error.h"
+#include "core/dynamics/SwapMonteCarlo.h"
+#include "core/io/ConfigurationFile.h"
+#include "core/io/ExtendedXyz.h"
+#include "core/io/SafeWrite.h"
+#include "core/model/Model.h"
+#include "core/search/Search.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <mutex>
+#include <thread>
+#include <unistd.h>
+
+namespace tlscope::cli {
+
+namespace {
+
+/// glass.xyz -> glass-003.xyz for glass 3 of several.
+std::string numbered(const std::string& path, int index, int count) {
+    if (count == 1) return path;
+    char suffix[16];
+    std::snprintf(suffix, sizeof suffix, "-%03d", index);
+    const auto dot = path.find_last_of('.');
+    const auto slash = path.find_last_of('/');
+    if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) return path + suffix;
+    return path.substr(0, dot) + suffix + path.substr(dot);
+}
+
+} // namespace
+
+int prepareCommand(const Args& args) {
+    Arguments a("prepare",
+                "Prepares glasses by swap Monte Carlo: a random fcc start, melted and cooled linearly from\n"
+                "--t-start to --t-f over --cool-sweeps (the translation step is tuned towards 40 %\n"
+                "acceptance during cooling only), then --sweeps at T_f with every parameter fixed, so\n"
+                "that detailed balance holds in production. A move is, with probability --p-swap, an\n"
+                "exchange of the species of two random particles (only --swap-pairs, if given),\n"
+                "otherwise a random translation; Metropolis acceptance; a sweep is N moves, each\n"
+                "costing O(neighbours). Prints acceptances, the energy and its check against a full\n"
+                "recomputation; writes each glass (extended XYZ, or a LAMMPS data file for *.data).",
+                {{"model", "M", "model preset or model file (a discrete mixture)", "ka2", false},
+                 {"n", "N", "particles", "1500", false},
+                 {"t-start", "T", "temperature the cooling starts from", "2.0", false},
+                 {"t-f", "T", "preparation (fictive) temperature of the glass", "", true},
+                 {"cool-sweeps", "S", "sweeps of linear cooling from --t-start to --t-f", "1000", false},
+                 {"sweeps", "S", "sweeps of production at --t-f", "", true},
+                 {"p-swap", "P", "probability that a move is a swap", "0.2", false},
+                 {"step", "D", "initial maximum displacement per coordinate", "0.12", false},
+                 {"no-tune", "", "keep --step (no tuning during cooling)", "", false},
+                 {"swap-pairs", "LIST", "allowed swaps, e.g. A-C,B-C for ka2 (default: any two different species; A-B swaps of ka2 are almost never accepted)", "", false},
+                 {"glasses", "K", "independent glasses (seed streams 0..K-1)", "1", false},
+                 {"threads", "P", "worker threads (0: all cores); never changes the glasses", "0", false},
+                 {"seed", "X", "random seed", "1", false},
+                 {"log", "FILE", "write glass,sweep,temperature,energy_per_particle rows", "", false},
+                 {"out", "FILE", "glass file (several glasses: FILE-000.xyz, ...)", "", true}});
+    if (!a.parse(args)) return 0;
+    const Model model = Model::fromNameOrFile(a.get("model"));
+    const int n = static_cast<int>(a.integer("n", 2, 10'000'000));
+    SwapPreparationParameters p;
+    p.startTemperature = a.positive("t-start");
+    p.finalTemperature = a.positive("t-f");
+    p.coolingSweeps = a.integer("cool-sweeps", 0, 1'000'000'000);
+    p.sweeps = a.integer("sweeps", 0, 1'000'000'000);
+    p.swapProbability = a.number("p-swap");
+    if (p.swapProbability < 0.0 || p.swapProbability > 1.0) throw InputError("prepare: --p-swap must be in [0, 1]");
+    p.maxDisplacement = a.positive("step");
+    p.tune = !a.has("no-tune");
+    if (a.has("swap-pairs")) p.allowedSwaps = parseSwapPairs(a.get("swap-pairs"), model);
+    p.logEvery = std::max(1L, (p.coolingSweeps + p.sweeps) / 200);
+    const int glasses = static_cast<int>(a.integer("glasses", 1, 100000));
+    int threads = static_cast<int>(a.integer("threads", 0, 4096));
+    if (threads == 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    const std::uint64_t seed = a.seed("seed");
+    const std::string out = a.get("out");
+    checkCutoffFitsBox(model, model.boxLengthFor(n));
+    if (p.maxDisplacement >= 0.5 * model.boxLengthFor(n)) throw InputError("prepare: --step must be below half the box");
+
+    std::printf("model %s, N = %d (box %.6g), %d glass%s: cooling %g -> %g in %ld sweeps, %ld sweeps at T_f, p_swap %g\n",
+                model.name.c_str(), n, model.boxLengthFor(n), glasses, glasses == 1 ? "" : "es", p.startTemperature,
+                p.finalTemperature, p.coolingSweeps, p.sweeps, p.swapProbability);
+    std::vector<SwapPreparationResult> results(static_cast<std::size_t>(glasses));
+    std::vector<std::string> errors(static_cast<std::size_t>(glasses));
+    std::vector<double> progress(static_cast<std::size_t>(glasses), 0.0);
+    std::mutex printMutex;
+    std::atomic<int> next{0};
+    const auto t0 = std::chrono::steady_clock::now();
+    const bool tty = isatty(2);
+    int lastPercent = -1;
+    auto report = [&] { // every percent on a terminal, every 10 % into a log
+        double sum = 0.0;
+        for (double f : progress) sum += f;
+        const int percent = static_cast<int>(100.0 * sum / glasses);
+        if (percent == lastPercent || (!tty && percent / 10 == lastPercent / 10)) return;
+        lastPercent = percent;
+        std::fprintf(stderr, tty ? "\rprepare: %3d %%" : "prepare: %3d %%\n", percent);
+    };
+    std::vector<std::thread> pool;
+    for (int t = 0; t < std::min(threads, glasses); ++t)
+        pool.emplace_back([&] {
+            for (int g; (g = next++) < glasses;) {
+                try {
+                    results[static_cast<std::size_t>(g)] = prepareSwapGlass(model, n, p, startSeed(seed, g), [&](double f) {
+                        std::lock_guard lock(printMutex);
+                        progress[static_cast<std::size_t>(g)] = f;
+                        report();
+                    });
+                } catch (const std::exception& e) {
+                    errors[static_cast<std::size_t>(g)] = e.what();
+                }
+            }
+        });
+    for (auto& t : pool) t.join();
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (tty) std::fprintf(stderr, "\n");
+    for (int g = 0; g < glasses; ++g)
+        if (!errors[static_cast<std::size_t>(g)].empty()) throw InputError("prepare: glass " + std::to_string(g) + ": " + errors[static_cast<std::size_t>(g)]);
+
+    std::printf("%5s %16s %12s %10s %10s %10s %s\n", "glass", "E/N", "drift", "step", "transl.", "swaps", "file");
+    for (int g = 0; g < glasses; ++g) {
+        const SwapPreparationResult& r = results[static_cast<std::size_t>(g)];
+        if (std::abs(r.energyDrift) > 1e-6 * std::max(1.0, std::abs(r.energy)))
+            throw NumericalError("prepare: glass " + std::to_string(g) + ": the running energy drifted by " +
+                                 std::to_string(r.energyDrift) + " from a full recomputation");
+        const std::string path = numbered(out, g, glasses);
+        XyzWriteOptions w;
+        w.energy = r.energy;
+        w.info["model"] = model.name;
+        w.info["T_f"] = a.get("t-f");
+        w.info["prepared"] = "swap-mc";
+        w.info["sweeps"] = std::to_string(p.coolingSweeps) + "+" + std::to_string(p.sweeps);
+        w.info["seed"] = std::to_string(seed) + "/" + std::to_string(g);
+        writeConfigurationFile(path, r.configuration, model, w);
+        std::printf("%5d %16.10f %12.3e %10.4f %9.1f%% %9.1f%% %s\n", g, r.energy / n, r.energyDrift, r.displacement,
+                    100.0 * r.production.translationAcceptance(), 100.0 * r.production.swapAcceptance(), path.c_str());
+    }
+    const double moves = double(glasses) * double(n) * double(p.coolingSweeps + p.sweeps);
+    std::printf("time %.2f s (%.3g moves/s on %d thread%s)\n", seconds, moves / std::max(seconds, 1e-9),
+                std::min(threads, glasses), std::min(threads, glasses) == 1 ? "" : "s");
+    if (a.has("log")) {
+        writeFileSafely(a.get("log"), [&](std::ostream& o) {
+            o << "glass,sweep,temperature,energy_per_particle\n";
+            o.precision(12);
+            for (int g = 0; g < glasses; ++g)
+                for (const auto& [sweep, e] : results[static_cast<std::size_t>(g)].energyPerParticle) {
+                    const double temperature = sweep < p.coolingSweeps
+                                                   ? p.startTemperature + (p.finalTemperature - p.startTemperature) *
+                                                                              double(sweep) / double(p.coolingSweeps)
+                                                   : p.finalTemperature;
+                    o << g << ',' << sweep << ',' << temperature << ',' << e << '\n';
+                }
+        });
+    }
+    return 0;
+}
+
+} // namespace tlscope::cli

@@ -1,0 +1,235 @@
+#include "core/dynamics/SwapMonteCarlo.h"
+
+#include "core/common/Error.h"
+#include "core/dynamics/Preparation.h"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+namespace tlscope {
+
+std::vector<std::pair<int, int>> parseSwapPairs(const std::string& text, const Model& model) {
+    std::vector<std::pair<int, int>> pairs;
+    std::stringstream in(text);
+    for (std::string item; std::getline(in, item, ',');) {
+        const auto dash = item.find('-');
+        auto trim = [](std::string s) {
+            const auto a = s.find_first_not_of(" \t"), b = s.find_last_not_of(" \t");
+            return a == std::string::npos ? std::string() : s.substr(a, b - a + 1);
+        };
+        if (dash == std::string::npos) throw InputError("swap pair '" + trim(item) + "': expected two species names like A-C");
+        const std::string a = trim(item.substr(0, dash)), b = trim(item.substr(dash + 1));
+        const int ia = model.speciesIndex(a), ib = model.speciesIndex(b);
+        if (ia < 0 || ib < 0)
+            throw InputError("swap pair '" + a + "-" + b + "': model '" + model.name + "' has no species " + (ia < 0 ? a : b));
+        if (ia == ib) throw InputError("swap pair '" + a + "-" + b + "': a swap needs two different species");
+        pairs.emplace_back(std::min(ia, ib), std::max(ia, ib));
+    }
+    return pairs;
+}
+
+SwapMonteCarlo::SwapMonteCarlo(const Model& model, const Configuration& start, RandomStream rng)
+    : model_(model), species_count_(model.speciesCount()), box_(start.boxLength), species_(start.species), rng_(rng) {
+    model_.validate();
+    start.validateAgainst(model_, "swap Monte Carlo start");
+    table_.resize(static_cast<std::size_t>(species_count_ * species_count_));
+    for (int a = 0; a < species_count_; ++a)
+        for (int b = 0; b < species_count_; ++b)
+            table_[static_cast<std::size_t>(a * species_count_ + b)] = LjPair::make(model_.pair(a, b), model_.cutoffMode);
+    const int n = start.size();
+    x_.resize(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) {
+        Eigen::Vector3d p = start.position(i);
+        for (int k = 0; k < 3; ++k) p[k] -= box_ * std::floor(p[k] / box_);
+        x_[static_cast<std::size_t>(i)] = p;
+    }
+    const int perSide = static_cast<int>(std::floor(box_ / model_.maxCutoff()));
+    cells_ = perSide >= 3 ? perSide : 0;
+    members_.assign(cells_ ? static_cast<std::size_t>(cells_ * cells_ * cells_) : 1, {});
+    cell_.assign(static_cast<std::size_t>(n), 0);
+    slot_.assign(static_cast<std::size_t>(n), 0);
+    for (int i = 0; i < n; ++i) place(i);
+    recomputeEnergy();
+}
+
+int SwapMonteCarlo::cellOf(const Eigen::Vector3d& x) const {
+    if (!cells_) return 0;
+    int c[3];
+    for (int k = 0; k < 3; ++k) c[k] = std::clamp(static_cast<int>(x[k] / box_ * cells_), 0, cells_ - 1);
+    return (c[0] * cells_ + c[1]) * cells_ + c[2];
+}
+
+void SwapMonteCarlo::place(int i) {
+    const auto ui = static_cast<std::size_t>(i);
+    cell_[ui] = cellOf(x_[ui]);
+    auto& m = members_[static_cast<std::size_t>(cell_[ui])];
+    slot_[ui] = static_cast<int>(m.size());
+    m.push_back(i);
+}
+
+void SwapMonteCarlo::unplace(int i) {
+    const auto ui = static_cast<std::size_t>(i);
+    auto& m = members_[static_cast<std::size_t>(cell_[ui])];
+    const int last = m.back();
+    m[static_cast<std::size_t>(slot_[ui])] = last;
+    slot_[static_cast<std::size_t>(last)] = slot_[ui];
+    m.pop_back();
+}
+
+template <class F> void SwapMonteCarlo::forNeighbours(const Eigen::Vector3d& x, F&& f) const {
+    if (!cells_) {
+        for (int j : members_[0]) f(j);
+        return;
+    }
+    const int c = cellOf(x);
+    const int cx = c / (cells_ * cells_), cy = (c / cells_) % cells_, cz = c % cells_;
+    for (int dx = -1; dx <= 1; ++dx)
+        for (int dy = -1; dy <= 1; ++dy)
+            for (int dz = -1; dz <= 1; ++dz) {
+                const int ox = (cx + dx + cells_) % cells_, oy = (cy + dy + cells_) % cells_, oz = (cz + dz + cells_) % cells_;
+                for (int j : members_[static_cast<std::size_t>((ox * cells_ + oy) * cells_ + oz)]) f(j);
+            }
+}
+
+double SwapMonteCarlo::particleEnergy(int i, int s, const Eigen::Vector3d& x, int exclude) const {
+    const double L = box_, invL = 1.0 / L;
+    double e = 0.0;
+    const LjPair* row = table_.data() + static_cast<std::size_t>(s * species_count_);
+    forNeighbours(x, [&](int j) {
+        if (j == i || j == exclude) return;
+        const Eigen::Vector3d& y = x_[static_cast<std::size_t>(j)];
+        double r2 = 0.0;
+        for (int k = 0; k < 3; ++k) {
+            const double d = minimumImage(x[k] - y[k], L, invL);
+            r2 += d * d;
+        }
+        e += row[species_[static_cast<std::size_t>(j)]].energy(r2);
+    });
+    return e;
+}
+
+bool SwapMonteCarlo::move(const SwapMcParameters& p, SwapMcStatistics& stats) {
+    const int n = static_cast<int>(species_.size());
+    const double beta = 1.0 / p.temperature;
+    auto metropolis = [&](double dE) { return dE <= 0.0 || rng_.uniform() < std::exp(-beta * dE); };
+    if (n >= 2 && rng_.uniform() < p.swapProbability) {
+        const int i = static_cast<int>(rng_.below(static_cast<std::uint64_t>(n)));
+        int j = static_cast<int>(rng_.below(static_cast<std::uint64_t>(n - 1)));
+        if (j >= i) ++j;
+        const int si = species_[static_cast<std::size_t>(i)], sj = species_[static_cast<std::size_t>(j)];
+        if (si == sj) {
+            ++stats.swapsSameSpecies;
+            return false;
+        }
+        if (!p.allowedSwaps.empty() &&
+            std::find(p.allowedSwaps.begin(), p.allowedSwaps.end(), std::make_pair(std::min(si, sj), std::max(si, sj))) ==
+                p.allowedSwaps.end()) {
+            ++stats.swapsForbidden;
+            return false;
+        }
+        ++stats.swaps;
+        // The i-j pair itself is the same before and after (the table is symmetric): leave it out.
+        const Eigen::Vector3d &xi = x_[static_cast<std::size_t>(i)], &xj = x_[static_cast<std::size_t>(j)];
+        const double before = particleEnergy(i, si, xi, j) + particleEnergy(j, sj, xj, i);
+        const double after = particleEnergy(i, sj, xi, j) + particleEnergy(j, si, xj, i);
+        if (!metropolis(after - before)) return false;
+        std::swap(species_[static_cast<std::size_t>(i)], species_[static_cast<std::size_t>(j)]);
+        energy_ += after - before;
+        ++stats.swapsAccepted;
+        return true;
+    }
+    const int i = static_cast<int>(rng_.below(static_cast<std::uint64_t>(n)));
+    const auto ui = static_cast<std::size_t>(i);
+    Eigen::Vector3d trial = x_[ui];
+    for (int k = 0; k < 3; ++k) {
+        trial[k] += p.maxDisplacement * (2.0 * rng_.uniform() - 1.0);
+        trial[k] -= box_ * std::floor(trial[k] / box_);
+    }
+    ++stats.translations;
+    const int s = species_[ui];
+    const double dE = particleEnergy(i, s, trial) - particleEnergy(i, s, x_[ui]);
+    if (!metropolis(dE)) return false;
+    unplace(i);
+    x_[ui] = trial;
+    place(i);
+    energy_ += dE;
+    ++stats.translationsAccepted;
+    return true;
+}
+
+void SwapMonteCarlo::sweep(const SwapMcParameters& p, SwapMcStatistics& stats) {
+    if (!(p.temperature > 0.0) || !std::isfinite(p.temperature)) throw InputError("swap Monte Carlo needs a temperature > 0");
+    if (!(p.swapProbability >= 0.0 && p.swapProbability <= 1.0)) throw InputError("--p-swap must be in [0, 1]");
+    if (!(p.maxDisplacement > 0.0) || !(p.maxDisplacement < 0.5 * box_)) throw InputError("the displacement must be in (0, L/2)");
+    for (std::size_t k = 0; k < species_.size(); ++k) move(p, stats);
+}
+
+double SwapMonteCarlo::recomputeEnergy() {
+    double e = 0.0;
+    for (int i = 0; i < static_cast<int>(species_.size()); ++i)
+        e += particleEnergy(i, species_[static_cast<std::size_t>(i)], x_[static_cast<std::size_t>(i)]);
+    e *= 0.5;
+    const double drift = energy_ - e;
+    energy_ = e;
+    return drift;
+}
+
+Configuration SwapMonteCarlo::configuration() const {
+    Configuration c;
+    c.boxLength = box_;
+    c.species = species_;
+    c.positions.resize(3 * static_cast<Eigen::Index>(x_.size()));
+    for (std::size_t i = 0; i < x_.size(); ++i) c.positions.segment<3>(3 * static_cast<Eigen::Index>(i)) = x_[i];
+    return c;
+}
+
+SwapPreparationResult prepareSwapGlass(const Model& model, int n, const SwapPreparationParameters& p, std::uint64_t seed,
+                                       const std::function<void(double)>& progress, const std::atomic<bool>* stop) {
+    if (n < 2) throw InputError("prepare: --n must be at least 2");
+    if (!(p.finalTemperature > 0.0) || !(p.startTemperature > 0.0) || !std::isfinite(p.startTemperature) ||
+        !std::isfinite(p.finalTemperature))
+        throw InputError("prepare: temperatures must be finite and > 0");
+    if (p.coolingSweeps < 0 || p.sweeps < 0) throw InputError("prepare: sweep counts must be >= 0");
+    if (!(p.targetAcceptance > 0.0 && p.targetAcceptance < 1.0)) throw InputError("prepare: the target acceptance must be in (0, 1)");
+    checkCutoffFitsBox(model, model.boxLengthFor(n));
+    RandomStream rng(seed, 0);
+    const Configuration start = randomLatticeStart(model, n, rng);
+    SwapMonteCarlo mc(model, start, RandomStream(seed, 1));
+    SwapPreparationResult r;
+    SwapMcParameters mp;
+    mp.swapProbability = p.swapProbability;
+    mp.maxDisplacement = p.maxDisplacement;
+    mp.allowedSwaps = p.allowedSwaps;
+    const long total = p.coolingSweeps + p.sweeps;
+    auto log = [&](long sweep) {
+        if (p.logEvery > 0 && sweep % p.logEvery == 0) r.energyPerParticle.emplace_back(sweep, mc.energy() / n);
+    };
+    for (long s = 0; s < total; ++s) {
+        if (stop && stop->load(std::memory_order_relaxed)) {
+            r.stopped = true;
+            break;
+        }
+        const bool cooling = s < p.coolingSweeps;
+        mp.temperature = cooling ? p.startTemperature + (p.finalTemperature - p.startTemperature) * double(s) / double(p.coolingSweeps)
+                                 : p.finalTemperature;
+        SwapMcStatistics& stats = cooling ? r.cooling : r.production;
+        const long before = stats.translations, acceptedBefore = stats.translationsAccepted;
+        mc.sweep(mp, stats);
+        if (cooling && p.tune && stats.translations > before) {
+            // Nudge the step towards the target acceptance (cooling only: production keeps it).
+            const double acc = double(stats.translationsAccepted - acceptedBefore) / double(stats.translations - before);
+            mp.maxDisplacement = std::clamp(mp.maxDisplacement * (acc > p.targetAcceptance ? 1.05 : 0.95), 1e-3,
+                                            0.25 * model.boxLengthFor(n));
+        }
+        log(s + 1);
+        if (progress && (s % 16 == 15 || s + 1 == total)) progress(double(s + 1) / double(std::max(total, 1L)));
+    }
+    r.energyDrift = mc.recomputeEnergy();
+    r.energy = mc.energy();
+    r.displacement = mp.maxDisplacement;
+    r.configuration = mc.configuration();
+    return r;
+}
+
+} // namespace tlscope

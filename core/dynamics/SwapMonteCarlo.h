@@ -1,0 +1,108 @@
+#pragma once
+// Swap Monte Carlo for discrete mixtures (PHYSICS.md §2; Ninarello, Berthier & Coslovich 2017):
+// Metropolis translations and, with probability p_swap, exchanges of the species of two
+// particles. Each move costs O(neighbours) through a cell list; the running energy is checked
+// against a full recomputation.
+#include "core/dynamics/Random.h"
+#include "core/model/Model.h"
+#include "core/potential/LjPair.h"
+#include "core/system/Configuration.h"
+
+#include <atomic>
+#include <functional>
+#include <utility>
+#include <vector>
+
+namespace tlscope {
+
+struct SwapMcParameters {
+    double temperature = 1.0;
+    double swapProbability = 0.2;
+    double maxDisplacement = 0.12; ///< per coordinate, uniform in [-d, d]
+    /// Species pairs a swap may exchange (unordered); empty: any two different species.
+    std::vector<std::pair<int, int>> allowedSwaps;
+};
+
+struct SwapMcStatistics {
+    long translations = 0, translationsAccepted = 0;
+    long swaps = 0, swapsAccepted = 0;  ///< swap attempts between allowed species pairs
+    long swapsSameSpecies = 0;          ///< two particles of one species drawn: no move
+    long swapsForbidden = 0;            ///< a species pair outside allowedSwaps: rejected
+    double translationAcceptance() const { return translations ? double(translationsAccepted) / double(translations) : 0.0; }
+    double swapAcceptance() const { return swaps ? double(swapsAccepted) / double(swaps) : 0.0; }
+};
+
+/// Parses "A-C,B-C" (species names of the model) into species index pairs.
+std::vector<std::pair<int, int>> parseSwapPairs(const std::string& text, const Model& model);
+
+class SwapMonteCarlo {
+public:
+    SwapMonteCarlo(const Model& model, const Configuration& start, RandomStream rng);
+
+    /// N moves (one sweep) at the parameters' temperature.
+    void sweep(const SwapMcParameters& p, SwapMcStatistics& stats);
+    /// One move; returns true if accepted.
+    bool move(const SwapMcParameters& p, SwapMcStatistics& stats);
+
+    /// The running total energy (updated by every accepted move).
+    double energy() const { return energy_; }
+    /// Recomputes the total energy from scratch, makes it the running value, and returns the
+    /// difference to the running value (the accumulated rounding; a check, not a correction).
+    double recomputeEnergy();
+    /// Positions (wrapped into the box) and species as they are now.
+    Configuration configuration() const;
+    /// The energy of particle i with every other particle (except `exclude`), as if it had
+    /// species s at position x.
+    double particleEnergy(int i, int s, const Eigen::Vector3d& x, int exclude = -1) const;
+
+private:
+    void place(int i);
+    void unplace(int i);
+    int cellOf(const Eigen::Vector3d& x) const;
+    template <class F> void forNeighbours(const Eigen::Vector3d& x, F&& f) const;
+
+    Model model_;
+    int species_count_;
+    std::vector<LjPair> table_;
+    double box_;
+    std::vector<int> species_;
+    std::vector<Eigen::Vector3d> x_;
+    int cells_ = 0; ///< per side; 0: every particle is a neighbour (small boxes)
+    std::vector<std::vector<int>> members_;
+    std::vector<int> cell_, slot_;
+    RandomStream rng_;
+    double energy_ = 0.0;
+};
+
+/// Preparing a glass by swap Monte Carlo: a random fcc start melted and cooled linearly from
+/// startTemperature to finalTemperature over coolingSweeps (the translation step tuned towards
+/// targetAcceptance during cooling only), then `sweeps` of production at finalTemperature with
+/// every parameter fixed (detailed balance holds there).
+struct SwapPreparationParameters {
+    double startTemperature = 2.0;
+    double finalTemperature = 0.5;
+    long coolingSweeps = 1000;
+    long sweeps = 10000;
+    double swapProbability = 0.2;
+    double maxDisplacement = 0.12;   ///< the initial step (tuned during cooling when `tune`)
+    bool tune = true;
+    double targetAcceptance = 0.4;
+    std::vector<std::pair<int, int>> allowedSwaps;
+    long logEvery = 100;             ///< sweeps between energy samples
+};
+
+struct SwapPreparationResult {
+    Configuration configuration;
+    double energy = 0.0;             ///< recomputed at the end
+    double energyDrift = 0.0;        ///< running minus recomputed energy
+    double displacement = 0.0;       ///< the translation step of production
+    SwapMcStatistics cooling, production;
+    std::vector<std::pair<long, double>> energyPerParticle; ///< (sweep, E/N) every logEvery sweeps
+    bool stopped = false;
+};
+
+SwapPreparationResult prepareSwapGlass(const Model& model, int n, const SwapPreparationParameters& p, std::uint64_t seed,
+                                       const std::function<void(double)>& progress = {},
+                                       const std::atomic<bool>* stop = nullptr);
+
+} // namespace tlscope

@@ -1,0 +1,152 @@
+// Swap Monte Carlo: every energy change against a full recomputation, the canonical average
+// against molecular dynamics, allowed swap pairs, and the preparation protocol.
+#include "TestSystems.h"
+#include "core/common/Error.h"
+#include "core/dynamics/MolecularDynamics.h"
+#include "core/dynamics/Preparation.h"
+#include "core/dynamics/SwapMonteCarlo.h"
+#include "core/potential/PairPotential.h"
+
+#include <numeric>
+
+using namespace tlscope;
+
+namespace {
+/// Mean and standard error from block averages (10 blocks) of a series.
+std::pair<double, double> blockMean(const std::vector<double>& v) {
+    const std::size_t blocks = 10, size = v.size() / blocks;
+    std::vector<double> means;
+    for (std::size_t b = 0; b < blocks; ++b)
+        means.push_back(std::accumulate(v.begin() + long(b * size), v.begin() + long((b + 1) * size), 0.0) / double(size));
+    const double mean = std::accumulate(means.begin(), means.end(), 0.0) / double(blocks);
+    double var = 0.0;
+    for (double m : means) var += (m - mean) * (m - mean);
+    return {mean, std::sqrt(var / double(blocks * (blocks - 1)))};
+}
+} // namespace
+
+class TestSwapMc : public QObject {
+    Q_OBJECT
+private slots:
+    void ka2PresetHasTheTabulatedParameters() {
+        const Model m = Model::preset("ka2");
+        QCOMPARE(m.speciesCount(), 3);
+        QCOMPARE(m.pair(0, 2).epsilon, 1.25);
+        QCOMPARE(m.pair(2, 1).sigma, 0.84);
+        QCOMPARE(m.pair(2, 2).cutoff, 2.5 * 0.94);
+        QVERIFY(m.cutoffMode == CutoffMode::EnergyShifted);
+        QCOMPARE(m.composition(1500), (std::vector<int>{900, 300, 300}));
+    }
+    void energyChangesMatchFullRecomputation_data() {
+        QTest::addColumn<int>("n");
+        QTest::newRow("N=160 (no cells)") << 160;
+        QTest::newRow("N=700 (cell list)") << 700;
+    }
+    void energyChangesMatchFullRecomputation() {
+        QFETCH(int, n);
+        const Model m = Model::preset("ka2");
+        RandomStream rng(4);
+        const Configuration start = randomLatticeStart(m, n, rng);
+        SwapMonteCarlo mc(m, start, RandomStream(5));
+        SwapMcParameters p;
+        p.temperature = 1.0;
+        p.swapProbability = 0.5;
+        SwapMcStatistics stats;
+        for (int block = 0; block < 20; ++block) {
+            for (int k = 0; k < 200; ++k) mc.move(p, stats);
+            const Configuration c = mc.configuration();
+            PairPotential pot(m, c);
+            const double full = pot.energy(c.positions);
+            QVERIFY2(std::abs(mc.energy() - full) < 1e-9 * std::abs(full),
+                     qPrintable(QString("running %1, recomputed %2").arg(mc.energy(), 0, 'g', 15).arg(full, 0, 'g', 15)));
+        }
+        QVERIFY(stats.swapsAccepted > 0 && stats.translationsAccepted > 0);
+        QVERIFY(std::abs(mc.recomputeEnergy()) < 1e-9 * std::abs(mc.energy()));
+    }
+    void canonicalAverageMatchesMolecularDynamics() {
+        // Both sample the canonical ensemble of the same mixture at T = 2 (swaps only permute
+        // labels within the composition): the mean potential energy per particle must agree.
+        const Model m = Model::preset("ka2");
+        const int n = 160;
+        const double t = 2.0;
+        RandomStream rng(8);
+        const Configuration start = randomLatticeStart(m, n, rng);
+        SwapMonteCarlo mc(m, start, RandomStream(9));
+        SwapMcParameters p;
+        p.temperature = t;
+        p.maxDisplacement = 0.1;
+        SwapMcStatistics stats;
+        for (int s = 0; s < 300; ++s) mc.sweep(p, stats); // equilibrate
+        std::vector<double> mcSeries;
+        for (int s = 0; s < 3000; ++s) {
+            mc.sweep(p, stats);
+            mcSeries.push_back(mc.energy() / n);
+        }
+        MdParameters mp;
+        mp.thermostat = Thermostat::Langevin;
+        mp.temperature = t;
+        mp.timeStep = 0.005;
+        const Configuration liquid = mc.configuration();
+        PairPotential pot(m, liquid);
+        MolecularDynamics md(pot, liquid.massVector(m), mp, RandomStream(10));
+        md.setPositions(liquid.positions);
+        md.drawVelocities(t);
+        md.run(2000);
+        std::vector<double> mdSeries;
+        for (int s = 0; s < 60000; ++s) {
+            md.step();
+            if (s % 20 == 0) mdSeries.push_back(md.state().potentialEnergy / n);
+        }
+        const auto [mcMean, mcErr] = blockMean(mcSeries);
+        const auto [mdMean, mdErr] = blockMean(mdSeries);
+        qInfo("E/N at T = 2: swap MC %.4f +- %.4f (translations %.0f %%, swaps %.0f %% accepted), Langevin MD %.4f +- %.4f",
+              mcMean, mcErr, 100 * stats.translationAcceptance(), 100 * stats.swapAcceptance(), mdMean, mdErr);
+        QVERIFY(std::abs(mcMean - mdMean) < 4.0 * std::hypot(mcErr, mdErr) + 0.005);
+    }
+    void onlyAllowedPairsSwap() {
+        const Model m = Model::preset("ka2");
+        QVERIFY_THROWS_EXCEPTION(InputError, parseSwapPairs("A-D", m));
+        QVERIFY_THROWS_EXCEPTION(InputError, parseSwapPairs("A-A", m));
+        QVERIFY_THROWS_EXCEPTION(InputError, parseSwapPairs("AC", m));
+        const auto pairs = parseSwapPairs("C-A", m);
+        QCOMPARE(pairs.size(), std::size_t(1));
+        QCOMPARE(pairs[0], std::make_pair(0, 2));
+        RandomStream rng(1);
+        const Configuration start = randomLatticeStart(m, 300, rng);
+        SwapMonteCarlo mc(m, start, RandomStream(2));
+        SwapMcParameters p;
+        p.temperature = 1.5;
+        p.swapProbability = 1.0;
+        p.allowedSwaps = pairs;
+        SwapMcStatistics stats;
+        for (int s = 0; s < 20; ++s) mc.sweep(p, stats);
+        const Configuration c = mc.configuration();
+        for (int i = 0; i < c.size(); ++i) QCOMPARE(c.species[std::size_t(i)] == 1, start.species[std::size_t(i)] == 1); // B never moves
+        QVERIFY(stats.swapsAccepted > 0 && stats.swapsForbidden > 0);
+        QCOMPARE(m.composition(300), (std::vector<int>{int(std::count(c.species.begin(), c.species.end(), 0)),
+                                                       int(std::count(c.species.begin(), c.species.end(), 1)),
+                                                       int(std::count(c.species.begin(), c.species.end(), 2))}));
+    }
+    void preparationIsReproducibleAndCools() {
+        const Model m = Model::preset("ka2");
+        SwapPreparationParameters p;
+        p.startTemperature = 2.0;
+        p.finalTemperature = 0.8;
+        p.coolingSweeps = 100;
+        p.sweeps = 100;
+        p.logEvery = 10;
+        const SwapPreparationResult a = prepareSwapGlass(m, 200, p, 7);
+        const SwapPreparationResult b = prepareSwapGlass(m, 200, p, 7);
+        QVERIFY(a.configuration.positions == b.configuration.positions);
+        QVERIFY(a.configuration.species == b.configuration.species);
+        QVERIFY(std::abs(a.energyDrift) < 1e-8 * std::abs(a.energy));
+        QCOMPARE(a.energyPerParticle.size(), std::size_t(20));
+        QVERIFY(a.energyPerParticle.back().second < a.energyPerParticle.front().second); // it cooled
+        QVERIFY(a.production.swapAcceptance() > 0.0);
+        QVERIFY_THROWS_EXCEPTION(InputError, prepareSwapGlass(m, 200, [] { SwapPreparationParameters q; q.finalTemperature = -1; return q; }(), 1));
+        QVERIFY_THROWS_EXCEPTION(InputError, prepareSwapGlass(m, 20, p, 1)); // the box cannot hold the cutoff
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSwapMc)
+#include "test_swap_mc.moc"
