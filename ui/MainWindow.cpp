@@ -43,7 +43,11 @@
 #include <QTableView>
 #include <QThread>
 #include <QTimer>
+#include <QToolBar>
 #include <QToolButton>
+#include <QScreen>
+#include <QScrollArea>
+#include <QGuiApplication>
 #include <QVBoxLayout>
 
 #include <sstream>
@@ -105,8 +109,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     connect(view_, &VtkView::clicked, this, &MainWindow::picked);
 
     QSettings settings;
-    restoreGeometry(settings.value("window/geometry").toByteArray());
-    restoreState(settings.value("window/state").toByteArray());
+    restoreLayout();
     if (settings.contains("run/parameters")) {
         try {
             const Model model = Model::preset(settings.value("run/model").toString().toStdString());
@@ -141,10 +144,23 @@ std::vector<double> startEnergiesOf(const SessionData& s) {
 } // namespace
 
 void MainWindow::buildViewBar() {
-    auto* bar = new QWidget;
+    // A tool bar, not a row layout: on a narrow screen the controls that do not fit go to its
+    // extension menu (>>) instead of forcing the window wider than the screen.
+    auto* bar = new QToolBar;
     bar->setObjectName("viewBar");
-    auto* h = new QHBoxLayout(bar);
-    h->setContentsMargins(4, 2, 4, 2);
+    bar->setMovable(false);
+    bar->setFloatable(false);
+    bar->setIconSize(QSize(16, 16));
+    struct Row {
+        QToolBar* bar;
+        void addWidget(QWidget* w) { bar->addWidget(w); }
+        void addStretch() {
+            auto* spacer = new QWidget;
+            spacer->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
+            bar->addWidget(spacer);
+        }
+    } row{bar};
+    auto* h = &row;
     colourMode_ = new QComboBox;
     colourMode_->addItems({tr("colour: displacement"), tr("colour: species")});
     colourMode_->setToolTip(tr("colour particles by how far they move (selected DWP, or the running search from its IS) or by species"));
@@ -197,6 +213,66 @@ void MainWindow::buildViewBar() {
     bar->setParent(this);
 }
 
+QSize MainWindow::availableScreenSize() const {
+    const QScreen* s = screen() ? screen() : QGuiApplication::primaryScreen();
+    return s ? s->availableGeometry().size() : QSize(1600, 1000);
+}
+
+QString MainWindow::layoutKey() const {
+    const QSize a = availableScreenSize();
+    return QString("window/%1x%2").arg(a.width()).arg(a.height());
+}
+
+void MainWindow::applyDefaultLayout(QSize screenSize) {
+    const QSize avail = screenSize.isValid() ? screenSize : availableScreenSize();
+    // Below 1500 x 950 (a 1366 x 768 laptop, a 1280 x 720 projector) the table and the plots
+    // share the bottom as tabs, and the window fills the screen.
+    const bool compact = avail.width() < 1500 || avail.height() < 950;
+    auto dock = [this](const char* name) { return findChild<QDockWidget*>(name); };
+    QDockWidget *runDock = dock("runDock"), *teachDock = dock("teachDock"), *detailDock = dock("detailDock"),
+                *tableDock = dock("tableDock"), *plotDock = dock("plotDock");
+    for (QDockWidget* d : {runDock, teachDock, detailDock, tableDock, plotDock}) {
+        d->setFloating(false);
+        d->show();
+    }
+    addDockWidget(Qt::LeftDockWidgetArea, runDock);
+    addDockWidget(Qt::LeftDockWidgetArea, teachDock);
+    tabifyDockWidget(runDock, teachDock);
+    runDock->raise();
+    addDockWidget(Qt::RightDockWidgetArea, detailDock);
+    addDockWidget(Qt::BottomDockWidgetArea, tableDock);
+    addDockWidget(Qt::BottomDockWidgetArea, plotDock);
+    if (compact) {
+        tabifyDockWidget(tableDock, plotDock);
+        tableDock->raise();
+    } else {
+        splitDockWidget(tableDock, plotDock, Qt::Horizontal);
+    }
+    if (compact) {
+        setGeometry(QRect(screen() ? screen()->availableGeometry().topLeft() : QPoint(0, 0), avail));
+    } else {
+        resize(1500, 950);
+    }
+    resizeDocks({runDock, detailDock}, {compact ? 280 : 330, compact ? 320 : 380}, Qt::Horizontal);
+    resizeDocks({tableDock}, {compact ? std::max(180, avail.height() / 3) : 330}, Qt::Vertical);
+}
+
+void MainWindow::restoreLayout() {
+    // One remembered layout per screen size: a laptop and a projector each keep their own.
+    QSettings settings;
+    const QString key = layoutKey();
+    const bool restored = settings.contains(key + "/state") && restoreGeometry(settings.value(key + "/geometry").toByteArray()) &&
+                          restoreState(settings.value(key + "/state").toByteArray());
+    if (!restored) applyDefaultLayout();
+}
+
+void MainWindow::saveLayout() {
+    QSettings settings;
+    const QString key = layoutKey();
+    settings.setValue(key + "/geometry", saveGeometry());
+    settings.setValue(key + "/state", saveState());
+}
+
 void MainWindow::applyStyle() {
     SceneStyle s = scene_->style();
     s.colour = colourMode_->currentIndex() == 0 ? ColourMode::Displacement : ColourMode::Species;
@@ -224,7 +300,13 @@ void MainWindow::buildDocks() {
     detail_ = new DetailPanel;
     auto* detailDock = new QDockWidget(tr("Selected DWP"), this);
     detailDock->setObjectName("detailDock");
-    detailDock->setWidget(detail_);
+    // Scrolls on a short screen (the profile and the numbers need ~600 px).
+    auto* detailScroll = new QScrollArea;
+    detailScroll->setWidget(detail_);
+    detailScroll->setWidgetResizable(true);
+    detailScroll->setFrameShape(QFrame::NoFrame);
+    detailScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    detailDock->setWidget(detailScroll);
     addDockWidget(Qt::RightDockWidgetArea, detailDock);
 
     auto* tablePage = new QWidget;
@@ -268,9 +350,6 @@ void MainWindow::buildDocks() {
     plotDock->setObjectName("plotDock");
     plotDock->setWidget(plots_);
     addDockWidget(Qt::BottomDockWidgetArea, plotDock);
-    splitDockWidget(tableDock, plotDock, Qt::Horizontal);
-    resizeDocks({runDock, detailDock}, {330, 380}, Qt::Horizontal);
-    resizeDocks({tableDock}, {330}, Qt::Vertical);
 
     auto updateFilterInfo = [this] {
         filterInfo_->setText(tr("%1 of %2 shown: %3").arg(filter_->rowCount()).arg(table_->rowCount()).arg(filter_->describe()));
@@ -372,6 +451,8 @@ void MainWindow::buildMenus() {
     viewMenu->addAction(tr("Play / pause transition"), QKeySequence(Qt::Key_Space), this, [this] { detail_->play(!detail_->playing()); });
     viewMenu->addSeparator();
     for (QDockWidget* d : findChildren<QDockWidget*>()) viewMenu->addAction(d->toggleViewAction());
+    viewMenu->addAction(tr("Reset &layout"), this, [this] { applyDefaultLayout(); })
+        ->setToolTip(tr("the default arrangement for this screen size (compact below 1500 x 950)"));
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About TLScope"), this, &MainWindow::about);
 }
@@ -925,9 +1006,7 @@ void MainWindow::closeEvent(QCloseEvent* e) {
     // A running search stops within one attempt; its session file stays consistent.
     controller_->stop();
     controller_->wait();
-    QSettings settings;
-    settings.setValue("window/geometry", saveGeometry());
-    settings.setValue("window/state", saveState());
+    saveLayout();
     e->accept();
 }
 

@@ -33,6 +33,15 @@ public:
     explicit MainWindow(QWidget* parent = nullptr);
     ~MainWindow() override;
 
+    /// The default arrangement for the screen the window is on: docks side by side from
+    /// 1500 x 950, a compact one below (table and plots as tabs, the window filling the screen).
+    void applyDefaultLayout(QSize screen = {}); ///< screen: the available size (tests); default: the real one
+    /// Remembers the current geometry and dock layout for this screen size.
+    void saveLayout();
+    /// "window/<width>x<height>": the settings key of this screen size's layout.
+    QString layoutKey() const;
+    QSize availableScreenSize() const;
+
     /// Loads an extended XYZ file; on failure shows nothing and returns the message.
     QString openConfiguration(const QString& path, const QString& modelName = "ka-rh");
     /// Opens a session file (also one still being written, which then updates live).
@@ -89,6 +98,7 @@ private:
     void buildMenus();
     void buildDocks();
     void buildViewBar();
+    void restoreLayout();
     void onDoubleWell(DwpPtr dwp);
     void onSnapshot();
     void onSearchFinished(bool complete, const QString& error);

@@ -10,6 +10,7 @@
 #include "core/io/SessionFile.h"
 
 #include <QCheckBox>
+#include <QDockWidget>
 #include <QTableView>
 #include <QLabel>
 #include <QSignalSpy>
@@ -331,6 +332,41 @@ private slots:
             QVERIFY2(w.runPanel()->logText().contains("saved search parameters ignored"), qPrintable(w.runPanel()->logText()));
         }
         QSettings().remove("run");
+    }
+    /// Issue 14 finding 1: every layout is usable at 1280 x 720 and 1366 x 768, and each screen
+    /// size remembers its own layout.
+    void smallScreensGetACompactLayout() {
+        MainWindow w;
+        QVERIFY(showDemo(w));
+        const QSize hint = w.minimumSizeHint().expandedTo(w.minimumSize());
+        QVERIFY2(hint.width() <= 1280 && hint.height() <= 700, qPrintable(QString("minimum %1 x %2").arg(hint.width()).arg(hint.height())));
+        for (const QSize screen : {QSize(1280, 720), QSize(1366, 768)}) {
+            w.applyDefaultLayout(screen);
+            QApplication::processEvents();
+            auto* table = w.findChild<QDockWidget*>("tableDock");
+            auto* plots = w.findChild<QDockWidget*>("plotDock");
+            QVERIFY(w.tabifiedDockWidgets(table).contains(plots)); // sharing the bottom as tabs
+            QCOMPARE(w.size(), screen);
+            const QWidget* view = w.findChild<QWidget*>("viewBar")->parentWidget();
+            QVERIFY2(view->width() >= 500 && view->height() >= 250,
+                     qPrintable(QString("3D view %1 x %2").arg(view->width()).arg(view->height())));
+            QVERIFY2(table->height() >= 170, qPrintable(QString("table %1 px high").arg(table->height())));
+            for (const char* name : {"runDock", "detailDock", "tableDock"}) {
+                const QWidget* d = w.findChild<QDockWidget*>(name);
+                QVERIFY2(d->isVisible() && d->width() >= 250, name);
+                QVERIFY(d->geometry().bottom() < screen.height() && d->geometry().right() < screen.width());
+            }
+        }
+        w.applyDefaultLayout(QSize(1600, 1000)); // wide: side by side again
+        QVERIFY(!w.tabifiedDockWidgets(w.findChild<QDockWidget*>("tableDock")).contains(w.findChild<QDockWidget*>("plotDock")));
+        // A layout the user made is kept for this screen size and comes back in a new window.
+        w.findChild<QDockWidget*>("plotDock")->hide();
+        w.saveLayout();
+        QVERIFY(w.layoutKey().startsWith("window/"));
+        QVERIFY(QSettings().contains(w.layoutKey() + "/state"));
+        MainWindow again;
+        QVERIFY(!again.findChild<QDockWidget*>("plotDock")->isVisibleTo(&again));
+        QSettings().remove(w.layoutKey());
     }
     void badFileGivesMessage() {
         MainWindow w;
