@@ -951,6 +951,7 @@ void MainWindow::picked(double x, double y) {
 }
 
 bool MainWindow::saveScreenshot(const QString& path, QString* message) {
+    plots_->flushPending(); // the picture shows the plots of every DWP in the table
     QPixmap pixmap = grab();
     // The 3D view is a native OpenGL window that QWidget::grab() cannot see: paint its picture in.
     const QImage view = view_->grabFramebuffer();

@@ -5,6 +5,7 @@
 // table; the selected DWP is marked everywhere. Any plot exports to PNG and SVG.
 #include "ui/DwpTable.h"
 
+#include <QElapsedTimer>
 #include <QWidget>
 
 #include <vector>
@@ -40,8 +41,11 @@ public:
     void setStartEnergies(std::vector<double> perParticle);
     void addStartEnergy(double perParticle);
     const std::vector<double>& startEnergies() const { return startEnergies_; }
-    /// Redraws soon (coalesced: many DWPs arriving at once cost one redraw).
+    /// Redraws on the next turn of the event loop, or 250 ms after the previous redraw when
+    /// DWPs arrive faster (coalesced: a burst costs one redraw, a single DWP shows at once).
     void refreshLater();
+    /// Draws a pending refresh now (before a screenshot or an export).
+    void flushPending();
     /// Updates the visible tab now; hidden tabs are updated when they are shown or exported.
     void refreshNow();
     /// The histogram chart view of a quantity slot (0 asymmetry, 1 distance, 2 barrier).
@@ -107,6 +111,7 @@ private:
     QCheckBox* logY_ = nullptr;
     QComboBox* distance_ = nullptr;
     QTimer* timer_ = nullptr;
+    QElapsedTimer sinceRefresh_;
 };
 
 } // namespace tlscope::ui

@@ -20,6 +20,8 @@
 #include <QLineEdit>
 #include <QtTest>
 
+#include <numeric>
+
 using namespace tlscope;
 using namespace tlscope::ui;
 
@@ -84,6 +86,31 @@ private slots:
         QCOMPARE(model.data(model.index(1, DwpTableModel::Central), Qt::DisplayRole).toString(), QString("3 B"));
     }
 
+    /// Issue 14 finding 8: the histograms show a new DWP as soon as the table does (they lagged
+    /// one DWP behind), and bursts are still coalesced.
+    void histogramsFollowTheTableAtOnce() {
+        DwpTableModel model;
+        PlotPanel panel;
+        panel.resize(1000, 400);
+        panel.setCatalog(&model.all());
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        auto total = [&] {
+            const auto& c = panel.histogramCounts(2);
+            return std::accumulate(c.begin(), c.end(), 0);
+        };
+        QTest::qWait(700); // a quiet spell after the first drawings
+        model.append(record(0, 0.01, 0.3, 0.2, false, 0));
+        panel.refreshLater();
+        QTest::qWait(5); // one turn of the event loop, far less than the 250 ms throttle
+        QCOMPARE(total(), 1);
+        model.append(record(1, 0.02, 0.4, 0.3, false, 1)); // within 250 ms: coalesced...
+        panel.refreshLater();
+        QCOMPARE(total(), 1);
+        panel.flushPending(); // ...and drawn at once before a screenshot or export
+        QCOMPARE(total(), 2);
+        QTRY_COMPARE_WITH_TIMEOUT(total(), 2, 1000);
+    }
     void clickingAHistogramBarFiltersTheTable() {
         std::vector<DwpPtr> dwps;
         const double barriers[] = {0.05, 0.31, 0.33, 0.34, 0.345, 0.62, 0.9, 1.0, 0.32, 0.07};
