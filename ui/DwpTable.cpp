@@ -50,9 +50,10 @@ int DwpTableModel::columnCount(const QModelIndex& parent) const { return parent.
 
 QVariant DwpTableModel::headerData(int section, Qt::Orientation o, int role) const {
     if (o != Qt::Horizontal) return {};
-    static const char* names[] = {"#", "start", "asymmetry", "barrier", "d", "d_mw_rp", "E_qs (K)", "levels 0/1", "Δ0 (K)", "TLS", "central", "PR4", "found"};
+    static const char* names[] = {"#", "start", "min", "asymmetry", "barrier", "d", "d_mw_rp", "E_qs (K)", "levels 0/1", "Δ0 (K)", "TLS", "central", "PR4", "found"};
     static const char* tips[] = {
-        "row in the catalog", "starting inherent structure",
+        "row in the catalog (the detail panel's DWP #)", "starting inherent structure",
+        "the kept minimum of that start (start and min name the DWP in the session file)",
         "|E2 - E1| in eps_AA", "E_saddle - min(E1, E2) in eps_AA",
         "distance between the minima (sigma)", "mass-weighted reaction-path distance, the d_max filter",
         "E_qs = E1 - E0: the gap between the two lowest levels of the 1D Schroedinger equation along the resolved path",
@@ -74,6 +75,7 @@ QVariant DwpTableModel::data(const QModelIndex& index, int role) const {
         switch (index.column()) {
         case Index: return index.row();
         case Start: return r.start;
+        case Minimum: return r.minimum;
         case Asymmetry: return w.asymmetry;
         case Barrier: return w.barrier;
         case D: return w.d;
@@ -92,6 +94,7 @@ QVariant DwpTableModel::data(const QModelIndex& index, int role) const {
     switch (index.column()) {
     case Index: return index.row();
     case Start: return r.start;
+    case Minimum: return r.minimum;
     case Asymmetry: return QString::number(w.asymmetry, 'g', 4);
     case Barrier: return QString::number(w.barrier, 'g', 4);
     case D: return QString::number(w.d, 'f', 3);

@@ -23,7 +23,7 @@ QString quantityName(Quantity q);
 class DwpTableModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { Index, Start, Asymmetry, Barrier, D, DMwRp, Splitting, Levels, Delta0, Tls, Central, Pr4, Found, ColumnCount };
+    enum Column { Index, Start, Minimum, Asymmetry, Barrier, D, DMwRp, Splitting, Levels, Delta0, Tls, Central, Pr4, Found, ColumnCount };
     explicit DwpTableModel(QObject* parent = nullptr);
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;

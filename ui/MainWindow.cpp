@@ -380,7 +380,7 @@ void MainWindow::buildDocks() {
         const int row = filter_->mapToSource(idx).row();
         const DwpPtr dwp = table_->at(row);
         detail_->play(false);
-        detail_->setDwp(dwp, speciesNames(), parameters_.model.boxLengthFor(parameters_.particles), parameters_.attempts);
+        detail_->setDwp(dwp, speciesNames(), parameters_.model.boxLengthFor(parameters_.particles), parameters_.attempts, row);
         plots_->setSelected(dwp);
         showDwp(dwp, 0.0);
     });
@@ -650,7 +650,7 @@ void MainWindow::selectDwp(int catalogRow) {
     if (idx.isValid()) tableView_->setCurrentIndex(idx);
     else {
         const DwpPtr dwp = table_->at(catalogRow);
-        detail_->setDwp(dwp, speciesNames(), parameters_.model.boxLengthFor(parameters_.particles), parameters_.attempts);
+        detail_->setDwp(dwp, speciesNames(), parameters_.model.boxLengthFor(parameters_.particles), parameters_.attempts, catalogRow);
         plots_->setSelected(dwp);
         showDwp(dwp, 0.0);
     }

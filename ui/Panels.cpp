@@ -429,7 +429,8 @@ QString quantumRows(const DoubleWell& w) {
 
 } // namespace
 
-void DetailPanel::setDwp(DwpPtr dwp, const QStringList& speciesNames, double boxLength, int attempts) {
+void DetailPanel::setDwp(DwpPtr dwp, const QStringList& speciesNames, double boxLength, int attempts, int number) {
+    number_ = number;
     dwp_ = std::move(dwp);
     QChart* c = chart_->chart();
     c->removeAllSeries();
@@ -481,18 +482,20 @@ void DetailPanel::setDwp(DwpPtr dwp, const QStringList& speciesNames, double box
     for (auto* s : std::initializer_list<QXYSeries*>{line, levels[0], levels[1], points, saddle, marker_}) c->addSeries(s);
     auto* x = new QValueAxis;
     x->setRange(-margin, sEnd + margin);
-    x->setTitleText(tr("mass-weighted path length s (sigma sqrt(m_A))"));
+    // Short titles: a narrow panel must not elide them (s: mass-weighted path length).
+    x->setTitleText(QString::fromUtf8("s (\u03c3 \u221am_A)"));
     auto* y = new QValueAxis;
     y->setRange(-0.05 * w.barrier, std::max(w.eSaddle - base, w.quantum.e1 - base) * 1.15);
-    y->setTitleText(tr("E - min(E1, E2) (eps)"));
+    y->setTitleText(QString::fromUtf8("E \u2212 E_min (\u03b5)"));
     c->addAxis(x, Qt::AlignBottom);
     c->addAxis(y, Qt::AlignLeft);
     for (auto* s : c->series()) {
         s->attachAxis(x);
         s->attachAxis(y);
     }
-    c->setTitle(tr("DWP %1/%2: asymmetry %3, barrier %4").arg(dwp_->start).arg(dwp_->minimum)
-                    .arg(w.asymmetry, 0, 'g', 3).arg(w.barrier, 0, 'g', 3));
+    // The table's "#", then what names the DWP in the session file (the numbers follow below).
+    c->setTitle(number_ >= 0 ? tr("DWP #%1 (start %2, min %3)").arg(number_).arg(dwp_->start).arg(dwp_->minimum)
+                             : tr("DWP start %1, min %2").arg(dwp_->start).arg(dwp_->minimum));
     // The most displaced particles, from the sorted profile and the configurations.
     QString top;
     if (w.minimum1.size() == w.minimum2.size() && w.minimum1.size() > 0 && boxLength > 0) {

@@ -66,7 +66,8 @@ public:
     explicit DetailPanel(QWidget* parent = nullptr);
     /// `boxLength` gives the minimum-image displacements of the most displaced particles.
     /// `attempts`: the run's M (how many kicks each start had), for "found k of M times".
-    void setDwp(DwpPtr dwp, const QStringList& speciesNames, double boxLength = 0.0, int attempts = 0);
+    /// `number`: the DWP's row in the catalog, the table's "#" (-1: not shown).
+    void setDwp(DwpPtr dwp, const QStringList& speciesNames, double boxLength = 0.0, int attempts = 0, int number = -1);
     DwpPtr dwp() const { return dwp_; }
     /// Position of the animation along the path, 0 (minimum 1) ... 1 (minimum 2).
     double position() const { return position_; }
@@ -78,6 +79,7 @@ signals:
     void positionChanged(double t);
 
 private:
+    int number_ = -1;
     void step();
     DwpPtr dwp_;
     QChartView* chart_;

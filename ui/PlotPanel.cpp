@@ -14,6 +14,8 @@
 #include <QLineSeries>
 #include <QLogValueAxis>
 #include <QMessageBox>
+#include <QStatusBar>
+#include <QMainWindow>
 #include <QPainter>
 #include <QPushButton>
 #include <QScatterSeries>
@@ -397,7 +399,7 @@ void PlotPanel::updateHistograms() {
             h.mark->attachAxis(now);
             h.logShown = log;
         }
-        h.x->setRange(0, bins * h.width);
+        h.x->setRange(0, bins * h.width * 1.02); // room for the last bar's outline
         if (h.x->titleText() != quantityName(q)) h.x->setTitleText(quantityName(q));
         if (log) h.yLog->setRange(floor, std::max(10.0, most * 1.5));
         else {
@@ -520,7 +522,11 @@ void PlotPanel::exportDialog() {
                                                       tr("PNG image (*.png);;SVG drawing (*.svg)"));
     if (path.isEmpty()) return;
     QString error;
-    if (!exportCurrent(path, &error)) QMessageBox::warning(this, tr("Export plot"), error);
+    if (!exportCurrent(path, &error)) {
+        QMessageBox::warning(this, tr("Export plot"), error);
+        return;
+    }
+    if (auto* main = qobject_cast<QMainWindow*>(window())) main->statusBar()->showMessage(tr("plot saved to %1").arg(path), 8000);
 }
 
 } // namespace tlscope::ui

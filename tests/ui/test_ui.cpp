@@ -73,6 +73,8 @@ private slots:
         filter.setTlsOnly(true);
         QCOMPARE(filter.rowCount(), 1);
         QCOMPARE(filter.data(filter.index(0, DwpTableModel::Start)).toInt(), 2);
+        QCOMPARE(model.headerData(DwpTableModel::Minimum, Qt::Horizontal, Qt::DisplayRole).toString(), QString("min"));
+        QCOMPARE(filter.data(filter.index(0, DwpTableModel::Minimum)).toInt(), model.at(2)->minimum);
         filter.setTlsOnly(false);
         filter.setMaxAsymmetry(0);
         filter.setRange(Quantity::D, 0.25, 0.6);
@@ -207,7 +209,11 @@ private slots:
         r->dwp.quantum.level0 = r->dwp.quantum.level1 = Localisation::Well1;
         r->dwp.quantum.level0Well1 = r->dwp.quantum.level1Well1 = 0.99;
         DetailPanel panel;
-        panel.setDwp(r, {"A", "B"}, 0.0, 400);
+        panel.setDwp(r, {"A", "B"}, 0.0, 400, 7);
+        // Issue 14 finding 12: the title names the DWP as the table does ("#"), short axis titles.
+        const auto* chart = panel.findChild<QChartView*>()->chart();
+        QVERIFY2(chart->title().startsWith("DWP #7 (start 0, min"), qPrintable(chart->title()));
+        for (const QAbstractAxis* axis : chart->axes()) QVERIFY(axis->titleText().size() <= 16);
         const QString text = panel.findChild<QLabel*>("numbers")->text();
         QVERIFY2(text.contains("in 1 of 400 attempts") && !text.contains(" M attempts"), qPrintable(text));
         QVERIFY2(text.contains("E_qs = E1 - E0") && text.contains("20 K"), qPrintable(text));
