@@ -170,7 +170,7 @@ void MainWindow::buildViewBar() {
     arrowScale_->setRange(0.5, 50);
     arrowScale_->setValue(3);
     arrowScale_->setPrefix(QString::fromUtf8("\u00d7"));
-    arrowScale_->setToolTip(tr("arrow length = factor x displacement"));
+    arrowScale_->setToolTip(tr("arrow length beyond the sphere, proportional to the displacement: the largest reaches factor/6 sigma"));
     minMove_ = new QDoubleSpinBox;
     minMove_->setRange(0, 5);
     minMove_->setDecimals(3);

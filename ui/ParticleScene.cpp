@@ -258,6 +258,13 @@ void ParticleScene::prepareShaders(const std::function<void()>& render) {
     rebuild(); // an empty scene when there was no configuration
 }
 
+int ParticleScene::arrowCount() const { return static_cast<int>(d->arrowData->GetNumberOfPoints()); }
+
+double ParticleScene::arrowLength(int k) const {
+    auto* lengths = d->arrowData->GetPointData()->GetArray("length");
+    return lengths && k >= 0 && k < lengths->GetNumberOfTuples() ? lengths->GetTuple1(k) : 0.0;
+}
+
 int ParticleScene::particleCount() const { return d->conf.size(); }
 int ParticleScene::highlighted() const { return d->highlight; }
 const SceneStyle& ParticleScene::style() const { return d->style; }
@@ -334,10 +341,14 @@ void ParticleScene::rebuild() {
             rgb[0] = static_cast<unsigned char>(c.red()), rgb[1] = static_cast<unsigned char>(c.green()),
             rgb[2] = static_cast<unsigned char>(c.blue());
         }
-        if (st.arrows && d->displacement.size() == 3 * n && mag[i] > 1e-3 * top) {
+        // An arrow starts at the centre and must leave the sphere to be seen: its length is the
+        // sphere radius plus a part proportional to |dr|, scaled so that the largest displacement
+        // reaches arrowScale/6 sigma beyond the surface (0.5 sigma at the default 3). Particles
+        // that moved less than 5 % of the largest get none (they would only be clutter).
+        if (st.arrows && d->displacement.size() == 3 * n && mag[i] > 0.05 * top) {
             arrowPoints->InsertNextPoint(x);
             vectors->InsertNextTuple(d->displacement.data() + 3 * i);
-            lengths->InsertNextValue(st.arrowScale * mag[i]);
+            lengths->InsertNextValue(d->drawRadius[ku] + st.arrowScale / 6.0 * mag[i] / top);
         }
     }
     uploadSorted(true);

@@ -20,7 +20,7 @@ struct SceneStyle {
     ColourMode colour = ColourMode::Displacement; ///< falls back to species without a displacement
     double displacementRange = 0.0;  ///< top of the colour scale; 0: the largest displacement
     bool arrows = false;
-    double arrowScale = 3.0;         ///< arrow length = scale * |dr|
+    double arrowScale = 3.0;         ///< the largest displacement's arrow reaches scale/6 sigma beyond its sphere
     double minDisplacement = 0.0;    ///< hide particles that moved less (0: show all)
     std::vector<bool> hiddenSpecies; ///< per species index
     bool showLabel = true;
@@ -47,6 +47,9 @@ public:
     /// Looks along -x, -y or -z (axis 0, 1, 2) at the box centre.
     void viewAlongAxis(int axis);
     int particleCount() const;
+    /// Arrows drawn now, and the length of arrow k (centre to tip, sigma).
+    int arrowCount() const;
+    double arrowLength(int k) const;
     int highlighted() const;
     /// The visible particle under display pixel (x, y) (VTK display coordinates, origin at the
     /// bottom left), nearest to the camera, or -1.

@@ -230,6 +230,35 @@ private slots:
         QVERIFY(scene->pick(p[0], p[1]) != front);
         QCOMPARE(w.view()->firstGlError(), 0u);
     }
+    /// Issue 14 finding 10: at the default scale every arrow leaves its sphere, lengths beyond
+    /// the sphere stay proportional to the displacement, and barely moving particles get none.
+    void arrowsAreVisibleAtTheDefaultScale() {
+        MainWindow w;
+        QVERIFY(showDemo(w));
+        ParticleScene* scene = w.scene();
+        const tlscope::Model model = tlscope::Model::preset("ka-rh");
+        const tlscope::Configuration conf = demoConfiguration(model);
+        Eigen::VectorXd disp = Eigen::VectorXd::Zero(conf.positions.size());
+        disp[0] = 0.3;                                          // one particle moves 0.3 sigma
+        for (int i = 1; i < conf.size(); ++i) disp[3 * i + 1] = 0.03 + 0.001 * i; // the rest 0.03-0.1
+        disp[3 * 5 + 1] = 0.001;                                // one barely moves
+        tlscope::ui::SceneStyle st = scene->style();
+        st.arrows = true;
+        scene->setStyle(st);
+        scene->setConfiguration(conf, model, disp, 0);
+        QCOMPARE(scene->arrowCount(), conf.size() - 1); // all but the one below 5 % of the largest
+        int k = 0;
+        for (int i = 0; i < conf.size(); ++i) {
+            if (i == 5) continue;
+            const int s = conf.species[std::size_t(i)];
+            const double radius = 0.42 * model.pair(s, s).sigma, moved = disp.segment<3>(3 * i).norm();
+            // Default x3: the largest displacement's arrow ends 0.5 sigma beyond its sphere.
+            QVERIFY2(std::abs(scene->arrowLength(k) - (radius + 0.5 * moved / 0.3)) < 1e-9, qPrintable(QString("arrow of %1").arg(i)));
+            QVERIFY(scene->arrowLength(k) - radius >= 0.05); // every arrow shows at least 0.05 sigma
+            ++k;
+        }
+        QCOMPARE(w.view()->firstGlError(), 0u);
+    }
     void viewImageAtChosenResolution() {
         MainWindow w;
         QVERIFY(showDemo(w));
