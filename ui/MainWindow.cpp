@@ -2,6 +2,7 @@
 
 #include "core/common/Error.h"
 #include "core/io/ConfigurationFile.h"
+#include "core/potential/PairKernel.h"
 #include "core/io/ExtendedXyz.h"
 #include "core/potential/PairPotential.h"
 #include "core/tls/Displacement.h"
@@ -454,7 +455,62 @@ void MainWindow::buildMenus() {
     viewMenu->addAction(tr("Reset &layout"), this, [this] { applyDefaultLayout(); })
         ->setToolTip(tr("the default arrangement for this screen size (compact below 1500 x 950)"));
     QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&Getting started"), QKeySequence::HelpContents, this, [this] {
+        QMessageBox box(this);
+        box.setWindowTitle(tr("Getting started"));
+        box.setTextFormat(Qt::RichText);
+        box.setText(gettingStartedText());
+        box.exec();
+    });
+    help->addAction(tr("&Keyboard and mouse"), QKeySequence(tr("Ctrl+/")), this, [this] {
+        QMessageBox box(this);
+        box.setWindowTitle(tr("Keyboard and mouse"));
+        box.setTextFormat(Qt::RichText);
+        box.setText(shortcutsText());
+        box.exec();
+    });
+    help->addSeparator();
     help->addAction(tr("&About TLScope"), this, &MainWindow::about);
+}
+
+QString MainWindow::shortcutsText() const {
+    // Generated from the menus, so the list cannot go stale.
+    QString rows;
+    for (QAction* menu : menuBar()->actions()) {
+        if (!menu->menu()) continue;
+        for (QAction* a : menu->menu()->actions()) {
+            if (a->shortcut().isEmpty()) continue;
+            rows += QString("<tr><td><b>%1</b></td><td>%2 &rsaquo; %3</td></tr>")
+                        .arg(a->shortcut().toString(QKeySequence::NativeText).toHtmlEscaped(),
+                             QString(menu->text()).remove('&').toHtmlEscaped(), QString(a->text()).remove('&').toHtmlEscaped());
+        }
+    }
+    return tr("<h3>Keyboard</h3><table cellspacing='6'>%1</table>"
+              "<h3>Mouse in the 3D view</h3><table cellspacing='6'>"
+              "<tr><td><b>drag</b></td><td>rotate</td></tr>"
+              "<tr><td><b>Shift + drag</b> or middle button</td><td>pan</td></tr>"
+              "<tr><td><b>wheel</b> or right-button drag</td><td>zoom</td></tr>"
+              "<tr><td><b>click</b></td><td>pick a particle (its number, species and displacement in the status bar)</td></tr>"
+              "</table><h3>Table and plots</h3><p>Click a row to show its DWP; click a histogram bar to show only "
+              "its DWPs (Clear bin filter shows all again).</p>")
+        .arg(rows);
+}
+
+QString MainWindow::gettingStartedText() const {
+    return tr("<h3>Getting started</h3><ol>"
+              "<li><b>Search &rsaquo; Demo search</b> runs a short double-well search on 65-particle glasses: "
+              "DWPs appear in the table within seconds.</li>"
+              "<li>Click a DWP: the 3D view colours particles by how far they move (the central particle is ringed), "
+              "the panel on the right shows its energy profile, levels and numbers; <b>Play</b> (Space) animates the "
+              "transition.</li>"
+              "<li>The <b>Plots</b> show the distributions of asymmetry, distance and barrier (the paper's Fig. 1), "
+              "barrier against distance, find counts and the starting IS energies; the <b>Learn</b> tab explains "
+              "what is on screen.</li>"
+              "<li>For real runs set the parameters in the <b>Search</b> panel (or use <tt>tlscope-cli search</tt>) "
+              "and give a session file: it is written as DWPs are found, survives crashes and reopens here.</li>"
+              "</ol><p>Open sessions (*.tls.h5), extended XYZ and LAMMPS data/dump files with File &rsaquo; Open "
+              "or by dropping them on the window. The README and <tt>docs/</tt> explain every quantity "
+              "(docs/quantum.md), the validation against the paper (docs/validation.md) and the command line.</p>");
 }
 
 // ----- files ----------------------------------------------------------------------------------
@@ -993,10 +1049,12 @@ void MainWindow::about() {
     H5get_libversion(&h5major, &h5minor, &h5release);
     QMessageBox::about(this, tr("About TLScope"),
                        tr("<h3>TLScope %1</h3><p>Find and inspect two-level systems in simulated glasses.</p>"
-                          "<p>Qt %2 &middot; VTK %3 &middot; Eigen %4.%5.%6 &middot; HDF5 %7.%8.%9</p>")
+                          "<p>Qt %2 &middot; VTK %3 &middot; Eigen %4.%5.%6 &middot; HDF5 %7.%8.%9</p>"
+                          "<p>Force kernel: %10</p>")
                            .arg(TLSCOPE_VERSION, qVersion(), vtkVersion::GetVTKVersion())
                            .arg(EIGEN_WORLD_VERSION).arg(EIGEN_MAJOR_VERSION).arg(EIGEN_MINOR_VERSION)
-                           .arg(h5major).arg(h5minor).arg(h5release));
+                           .arg(h5major).arg(h5minor).arg(h5release)
+                           .arg(QString::fromStdString(kernel::name(kernel::activePath()))));
 }
 
 void MainWindow::closeEvent(QCloseEvent* e) {

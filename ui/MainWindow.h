@@ -41,6 +41,9 @@ public:
     /// "window/<width>x<height>": the settings key of this screen size's layout.
     QString layoutKey() const;
     QSize availableScreenSize() const;
+    /// Help texts: every shortcut of the menus (generated) and the mouse controls; a first tour.
+    QString shortcutsText() const;
+    QString gettingStartedText() const;
 
     /// Loads an extended XYZ file; on failure shows nothing and returns the message.
     QString openConfiguration(const QString& path, const QString& modelName = "ka-rh");

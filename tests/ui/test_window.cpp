@@ -10,6 +10,8 @@
 #include "core/io/SessionFile.h"
 
 #include <QCheckBox>
+#include <QMenu>
+#include <QMenuBar>
 #include <QDockWidget>
 #include <QTableView>
 #include <QLabel>
@@ -396,6 +398,23 @@ private slots:
         MainWindow again;
         QVERIFY(!again.findChild<QDockWidget*>("plotDock")->isVisibleTo(&again));
         QSettings().remove(w.layoutKey());
+    }
+    /// Issue 14 finding 16 (part): Help lists every shortcut of the menus and the mouse controls,
+    /// and gives a first tour.
+    void helpListsShortcutsAndGetsUsersStarted() {
+        MainWindow w;
+        const QString keys = w.shortcutsText();
+        for (const char* expected : {"Space", "F5", "Ctrl+O", "Reset camera", "Play / pause", "rotate", "pick a particle"})
+            QVERIFY2(keys.contains(expected), expected);
+        QVERIFY(w.gettingStartedText().contains("Demo search"));
+        QMenu* help = nullptr;
+        for (QAction* a : w.menuBar()->actions())
+            if (a->text().remove('&') == "Help") help = a->menu();
+        QVERIFY(help);
+        QStringList entries;
+        for (QAction* a : help->actions())
+            if (!a->isSeparator()) entries << a->text().remove('&');
+        QCOMPARE(entries, (QStringList{"Getting started", "Keyboard and mouse", "About TLScope"}));
     }
     void badFileGivesMessage() {
         MainWindow w;
