@@ -43,7 +43,7 @@ Configuration randomLatticeStart(const Model& model, int n, RandomStream& rng) {
 Configuration generateEquilibratedLiquid(const Model& model, int n,
                                          const EquilibrationParameters& p, std::uint64_t seed,
                                          const std::function<void(double)>& progress,
-                                         RelaxationCurve* relaxation) {
+                                         RelaxationCurve* relaxation, const std::function<bool()>& stop) {
     if (!(p.temperature > 0.0) || !(p.temperature <= 100.0)) throw InputError("temperature must be in (0, 100]");
     if (!(p.time >= 0.0) || !(p.meltTime >= 0.0) || !(p.time <= 1e7) || !(p.meltTime <= 1e7))
         throw InputError("equilibration and melt times must be in [0, 1e7]");
@@ -74,6 +74,7 @@ Configuration generateEquilibratedLiquid(const Model& model, int n,
     std::size_t nextSample = 0;
     if (relaxation) samples = logSpacedSteps(total - origin);
     for (long s = 0; s < total; ++s) {
+        if (stop && s % 256 == 0 && stop()) break; // the caller sees the flag
         if (s == meltSteps) dyn.setTemperature(p.temperature);
         if (relaxation && s == origin) // positions in MD stay unwrapped: displacements are continuous
             monitor = std::make_unique<RelaxationMonitor>(dyn.state().positions, c.species, 0,

@@ -28,10 +28,12 @@ struct EquilibrationParameters {
 /// now and then. Positions of the result are wrapped into the box. With `relaxation`, the MSD and
 /// F_s(q, t) of species 0 (q = 7.25 / sigma_00, the first peak of S(q) for Kob-Andersen) are
 /// recorded over the second half of the time at T, from its midpoint: the relaxation of the
-/// liquid the starting structures are quenched from. Does not change the trajectory.
+/// liquid the starting structures are quenched from. Does not change the trajectory. With `stop`
+/// set, it returns within 256 steps, unequilibrated (the caller must check the flag).
 Configuration generateEquilibratedLiquid(const Model& model, int n,
                                          const EquilibrationParameters& p, std::uint64_t seed,
                                          const std::function<void(double)>& progress = {},
-                                         RelaxationCurve* relaxation = nullptr);
+                                         RelaxationCurve* relaxation = nullptr,
+                                         const std::function<bool()>& stop = {});
 
 } // namespace tlscope

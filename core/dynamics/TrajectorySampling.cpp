@@ -17,7 +17,8 @@ TrajectorySample sampleTrajectory(const Model& model, int n, const Equilibration
     if (count > 1 && (!(interval > 0.0) || !std::isfinite(interval)))
         throw InputError("trajectory sampling: the sampling interval must be > 0");
     TrajectorySample out;
-    Configuration c = generateEquilibratedLiquid(model, n, p, seed);
+    Configuration c = generateEquilibratedLiquid(model, n, p, seed, {}, nullptr, stop);
+    if (stop && stop()) return out;
     out.configurations.push_back(c);
     if (progress) progress(1, count);
     if (count == 1) return out;

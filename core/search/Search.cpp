@@ -204,7 +204,9 @@ Exploration explore(const SearchParameters& p, int start, const Hooks& h, const 
     mo.forceTolerance = p.minimizerTolerance;
     mo.stop = h.stop;
     try {
-        c = given ? *given : generateEquilibratedLiquid(p.model, p.particles, eq, seed);
+        // The stop flag reaches into the equilibration (3000 time units, seconds): closing the
+        // window mid-start used to wait for it.
+        c = given ? *given : generateEquilibratedLiquid(p.model, p.particles, eq, seed, {}, nullptr, stopped);
     } catch (const NumericalError& e) {
         out.is.ok = out.summary.ok = false;
         out.is.message = out.summary.message = e.what();

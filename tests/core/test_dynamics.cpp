@@ -204,6 +204,23 @@ private slots:
         }
         QVERIFY(differ);
     }
+    void equilibrationStopsWithinAFewHundredSteps() {
+        // Issue 14 finding 14: closing the window mid-start waited for the whole equilibration.
+        // The stop check runs every 256 steps: with the flag set at the third check, a 3000-time-
+        // unit equilibration (300 000 steps) returns after at most 768, and with the flag set
+        // from the start it returns the unequilibrated start itself.
+        const Model m = Model::preset("ka-rh");
+        EquilibrationParameters p;
+        p.time = 3000.0;
+        int checks = 0;
+        generateEquilibratedLiquid(m, 65, p, 5, {}, nullptr, [&] { return ++checks >= 3; });
+        QCOMPARE(checks, 3);
+        const Configuration stopped = generateEquilibratedLiquid(m, 65, p, 5, {}, nullptr, [] { return true; });
+        EquilibrationParameters none = p;
+        none.time = 0.0;
+        none.meltTime = 0.0;
+        QVERIFY(stopped.positions == generateEquilibratedLiquid(m, 65, none, 5).positions);
+    }
     void normalDeviatesFollowTheGaussian() {
         // The ziggurat sampler against the exact normal distribution: moments, a chi-square over
         // 80 bins of width 0.1 plus both tails (which exercises every strip and the tail beyond
