@@ -14,6 +14,13 @@
 #include <QLineSeries>
 #include <QLogValueAxis>
 #include <QMessageBox>
+#include <QCoreApplication>
+#include <QImage>
+#include <QFormLayout>
+#include <QDialogButtonBox>
+#include <QDialog>
+#include <QPageSize>
+#include <QPdfWriter>
 #include <QStatusBar>
 #include <QMainWindow>
 #include <QPainter>
@@ -278,6 +285,26 @@ void PlotPanel::addStartEnergy(double perParticle) {
     refreshLater();
 }
 
+namespace {
+/// A count axis with integer ticks at 1, 2, 5, 10, 20, 50 ... spacing and at most six of them
+/// (a fixed tick count labelled "%d" read "1, 0, 0, 0, 0" for counts up to 1).
+void setCountRange(QValueAxis* axis, int most) {
+    most = std::max(most, 1);
+    int step = 1;
+    for (int decade = 1;; decade *= 10) {
+        if (most <= 5 * decade) { step = decade; break; }
+        if (most <= 10 * decade) { step = 2 * decade; break; }
+        if (most <= 25 * decade) { step = 5 * decade; break; }
+    }
+    const int top = (most + step - 1) / step * step;
+    axis->setRange(0, top);
+    axis->setTickType(QValueAxis::TicksDynamic);
+    axis->setTickAnchor(0);
+    axis->setTickInterval(step);
+    axis->setMinorTickCount(0);
+}
+} // namespace
+
 void PlotPanel::updateStartEnergies() {
     // Bins of 0.01 eps per particle (0.65 eps of total energy at N = 65) over the occupied range.
     const double width = 0.01;
@@ -304,7 +331,7 @@ void PlotPanel::updateStartEnergies() {
                                          .arg(startEnergies_.size()).arg(mean, 0, 'f', 4).arg(sd, 0, 'f', 4));
     }
     if (isEnergyX_->categories() != labels) isEnergyX_->setCategories(labels);
-    isEnergyY_->setRange(0, most);
+    setCountRange(isEnergyY_, most);
 }
 
 void PlotPanel::setCatalog(const std::vector<DwpPtr>* dwps) {
@@ -403,8 +430,7 @@ void PlotPanel::updateHistograms() {
         if (h.x->titleText() != quantityName(q)) h.x->setTitleText(quantityName(q));
         if (log) h.yLog->setRange(floor, std::max(10.0, most * 1.5));
         else {
-            h.yLinear->setRange(0, most);
-            h.yLinear->setTickCount(std::min(most, 5) + 1);
+            setCountRange(h.yLinear, most);
         }
         c->setTitle(tr("%1 (%2 DWPs)").arg(quantityName(q)).arg(v.size()));
     }
@@ -448,7 +474,7 @@ void PlotPanel::updateFig2() {
         most = std::max(most, counts[static_cast<std::size_t>(b)]);
     }
     if (fig2X_->categories() != labels) fig2X_->setCategories(labels);
-    fig2Y_->setRange(0, most);
+    setCountRange(fig2Y_, most);
 }
 
 void PlotPanel::updateFig6() {
@@ -478,51 +504,101 @@ void PlotPanel::updateFig6() {
     fig6Lines_[2]->setVisible(selected_ != nullptr);
 }
 
-bool PlotPanel::exportChart(int tab, const QString& path, QString* error) {
+bool PlotPanel::exportChart(int tab, const QString& path, QString* error, QSize size, int dpi) {
     QWidget* w = tabs_->widget(tab);
     if (!w) {
         if (error) *error = tr("no plot %1").arg(tab);
         return false;
     }
+    if (size.isEmpty()) size = QSize(900, 500);
+    if (size.width() < 100 || size.height() < 80 || size.width() > 20000 || size.height() > 20000 || dpi < 30 || dpi > 2400) {
+        if (error) *error = tr("plot size %1 x %2 at %3 dpi is outside 100 x 80 ... 20000 x 20000, 30 ... 2400 dpi")
+                                .arg(size.width()).arg(size.height()).arg(dpi);
+        return false;
+    }
     if (timer_->isActive()) refreshNow();
     if (dirty_[static_cast<std::size_t>(tab)]) refreshTab(tab);
+    // Lay the plot out at the requested size (not the size it has on screen), draw it, and put it
+    // back: the charts are re-laid out, so labels and ticks fit the exported size.
+    const QSize onScreen = w->size();
+    w->resize(size);
+    QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+    for (QChartView* v : w->findChildren<QChartView*>()) v->resize(v->size()); // charts follow their views
+    QCoreApplication::sendPostedEvents();
+    struct Restore {
+        QWidget* w;
+        QSize s;
+        ~Restore() {
+            w->resize(s);
+            QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+        }
+    } restore{w, onScreen};
+    auto fail = [&] {
+        if (error) *error = tr("cannot write '%1'").arg(path);
+        return false;
+    };
+    QPainter p;
     if (path.endsWith(".svg", Qt::CaseInsensitive)) {
         QSvgGenerator svg;
         svg.setFileName(path);
-        const QSize size = w->size().isEmpty() ? QSize(900, 500) : w->size();
         svg.setSize(size);
         svg.setViewBox(QRect(QPoint(0, 0), size));
         svg.setTitle("TLScope plot");
-        QPainter p;
-        if (!p.begin(&svg)) {
-            if (error) *error = tr("cannot write '%1'").arg(path);
-            return false;
-        }
+        if (!p.begin(&svg)) return fail();
         w->render(&p);
         p.end();
-        if (QFileInfo(path).size() == 0) {
-            if (error) *error = tr("cannot write '%1'").arg(path);
-            return false;
-        }
-        return true;
+        return QFileInfo(path).size() > 0 || fail();
     }
-    if (w->size().isEmpty()) w->resize(900, 500);
-    const QPixmap pixmap = w->grab();
-    if (pixmap.isNull() || !pixmap.save(path, "PNG")) {
-        if (error) *error = tr("cannot write '%1'").arg(path);
-        return false;
+    if (path.endsWith(".pdf", Qt::CaseInsensitive)) {
+        QPdfWriter pdf(path);
+        pdf.setResolution(dpi);
+        pdf.setPageSize(QPageSize(QSizeF(size.width() * 72.0 / 96.0, size.height() * 72.0 / 96.0), QPageSize::Point));
+        pdf.setPageMargins(QMarginsF(0, 0, 0, 0));
+        pdf.setTitle("TLScope plot");
+        if (!p.begin(&pdf)) return fail();
+        p.scale(dpi / 96.0, dpi / 96.0);
+        w->render(&p);
+        p.end();
+        return QFileInfo(path).size() > 0 || fail();
     }
-    return true;
+    QImage image(QSize(std::lround(size.width() * dpi / 96.0), std::lround(size.height() * dpi / 96.0)), QImage::Format_ARGB32);
+    image.setDevicePixelRatio(dpi / 96.0);
+    image.setDotsPerMeterX(std::lround(dpi / 0.0254));
+    image.setDotsPerMeterY(std::lround(dpi / 0.0254));
+    image.fill(Qt::white);
+    if (!p.begin(&image)) return fail();
+    w->render(&p);
+    p.end();
+    return image.save(path, "PNG") || fail();
 }
 
-bool PlotPanel::exportCurrent(const QString& path, QString* error) { return exportChart(tabs_->currentIndex(), path, error); }
+bool PlotPanel::exportCurrent(const QString& path, QString* error, QSize size, int dpi) {
+    return exportChart(tabs_->currentIndex(), path, error, size, dpi);
+}
 
 void PlotPanel::exportDialog() {
     const QString path = QFileDialog::getSaveFileName(this, tr("Export plot"), "tlscope-plot.png",
-                                                      tr("PNG image (*.png);;SVG drawing (*.svg)"));
+                                                      tr("PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)"));
     if (path.isEmpty()) return;
+    // Size and resolution of the exported plot, independent of the window.
+    QDialog ask(this);
+    ask.setWindowTitle(tr("Plot size"));
+    auto* form = new QFormLayout(&ask);
+    auto* width = new QSpinBox, *height = new QSpinBox, *dpi = new QSpinBox;
+    width->setRange(100, 20000), height->setRange(80, 20000), dpi->setRange(30, 2400);
+    width->setValue(900), height->setValue(500), dpi->setValue(300);
+    width->setSuffix(" px"), height->setSuffix(" px"), dpi->setSuffix(" dpi");
+    width->setToolTip(tr("logical pixels (96 per inch): 900 px is 23.8 cm"));
+    form->addRow(tr("Width"), width);
+    form->addRow(tr("Height"), height);
+    form->addRow(tr("Resolution"), dpi);
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
+    form->addRow(buttons);
+    connect(buttons, &QDialogButtonBox::accepted, &ask, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, &ask, &QDialog::reject);
+    if (ask.exec() != QDialog::Accepted) return;
     QString error;
-    if (!exportCurrent(path, &error)) {
+    if (!exportCurrent(path, &error, QSize(width->value(), height->value()), dpi->value())) {
         QMessageBox::warning(this, tr("Export plot"), error);
         return;
     }

@@ -54,8 +54,11 @@ public:
     const std::vector<int>& histogramCounts(int k) const { return hist_[k].counts; }
     double histogramBinWidth(int k) const { return hist_[k].width; }
     /// Writes the current tab's chart as PNG or SVG (by extension); false with a message.
-    bool exportCurrent(const QString& path, QString* error = nullptr);
-    bool exportChart(int tab, const QString& path, QString* error = nullptr);
+    /// Writes a plot as PNG, SVG or PDF (by the file name) at a chosen size, independent of the
+    /// widget on screen: `size` in logical pixels (96 per inch; empty: 900 x 500), `dpi` the
+    /// resolution of PNG and PDF (a 900 x 500 plot at 300 dpi is a 2813 x 1563 PNG).
+    bool exportCurrent(const QString& path, QString* error = nullptr, QSize size = {}, int dpi = 96);
+    bool exportChart(int tab, const QString& path, QString* error = nullptr, QSize size = {}, int dpi = 96);
     int tabCount() const;
     QTabWidget* tabs() const { return tabs_; }
 

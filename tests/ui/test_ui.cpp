@@ -12,6 +12,7 @@
 #include <QTabWidget>
 #include <QChart>
 #include <QChartView>
+#include <QValueAxis>
 #include "core/io/SessionFile.h"
 #include "core/model/Units.h"
 
@@ -106,6 +107,12 @@ private slots:
         panel.refreshLater();
         QTest::qWait(5); // one turn of the event loop, far less than the 250 ms throttle
         QCOMPARE(total(), 1);
+        // Finding 6: integer count ticks (a fixed tick count read "1, 0, 0, 0, 0" up to 1).
+        auto* counts = qobject_cast<QValueAxis*>(panel.histogramView(2)->chart()->axes(Qt::Vertical).value(0));
+        QVERIFY(counts);
+        QCOMPARE(counts->max(), 1.0);
+        QCOMPARE(counts->tickType(), QValueAxis::TicksDynamic);
+        QCOMPARE(counts->tickInterval(), 1.0);
         model.append(record(1, 0.02, 0.4, 0.3, false, 1)); // within 250 ms: coalesced...
         panel.refreshLater();
         QCOMPARE(total(), 1);
@@ -197,6 +204,22 @@ private slots:
         QString error;
         QVERIFY(!panel.exportCurrent("/no/such/dir/x.png", &error));
         QVERIFY(error.contains("/no/such/dir/x.png"));
+        // Issue 14 finding 6: the exported size is the chosen one, not the widget's (the panel
+        // is 1000 x 400 on screen), at the chosen resolution, also as PDF; the widget keeps its size.
+        panel.tabs()->setCurrentIndex(0);
+        const QSize before = panel.tabs()->currentWidget()->size();
+        const QString big = dir.filePath("big.png"), pdf = dir.filePath("plot.pdf");
+        QVERIFY2(panel.exportCurrent(big, &error, QSize(1200, 600), 300), qPrintable(error));
+        const QImage image(big);
+        QCOMPARE(image.size(), QSize(3750, 1875));
+        QCOMPARE(image.dotsPerMeterX(), std::lround(300 / 0.0254));
+        QVERIFY2(panel.exportCurrent(pdf, &error, QSize(900, 500), 300), qPrintable(error));
+        QFile f(pdf);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QVERIFY(f.read(5) == "%PDF-");
+        QCOMPARE(panel.tabs()->currentWidget()->size(), before);
+        QVERIFY(!panel.exportCurrent(big, &error, QSize(10, 10), 300));
+        QVERIFY(error.contains("outside"));
     }
 
     /// The detail panel names the quantum numbers and says when E_qs is not a tunnel splitting.
