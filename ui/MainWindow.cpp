@@ -1,4 +1,5 @@
 #include "ui/MainWindow.h"
+#include "ui/GifWriter.h"
 
 #include "core/common/Error.h"
 #include "core/io/ConfigurationFile.h"
@@ -19,6 +20,10 @@
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QDockWidget>
+#include <QSpinBox>
+#include <QFormLayout>
+#include <QDialogButtonBox>
+#include <QDialog>
 #include <QDoubleSpinBox>
 #include <QDragEnterEvent>
 #include <QFile>
@@ -428,6 +433,7 @@ void MainWindow::buildMenus() {
     file->addSeparator();
     file->addAction(tr("Export DWP &table (CSV)..."), this, &MainWindow::exportTable);
     file->addAction(tr("Export selected &DWP (extended XYZ)..."), this, &MainWindow::exportDwp);
+    file->addAction(tr("Export transition &movie (GIF)..."), this, &MainWindow::exportMovieDialog);
     file->addAction(tr("Save &screenshot..."), QKeySequence(tr("Ctrl+Shift+S")), this, &MainWindow::screenshotDialog);
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
@@ -899,6 +905,80 @@ void MainWindow::exportDwp() {
     } catch (const std::exception& e) {
         error(tr("Export DWP"), QString::fromUtf8(e.what()));
     }
+}
+
+bool MainWindow::exportMovie(const QString& path, int frames, bool rock, int width, QString* message) {
+    const DwpPtr dwp = shownDwp_;
+    if (!dwp) {
+        if (message) *message = tr("select a DWP in the table first");
+        return false;
+    }
+    if (frames < 2 || frames > 1000 || width < 0 || width > 4000) {
+        if (message) *message = tr("a movie needs 2 to 1000 frames and a width up to 4000 pixels");
+        return false;
+    }
+    // The resolved path from minimum 1 over the saddle to minimum 2 (and back when rocking),
+    // rendered frame by frame as the view shows it, every image unwrapped relative to minimum 1.
+    GifWriter gif(40);
+    const double speedUp = rock ? 2.0 : 1.0;
+    for (int f = 0; f < frames; ++f) {
+        const double u = rock ? speedUp * f / frames : double(f) / (frames - 1);
+        const double t = u <= 1.0 ? u : 2.0 - u;
+        showDwp(dwp, t);
+        QImage frame = view_->grabFramebuffer();
+        if (frame.isNull()) {
+            if (message) *message = tr("the 3D view is not on screen");
+            showDwp(dwp, 0.0);
+            return false;
+        }
+        if (width > 0 && frame.width() != width) frame = frame.scaledToWidth(width, Qt::SmoothTransformation);
+        gif.addFrame(frame);
+    }
+    showDwp(dwp, 0.0);
+    QString error;
+    if (!gif.write(path, &error)) {
+        if (message) *message = error;
+        return false;
+    }
+    return true;
+}
+
+void MainWindow::exportMovieDialog() {
+    if (!shownDwp_) {
+        error(tr("Export movie"), tr("Select a DWP in the table first."));
+        return;
+    }
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export transition movie"), "transition.gif",
+                                                      tr("Animated GIF (*.gif)"));
+    if (path.isEmpty()) return;
+    QDialog ask(this);
+    ask.setWindowTitle(tr("Movie"));
+    auto* form = new QFormLayout(&ask);
+    auto* frames = new QSpinBox;
+    frames->setRange(2, 1000);
+    frames->setValue(48);
+    frames->setToolTip(tr("frames at 25 per second"));
+    auto* mode = new QComboBox;
+    mode->addItems({tr("rock (there and back)"), tr("one way")});
+    auto* width = new QSpinBox;
+    width->setRange(0, 4000);
+    width->setValue(0);
+    width->setSpecialValueText(tr("as the view"));
+    width->setSuffix(" px");
+    form->addRow(tr("Frames"), frames);
+    form->addRow(tr("Motion"), mode);
+    form->addRow(tr("Width"), width);
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
+    form->addRow(buttons);
+    connect(buttons, &QDialogButtonBox::accepted, &ask, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, &ask, &QDialog::reject);
+    if (ask.exec() != QDialog::Accepted) return;
+    QApplication::setOverrideCursor(Qt::WaitCursor);
+    QString message;
+    const bool ok = exportMovie(path, frames->value(), mode->currentIndex() == 0, width->value(), &message);
+    QApplication::restoreOverrideCursor();
+    if (ok) statusBar()->showMessage(tr("movie saved to %1 (plays in browsers and slides)").arg(path), 8000);
+    else error(tr("Export movie"), message);
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent* e) {

@@ -44,6 +44,9 @@ public:
     /// Help texts: every shortcut of the menus (generated) and the mouse controls; a first tour.
     QString shortcutsText() const;
     QString gettingStartedText() const;
+    /// The selected DWP's transition as an animated GIF: `frames` along the resolved path (there
+    /// and back when `rock`), `width` pixels wide (0: the view's size). False with a message.
+    bool exportMovie(const QString& path, int frames, bool rock, int width, QString* message = nullptr);
 
     /// Loads an extended XYZ file; on failure shows nothing and returns the message.
     QString openConfiguration(const QString& path, const QString& modelName = "ka-rh");
@@ -111,6 +114,7 @@ private:
     void openPath(const QString& path);
     void saveSessionAs();
     void exportTable();
+    void exportMovieDialog();
     void exportDwp();
     void screenshotDialog();
     void addRecent(const QString& path);

@@ -22,8 +22,9 @@ int main(int argc, char** argv) {
     QCommandLineOption selectOpt("select", "select this DWP row after opening a session", "ROW");
     QCommandLineOption viewShotOpt("view-screenshot", "save a PNG of the 3D view alone, then quit", "FILE");
     QCommandLineOption shotOpt("screenshot", "save a PNG of the window, then quit", "FILE");
+    QCommandLineOption movieOpt("movie", "save the selected DWP's transition as an animated GIF (48 frames, rocking), then quit", "FILE");
     QCommandLineOption quitOpt("quit-after", "quit after this many seconds", "SECONDS");
-    parser.addOptions({modelOpt, demoOpt, shotOpt, quitOpt, selectOpt, viewShotOpt});
+    parser.addOptions({modelOpt, demoOpt, shotOpt, quitOpt, selectOpt, viewShotOpt, movieOpt});
     // --help and --version print and exit anywhere, also without a display (a QApplication
     // aborts when there is none): answer them before the GUI starts.
     for (int k = 1; k < argc; ++k) {
@@ -45,7 +46,7 @@ int main(int argc, char** argv) {
 
     tlscope::ui::MainWindow window;
     const QStringList files = parser.positionalArguments();
-    const bool screenshot = parser.isSet(shotOpt) || parser.isSet(viewShotOpt);
+    const bool screenshot = parser.isSet(shotOpt) || parser.isSet(viewShotOpt) || parser.isSet(movieOpt);
     if (!files.isEmpty()) {
         const QString f = files.first();
         const bool session = f.endsWith(".h5", Qt::CaseInsensitive) || f.endsWith(".hdf5", Qt::CaseInsensitive);
@@ -96,6 +97,7 @@ int main(int argc, char** argv) {
             QString error;
             if (parser.isSet(shotOpt) && !window.saveScreenshot(parser.value(shotOpt), &error)) exitCode = 1;
             if (parser.isSet(viewShotOpt) && !window.saveViewImage(parser.value(viewShotOpt), 1, &error)) exitCode = 1;
+            if (parser.isSet(movieOpt) && !window.exportMovie(parser.value(movieOpt), 48, true, 0, &error)) exitCode = 1;
             if (exitCode) std::fprintf(stderr, "tlscope: %s\n", qPrintable(error));
             window.close();
         });

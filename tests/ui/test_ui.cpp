@@ -3,6 +3,7 @@
 // pause, stop mid-run, destroy mid-run) observed with QSignalSpy.
 #include "core/common/Error.h"
 #include "ui/DwpTable.h"
+#include "ui/GifWriter.h"
 #include "ui/Panels.h"
 #include "ui/PlotPanel.h"
 #include "ui/SearchWorker.h"
@@ -12,6 +13,9 @@
 #include <QTabWidget>
 #include <QChart>
 #include <QChartView>
+#include <QTemporaryDir>
+#include <QPainter>
+#include <QImageReader>
 #include <QValueAxis>
 #include "core/io/SessionFile.h"
 #include "core/model/Units.h"
@@ -119,6 +123,42 @@ private slots:
         panel.flushPending(); // ...and drawn at once before a screenshot or export
         QCOMPARE(total(), 2);
         QTRY_COMPARE_WITH_TIMEOUT(total(), 2, 1000);
+    }
+    /// The movie of a transition: our animated GIF, decoded by Qt's own GIF reader, has every
+    /// frame at the right size, loops forever, and keeps the colours (flat areas exactly, a
+    /// gradient within the palette's resolution).
+    void animatedGifDecodesFrameByFrame() {
+        GifWriter gif(80);
+        const int frames = 5;
+        for (int f = 0; f < frames; ++f) {
+            QImage img(160, 90, QImage::Format_RGB32);
+            for (int y = 0; y < img.height(); ++y)
+                for (int x = 0; x < img.width(); ++x) img.setPixel(x, y, qRgb(x, 2 * y, 40)); // a gradient background
+            QPainter p(&img);
+            p.fillRect(QRect(10 + 25 * f, 30, 30, 30), QColor(220, 30, 30)); // a red square moving right
+            p.end();
+            gif.addFrame(img);
+        }
+        QTemporaryDir dir;
+        const QString path = dir.filePath("movie.gif");
+        QString error;
+        QVERIFY2(gif.write(path, &error), qPrintable(error));
+        QImageReader reader(path);
+        QVERIFY(reader.supportsAnimation());
+        QCOMPARE(reader.imageCount(), frames);
+        QCOMPARE(reader.loopCount(), -1); // forever
+        for (int f = 0; f < frames; ++f) {
+            const QImage img = reader.read();
+            QVERIFY2(!img.isNull(), qPrintable(reader.errorString()));
+            QCOMPARE(img.size(), QSize(160, 90));
+            QCOMPARE(reader.nextImageDelay(), 80);
+            const QColor red(img.pixel(25 + 25 * f, 45)), background(img.pixel(150, 5));
+            QVERIFY2(red.red() > 200 && red.green() < 50, qPrintable(QString("frame %1: square %2").arg(f).arg(red.name())));
+            QVERIFY2(std::abs(background.red() - 150) <= 12 && std::abs(background.green() - 10) <= 12,
+                     qPrintable(QString("frame %1: background %2").arg(f).arg(background.name())));
+        }
+        QVERIFY(!GifWriter().write(path, &error) && error.contains("no frames"));
+        QVERIFY(!gif.write("/no/such/dir/m.gif", &error));
     }
     void clickingAHistogramBarFiltersTheTable() {
         std::vector<DwpPtr> dwps;
