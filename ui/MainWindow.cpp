@@ -263,6 +263,36 @@ void MainWindow::applyDefaultLayout(QSize screenSize) {
     resizeDocks({tableDock}, {compact ? std::max(180, avail.height() / 3) : 330}, Qt::Vertical);
 }
 
+void MainWindow::setPresentationMode(bool on) {
+    if (on == presenting_) return;
+    presenting_ = on;
+    if (auto* action = findChild<QAction*>("presentationAction")) action->setChecked(on);
+    SceneStyle st = scene_->style();
+    if (on) {
+        // Keep what the user had, show the 3D view and one plot (the energy profile) in large type.
+        layoutBeforePresentation_ = saveState();
+        fontBeforePresentation_ = font();
+        for (const char* name : {"runDock", "teachDock", "tableDock", "plotDock"})
+            if (auto* d = findChild<QDockWidget*>(name)) d->hide();
+        if (auto* d = findChild<QDockWidget*>("detailDock")) {
+            d->show();
+            resizeDocks({d}, {width() * 2 / 5}, Qt::Horizontal);
+        }
+        QFont big = fontBeforePresentation_;
+        big.setPointSizeF(big.pointSizeF() * 1.6);
+        setFont(big);
+        detail_->setTextScale(1.6);
+        st.textScale = 1.8;
+    } else {
+        setFont(fontBeforePresentation_);
+        detail_->setTextScale(1.0);
+        restoreState(layoutBeforePresentation_);
+        st.textScale = 1.0;
+    }
+    scene_->setStyle(st);
+    view_->requestRender();
+}
+
 void MainWindow::restoreLayout() {
     // One remembered layout per screen size: a laptop and a projector each keep their own.
     QSettings settings;
@@ -458,6 +488,11 @@ void MainWindow::buildMenus() {
     viewMenu->addAction(tr("Play / pause transition"), QKeySequence(Qt::Key_Space), this, [this] { detail_->play(!detail_->playing()); });
     viewMenu->addSeparator();
     for (QDockWidget* d : findChildren<QDockWidget*>()) viewMenu->addAction(d->toggleViewAction());
+    auto* presentation = viewMenu->addAction(tr("&Presentation mode"), QKeySequence(Qt::Key_F11), this,
+                                             [this](bool on) { setPresentationMode(on); });
+    presentation->setCheckable(true);
+    presentation->setObjectName("presentationAction");
+    presentation->setToolTip(tr("large text, the 3D view and the selected DWP's profile only: readable from the back of a room"));
     viewMenu->addAction(tr("Reset &layout"), this, [this] { applyDefaultLayout(); })
         ->setToolTip(tr("the default arrangement for this screen size (compact below 1500 x 950)"));
     QMenu* help = menuBar()->addMenu(tr("&Help"));

@@ -6,6 +6,7 @@
 #include "ui/DwpTable.h"
 #include "ui/ParticleScene.h"
 
+#include <QFont>
 #include <QMainWindow>
 
 #include <map>
@@ -41,6 +42,10 @@ public:
     /// "window/<width>x<height>": the settings key of this screen size's layout.
     QString layoutKey() const;
     QSize availableScreenSize() const;
+    /// Presentation mode: large text, only the 3D view and the selected DWP's profile (F11);
+    /// leaving it restores the layout and fonts.
+    void setPresentationMode(bool on);
+    bool presentationMode() const { return presenting_; }
     /// Help texts: every shortcut of the menus (generated) and the mouse controls; a first tour.
     QString shortcutsText() const;
     QString gettingStartedText() const;
@@ -151,6 +156,9 @@ private:
     bool followBusy_ = false;
     int lastPicked_ = -1;
     QString lastPickText_;
+    bool presenting_ = false;
+    QByteArray layoutBeforePresentation_;
+    QFont fontBeforePresentation_;
 };
 
 } // namespace tlscope::ui

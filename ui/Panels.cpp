@@ -11,6 +11,7 @@
 #include <QFileDialog>
 #include <QFormLayout>
 #include <QHBoxLayout>
+#include <QApplication>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLineSeries>
@@ -429,6 +430,26 @@ QString quantumRows(const DoubleWell& w) {
 
 } // namespace
 
+void DetailPanel::setTextScale(double scale) {
+    textScale_ = std::clamp(scale, 0.5, 4.0);
+    applyTextScale();
+}
+
+void DetailPanel::applyTextScale() {
+    QFont base = QApplication::font();
+    if (textScale_ != 1.0) base.setPointSizeF(base.pointSizeF() * textScale_);
+    if (auto* numbers = findChild<QLabel*>("numbers")) numbers->setFont(base);
+    QChart* c = chart_->chart();
+    QFont title = base;
+    title.setBold(true);
+    c->setTitleFont(title);
+    for (QAbstractAxis* axis : c->axes()) {
+        axis->setLabelsFont(base);
+        axis->setTitleFont(base);
+    }
+    chart_->setMinimumHeight(static_cast<int>(220 * std::min(textScale_, 1.6)));
+}
+
 void DetailPanel::setDwp(DwpPtr dwp, const QStringList& speciesNames, double boxLength, int attempts, int number) {
     number_ = number;
     dwp_ = std::move(dwp);
@@ -496,6 +517,7 @@ void DetailPanel::setDwp(DwpPtr dwp, const QStringList& speciesNames, double box
     // The table's "#", then what names the DWP in the session file (the numbers follow below).
     c->setTitle(number_ >= 0 ? tr("DWP #%1 (start %2, min %3)").arg(number_).arg(dwp_->start).arg(dwp_->minimum)
                              : tr("DWP start %1, min %2").arg(dwp_->start).arg(dwp_->minimum));
+    if (textScale_ != 1.0) applyTextScale(); // the axes are new
     // The most displaced particles, from the sorted profile and the configurations.
     QString top;
     if (w.minimum1.size() == w.minimum2.size() && w.minimum1.size() > 0 && boxLength > 0) {

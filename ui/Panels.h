@@ -66,6 +66,8 @@ public:
     explicit DetailPanel(QWidget* parent = nullptr);
     /// `boxLength` gives the minimum-image displacements of the most displaced particles.
     /// `attempts`: the run's M (how many kicks each start had), for "found k of M times".
+    /// Text of the profile chart and the numbers, scaled (presentation mode: 1.6).
+    void setTextScale(double scale);
     /// `number`: the DWP's row in the catalog, the table's "#" (-1: not shown).
     void setDwp(DwpPtr dwp, const QStringList& speciesNames, double boxLength = 0.0, int attempts = 0, int number = -1);
     DwpPtr dwp() const { return dwp_; }
@@ -79,6 +81,8 @@ signals:
     void positionChanged(double t);
 
 private:
+    void applyTextScale();
+    double textScale_ = 1.0;
     int number_ = -1;
     void step();
     DwpPtr dwp_;

@@ -271,6 +271,11 @@ const SceneStyle& ParticleScene::style() const { return d->style; }
 
 void ParticleScene::setStyle(const SceneStyle& style) {
     d->style = style;
+    const double k = std::clamp(style.textScale, 0.5, 4.0);
+    d->legend->GetTitleTextProperty()->SetFontSize(static_cast<int>(std::lround(14 * k)));
+    d->legend->GetLabelTextProperty()->SetFontSize(static_cast<int>(std::lround(13 * k)));
+    d->label->GetTextProperty()->SetFontSize(static_cast<int>(std::lround(16 * k)));
+    d->legend->SetPosition(0.88 - 0.08 * (k - 1.0), 0.1); // larger text needs room on the right
     if (d->hasConfiguration) rebuild();
 }
 

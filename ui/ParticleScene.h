@@ -24,6 +24,7 @@ struct SceneStyle {
     double minDisplacement = 0.0;    ///< hide particles that moved less (0: show all)
     std::vector<bool> hiddenSpecies; ///< per species index
     bool showLabel = true;
+    double textScale = 1.0;          ///< caption and legend text (presentation mode: larger)
 };
 
 /// Draws particles as shaded spheres sized by species (sphere impostors), the periodic box, a displacement colour scale with its legend,

@@ -23,8 +23,9 @@ int main(int argc, char** argv) {
     QCommandLineOption viewShotOpt("view-screenshot", "save a PNG of the 3D view alone, then quit", "FILE");
     QCommandLineOption shotOpt("screenshot", "save a PNG of the window, then quit", "FILE");
     QCommandLineOption movieOpt("movie", "save the selected DWP's transition as an animated GIF (48 frames, rocking), then quit", "FILE");
+    QCommandLineOption presentOpt("presentation", "start in presentation mode (large text, the 3D view and the profile; F11 leaves it)");
     QCommandLineOption quitOpt("quit-after", "quit after this many seconds", "SECONDS");
-    parser.addOptions({modelOpt, demoOpt, shotOpt, quitOpt, selectOpt, viewShotOpt, movieOpt});
+    parser.addOptions({modelOpt, demoOpt, shotOpt, quitOpt, selectOpt, viewShotOpt, movieOpt, presentOpt});
     // --help and --version print and exit anywhere, also without a display (a QApplication
     // aborts when there is none): answer them before the GUI starts.
     for (int k = 1; k < argc; ++k) {
@@ -60,6 +61,7 @@ int main(int argc, char** argv) {
         window.openDemo();
     }
     window.show();
+    if (parser.isSet(presentOpt)) window.setPresentationMode(true);
     if (parser.isSet(demoOpt)) {
         window.startDemoSearch();
     } else if (files.isEmpty() && !screenshot) {

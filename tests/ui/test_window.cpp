@@ -259,6 +259,32 @@ private slots:
         QVERIFY(first != middle); // the particles moved
         QCOMPARE(w.view()->firstGlError(), 0u);
     }
+    /// Lecturers asked for a presentation mode: the 3D view and the profile in large type, and
+    /// everything back as it was afterwards.
+    void presentationModeShowsLessInLargerTypeAndRestores() {
+        MainWindow w;
+        QVERIFY(showDemo(w));
+        QCOMPARE(w.openSession(TLSCOPE_SOURCE_DIR "/tests/fuzz/corpus/session/small-session.h5"), QString());
+        w.selectDwp(0);
+        const double size = w.font().pointSizeF();
+        auto visible = [&](const char* name) { return w.findChild<QDockWidget*>(name)->isVisible(); };
+        w.setPresentationMode(true);
+        QApplication::processEvents();
+        QVERIFY(w.presentationMode());
+        QVERIFY(!visible("runDock") && !visible("tableDock") && !visible("plotDock"));
+        QVERIFY(visible("detailDock"));
+        QVERIFY(w.font().pointSizeF() > 1.5 * size);
+        QCOMPARE(w.scene()->style().textScale, 1.8);
+        QTemporaryDir dir;
+        QString error;
+        QVERIFY2(w.saveScreenshot(dir.filePath("presenting.png"), &error), qPrintable(error));
+        w.setPresentationMode(false);
+        QApplication::processEvents();
+        QVERIFY(visible("runDock") && visible("tableDock") && visible("detailDock"));
+        QCOMPARE(w.font().pointSizeF(), size);
+        QCOMPARE(w.scene()->style().textScale, 1.0);
+        QCOMPARE(w.view()->firstGlError(), 0u);
+    }
     /// Issue 14 finding 10: at the default scale every arrow leaves its sphere, lengths beyond
     /// the sphere stay proportional to the displacement, and barely moving particles get none.
     void arrowsAreVisibleAtTheDefaultScale() {
