@@ -236,8 +236,8 @@ void MainWindow::applyDefaultLayout(QSize screenSize) {
     const bool compact = avail.width() < 1500 || avail.height() < 950;
     auto dock = [this](const char* name) { return findChild<QDockWidget*>(name); };
     QDockWidget *runDock = dock("runDock"), *teachDock = dock("teachDock"), *detailDock = dock("detailDock"),
-                *tableDock = dock("tableDock"), *plotDock = dock("plotDock");
-    for (QDockWidget* d : {runDock, teachDock, detailDock, tableDock, plotDock}) {
+                *tableDock = dock("tableDock"), *plotDock = dock("plotDock"), *particleDock = dock("particleDock");
+    for (QDockWidget* d : {runDock, teachDock, detailDock, tableDock, plotDock, particleDock}) {
         d->setFloating(false);
         d->show();
     }
@@ -246,6 +246,14 @@ void MainWindow::applyDefaultLayout(QSize screenSize) {
     tabifyDockWidget(runDock, teachDock);
     runDock->raise();
     addDockWidget(Qt::RightDockWidgetArea, detailDock);
+    addDockWidget(Qt::RightDockWidgetArea, particleDock);
+    if (compact) { // shares the panel with the selected DWP: a pick raises it
+        tabifyDockWidget(detailDock, particleDock);
+        detailDock->raise();
+    } else {
+        splitDockWidget(detailDock, particleDock, Qt::Vertical);
+        resizeDocks({detailDock, particleDock}, {avail.height() * 3 / 5, avail.height() / 5}, Qt::Vertical);
+    }
     addDockWidget(Qt::BottomDockWidgetArea, tableDock);
     addDockWidget(Qt::BottomDockWidgetArea, plotDock);
     if (compact) {
@@ -272,7 +280,7 @@ void MainWindow::setPresentationMode(bool on) {
         // Keep what the user had, show the 3D view and one plot (the energy profile) in large type.
         layoutBeforePresentation_ = saveState();
         fontBeforePresentation_ = font();
-        for (const char* name : {"runDock", "teachDock", "tableDock", "plotDock"})
+        for (const char* name : {"runDock", "teachDock", "tableDock", "plotDock", "particleDock"})
             if (auto* d = findChild<QDockWidget*>(name)) d->hide();
         if (auto* d = findChild<QDockWidget*>("detailDock")) {
             d->show();
@@ -344,6 +352,22 @@ void MainWindow::buildDocks() {
     detailScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     detailDock->setWidget(detailScroll);
     addDockWidget(Qt::RightDockWidgetArea, detailDock);
+
+    // The particle inspector: what the user clicked in the 3D view.
+    inspector_ = new QLabel(tr("Click a particle in the 3D view to see its species, displacement, energy and neighbours."));
+    inspector_->setObjectName("inspector");
+    inspector_->setWordWrap(true);
+    inspector_->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    inspector_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    inspector_->setMargin(6);
+    auto* inspectorScroll = new QScrollArea;
+    inspectorScroll->setWidget(inspector_);
+    inspectorScroll->setWidgetResizable(true);
+    inspectorScroll->setFrameShape(QFrame::NoFrame);
+    auto* particleDock = new QDockWidget(tr("Particle"), this);
+    particleDock->setObjectName("particleDock");
+    particleDock->setWidget(inspectorScroll);
+    addDockWidget(Qt::RightDockWidgetArea, particleDock);
 
     auto* tablePage = new QWidget;
     auto* tl = new QVBoxLayout(tablePage);
@@ -772,6 +796,9 @@ void MainWindow::resetDocument() {
     sessionPath_.clear();
     autosave_ = false;
     filter_->clearRange();
+    scene_->setPicked(-1);
+    lastPicked_ = -1;
+    inspector_->setText(tr("Click a particle in the 3D view to see its species, displacement, energy and neighbours."));
     table_->clear();
     shownDwp_ = nullptr;
     detail_->setDwp(nullptr, {});
@@ -1106,19 +1133,56 @@ void MainWindow::onSearchFinished(bool complete, const QString& message) {
 void MainWindow::picked(double x, double y) {
     const int i = scene_->pick(x, y);
     lastPicked_ = i;
+    scene_->setPicked(i);
+    view_->requestRender();
     if (i < 0) {
         lastPickText_.clear();
         statusBar()->clearMessage();
         return;
     }
     const QStringList names = speciesNames();
+    auto speciesName = [&](int s) { return s >= 0 && s < names.size() ? names[s] : QString("?"); };
     const int sp = conf_.species[static_cast<std::size_t>(i)];
     PairPotential pot(model_, conf_);
     const double e = pot.particleEnergies(conf_.positions)[i];
-    const double dr = displacement_.size() == conf_.positions.size() ? displacement_.segment<3>(3 * i).norm() : 0.0;
-    lastPickText_ = tr("particle #%1  species %2  displacement %3  energy %4").arg(i)
-                        .arg(sp >= 0 && sp < names.size() ? names[sp] : "?").arg(dr, 0, 'f', 4).arg(e, 0, 'f', 5);
+    const bool haveDisplacement = displacement_.size() == conf_.positions.size();
+    const Eigen::Vector3d d = haveDisplacement ? Eigen::Vector3d(displacement_.segment<3>(3 * i)) : Eigen::Vector3d::Zero();
+    lastPickText_ = tr("particle #%1  species %2  displacement %3 sigma  energy %4 eps").arg(i).arg(speciesName(sp))
+                        .arg(d.norm(), 0, 'f', 4).arg(e, 0, 'f', 5);
     statusBar()->showMessage(lastPickText_);
+    // Neighbours: within 1.5 sigma_ab (the first shell of a KA liquid ends near there).
+    std::vector<std::pair<double, int>> shell;
+    const double L = conf_.boxLength, invL = 1.0 / L;
+    for (int j = 0; j < conf_.size(); ++j) {
+        if (j == i) continue;
+        double r2 = 0.0;
+        for (int k = 0; k < 3; ++k) {
+            const double dx = minimumImage(conf_.positions[3 * i + k] - conf_.positions[3 * j + k], L, invL);
+            r2 += dx * dx;
+        }
+        const double r = std::sqrt(r2);
+        if (r < 1.5 * model_.pair(sp, conf_.species[static_cast<std::size_t>(j)]).sigma) shell.emplace_back(r, j);
+    }
+    std::sort(shell.begin(), shell.end());
+    std::map<int, int> bySpecies;
+    for (const auto& [r, j] : shell) ++bySpecies[conf_.species[static_cast<std::size_t>(j)]];
+    QStringList counts, nearest;
+    for (const auto& [s, n] : bySpecies) counts << QString("%1 %2").arg(n).arg(speciesName(s));
+    for (std::size_t k = 0; k < shell.size() && k < 6; ++k)
+        nearest << QString("#%1 (%2) %3").arg(shell[k].second).arg(speciesName(conf_.species[static_cast<std::size_t>(shell[k].second)]))
+                       .arg(shell[k].first, 0, 'f', 3);
+    const QString of = shownDwp_ ? tr("from minimum 1 to minimum 2 of the selected DWP") : tr("from the starting structure");
+    inspector_->setText(tr("<b>particle #%1</b> (%2), amber ring<br>"
+                           "displacement %3: (%4, %5, %6) &sigma;, |dr| = <b>%7 &sigma;</b><br>"
+                           "energy (half of each of its pairs): %8 &epsilon;<br>"
+                           "neighbours within 1.5 &sigma;<sub>ab</sub>: %9 (%10)<br>nearest: %11")
+                            .arg(i).arg(speciesName(sp)).arg(haveDisplacement ? of : tr("(none shown)"))
+                            .arg(d[0], 0, 'f', 4).arg(d[1], 0, 'f', 4).arg(d[2], 0, 'f', 4).arg(d.norm(), 0, 'f', 4)
+                            .arg(e, 0, 'f', 5).arg(shell.size()).arg(counts.join(", ")).arg(nearest.join(", ")));
+    if (auto* dock = findChild<QDockWidget*>("particleDock")) {
+        dock->show();
+        dock->raise();
+    }
 }
 
 bool MainWindow::saveScreenshot(const QString& path, QString* message) {

@@ -156,6 +156,7 @@ private:
     bool followBusy_ = false;
     int lastPicked_ = -1;
     QString lastPickText_;
+    QLabel* inspector_ = nullptr;
     bool presenting_ = false;
     QByteArray layoutBeforePresentation_;
     QFont fontBeforePresentation_;

@@ -74,6 +74,11 @@ struct ParticleScene::Impl {
     vtkNew<vtkActor> coreActor;
     vtkNew<vtkFollower> haloActor;
     vtkNew<vtkTextActor> label; ///< caption in the view's top left corner
+    // the particle the user picked: a thinner amber ring in the overlay (-1: none)
+    vtkNew<vtkDiskSource> pickRing;
+    vtkNew<vtkPolyDataMapper> pickMapper;
+    vtkNew<vtkFollower> pickActor;
+    int picked = -1;
     QString caption;             ///< its text
     bool nothingMoved = false, displacementColours = false;
 
@@ -203,7 +208,14 @@ ParticleScene::ParticleScene(vtkRenderer* renderer) : d(std::make_unique<Impl>()
     d->label->GetPositionCoordinate()->SetValue(0.015, 0.98);
     d->coreActor->SetVisibility(false);
     renderer->AddViewProp(d->coreActor);
-    for (vtkProp* p : {static_cast<vtkProp*>(d->haloActor.Get()), static_cast<vtkProp*>(d->label.Get())}) {
+    d->pickRing->SetCircumferentialResolution(64);
+    d->pickMapper->SetInputConnection(d->pickRing->GetOutputPort());
+    d->pickActor->SetMapper(d->pickMapper);
+    d->pickActor->SetCamera(renderer->GetActiveCamera());
+    d->pickActor->GetProperty()->SetColor(1.0, 0.75, 0.1);
+    d->pickActor->GetProperty()->LightingOff();
+    for (vtkProp* p : {static_cast<vtkProp*>(d->haloActor.Get()), static_cast<vtkProp*>(d->label.Get()),
+                       static_cast<vtkProp*>(d->pickActor.Get())}) {
         p->SetVisibility(false);
         (renderer->GetRenderWindow() ? d->overlay.Get() : renderer)->AddViewProp(p);
     }
@@ -267,6 +279,22 @@ double ParticleScene::arrowLength(int k) const {
 
 int ParticleScene::particleCount() const { return d->conf.size(); }
 int ParticleScene::highlighted() const { return d->highlight; }
+int ParticleScene::picked() const { return d->picked; }
+
+void ParticleScene::setPicked(int i) {
+    d->picked = d->hasConfiguration && i >= 0 && i < d->conf.size() ? i : -1;
+    if (d->picked < 0) {
+        d->pickActor->SetVisibility(false);
+        return;
+    }
+    const double* x = d->wrapped.data() + 3 * d->picked;
+    const int s = d->conf.species[static_cast<std::size_t>(d->picked)];
+    const double r = 0.42 * d->model.pair(s, s).sigma;
+    d->pickRing->SetInnerRadius(1.15 * r);
+    d->pickRing->SetOuterRadius(1.35 * r);
+    d->pickActor->SetPosition(x[0], x[1], x[2]);
+    d->pickActor->SetVisibility(true);
+}
 const SceneStyle& ParticleScene::style() const { return d->style; }
 
 void ParticleScene::setStyle(const SceneStyle& style) {
@@ -391,6 +419,7 @@ void ParticleScene::rebuild() {
             parts << QString("%1 %2").arg(QString::fromStdString(d->model.species[sp].name), speciesColourName(static_cast<int>(sp)));
         caption += QString(caption.isEmpty() ? "" : "\n") + parts.join(", ");
     }
+    setPicked(d->picked); // follows the particle as frames change
     d->caption = caption;
     d->label->SetInput(caption.toUtf8().constData());
     d->label->SetVisibility(!caption.isEmpty() && st.showLabel);

@@ -52,6 +52,9 @@ public:
     int arrowCount() const;
     double arrowLength(int k) const;
     int highlighted() const;
+    /// The particle the user picked, marked by an amber ring (-1: none).
+    void setPicked(int particle);
+    int picked() const;
     /// The visible particle under display pixel (x, y) (VTK display coordinates, origin at the
     /// bottom left), nearest to the camera, or -1.
     int pick(double x, double y) const;

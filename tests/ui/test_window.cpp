@@ -224,6 +224,13 @@ private slots:
         QTest::mouseClick(w.view()->glWindow(), Qt::LeftButton, {}, QPoint(int(p[0] / dpr), int(w.view()->height() - (p[1] + 1) / dpr)));
         QCOMPARE(w.lastPicked(), front);
         QVERIFY2(w.lastPickText().contains(QString("#%1").arg(front)), qPrintable(w.lastPickText()));
+        // Finding 9: the pick is marked in the view and described, with units, in the inspector.
+        QCOMPARE(scene->picked(), front);
+        const QString inspected = w.findChild<QLabel*>("inspector")->text();
+        for (const QString& expected : {QString("particle #%1").arg(front), QString("&sigma;"), QString("&epsilon;"),
+                                        QString("neighbours within 1.5"), QString("nearest: #")})
+            QVERIFY2(inspected.contains(expected), qPrintable(inspected));
+        QVERIFY(w.findChild<QDockWidget*>("particleDock")->isVisible());
         // Empty space picks nothing.
         QCOMPARE(scene->pick(2, 2), -1);
         // A hidden species cannot be picked.
