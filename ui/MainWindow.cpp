@@ -336,7 +336,8 @@ void MainWindow::buildDocks() {
     addDockWidget(Qt::LeftDockWidgetArea, runDock);
     auto* teachDock = new QDockWidget(tr("Learn"), this);
     teachDock->setObjectName("teachDock");
-    teachDock->setWidget(new TeachingPanel);
+    teach_ = new TeachingPanel;
+    teachDock->setWidget(teach_);
     addDockWidget(Qt::LeftDockWidgetArea, teachDock);
     tabifyDockWidget(runDock, teachDock);
     runDock->raise();
@@ -441,6 +442,7 @@ void MainWindow::buildDocks() {
         const DwpPtr dwp = table_->at(row);
         detail_->play(false);
         detail_->setDwp(dwp, speciesNames(), parameters_.model.boxLengthFor(parameters_.particles), parameters_.attempts, row);
+        teach_->setDwp(dwp);
         plots_->setSelected(dwp);
         showDwp(dwp, 0.0);
     });
@@ -772,6 +774,7 @@ void MainWindow::selectDwp(int catalogRow) {
     else {
         const DwpPtr dwp = table_->at(catalogRow);
         detail_->setDwp(dwp, speciesNames(), parameters_.model.boxLengthFor(parameters_.particles), parameters_.attempts, catalogRow);
+        teach_->setDwp(dwp);
         plots_->setSelected(dwp);
         showDwp(dwp, 0.0);
     }
@@ -802,6 +805,7 @@ void MainWindow::resetDocument() {
     table_->clear();
     shownDwp_ = nullptr;
     detail_->setDwp(nullptr, {});
+    teach_->setDwp(nullptr);
     plots_->setStartEnergies({});
     plots_->setSelected(nullptr);
     plots_->refreshLater();

@@ -27,6 +27,7 @@ class SearchController;
 class PlotPanel;
 class RunPanel;
 class DetailPanel;
+class TeachingPanel;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -157,6 +158,7 @@ private:
     int lastPicked_ = -1;
     QString lastPickText_;
     QLabel* inspector_ = nullptr;
+    TeachingPanel* teach_ = nullptr;
     bool presenting_ = false;
     QByteArray layoutBeforePresentation_;
     QFont fontBeforePresentation_;

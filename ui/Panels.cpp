@@ -13,6 +13,9 @@
 #include <QHBoxLayout>
 #include <QApplication>
 #include <QLabel>
+#include <QPainterPath>
+#include <QFontMetricsF>
+#include <QPainter>
 #include <QLineEdit>
 #include <QLineSeries>
 #include <QPlainTextEdit>
@@ -562,16 +565,94 @@ void DetailPanel::setDwp(DwpPtr dwp, const QStringList& speciesNames, double box
 
 // ---------------------------------------------------------------------------------------------
 
+DoubleWellDiagram::DoubleWellDiagram(QWidget* parent) : QWidget(parent) {
+    setObjectName("doubleWellDiagram");
+    setMinimumHeight(150);
+}
+
+void DoubleWellDiagram::paintEvent(QPaintEvent*) {
+    QPainter p(this);
+    p.setRenderHint(QPainter::Antialiasing);
+    p.fillRect(rect(), palette().base());
+    const double w = width(), h = height();
+    // Schematic: V(x) with minima at x = -1 (E1) and +1 (E2) and the saddle at 0. With a DWP
+    // selected, the depths follow its energies (the barrier is drawn to scale with the asymmetry).
+    double e1 = 0.0, e2 = 0.3, es = 1.0, lv0 = 0.15, lv1 = 0.45;
+    QString l1 = "E1", l2 = "E2", ls = "saddle", lq0 = "E_0", lq1 = "E_1";
+    if (dwp_) {
+        const DoubleWell& d = dwp_->dwp;
+        const double base = std::min(d.e1, d.e2), top = std::max(d.eSaddle - base, 1e-12);
+        e1 = (d.e1 - base) / top, e2 = (d.e2 - base) / top, es = 1.0;
+        lv0 = (d.quantum.e0 - base) / top, lv1 = (d.quantum.e1 - base) / top;
+        l1 = QString("E1 = %1").arg(d.e1, 0, 'f', 4);
+        l2 = QString("E2 = %1").arg(d.e2, 0, 'f', 4);
+        ls = QString("barrier %1 \u03b5").arg(d.barrier, 0, 'g', 3);
+        lq0 = "E_0", lq1 = QString("E_1 (E_qs = %1 K)").arg(units::toKelvin(d.quantum.splitting), 0, 'g', 3);
+    }
+    const double left = 0.08 * w, right = 0.92 * w, bottom = 0.88 * h, topY = 0.12 * h;
+    auto X = [&](double x) { return left + (x + 1.6) / 3.2 * (right - left); };
+    auto Y = [&](double e) { return bottom - std::clamp(e, -0.1, 1.5) / 1.5 * (bottom - topY); };
+    // A smooth curve through the three stationary points (quartic pieces on each side).
+    auto V = [&](double x) {
+        const double m = x < 0 ? e1 : e2, a = std::abs(x);
+        const double s = a <= 1.0 ? (1 - a * a) * (1 - a * a) : 0.0; // 1 at the saddle, 0 at the minimum
+        return a <= 1.0 ? m + (es - m) * s : m + (a - 1) * (a - 1) * 2.0;
+    };
+    QPainterPath path;
+    for (int k = 0; k <= 200; ++k) {
+        const double x = -1.6 + 3.2 * k / 200.0;
+        k == 0 ? path.moveTo(X(x), Y(V(x))) : path.lineTo(X(x), Y(V(x)));
+    }
+    p.setPen(QPen(QColor(40, 110, 200), 2.5));
+    p.drawPath(path);
+    // The two lowest levels (dashed), the minima and the saddle.
+    p.setPen(QPen(QColor(120, 120, 120), 1.2, Qt::DashLine));
+    for (double level : {lv0, lv1}) p.drawLine(QPointF(X(-1.5), Y(level)), QPointF(X(1.5), Y(level)));
+    p.setPen(Qt::NoPen);
+    p.setBrush(QColor(40, 200, 90));
+    p.drawEllipse(QPointF(X(-1), Y(e1)), 5, 5);
+    p.setBrush(QColor(240, 140, 40));
+    p.drawEllipse(QPointF(X(1), Y(e2)), 5, 5);
+    p.setBrush(QColor(220, 60, 50));
+    p.drawRect(QRectF(X(0) - 4, Y(es) - 4, 8, 8));
+    QFont f = font();
+    f.setPointSizeF(f.pointSizeF() * 0.9);
+    p.setFont(f);
+    p.setPen(palette().text().color());
+    p.drawText(QPointF(X(-1.55), Y(e1) + 16), l1);
+    p.drawText(QPointF(X(0.45), Y(e2) + 16), l2);
+    p.drawText(QPointF(X(0) + 8, Y(es) - 2), ls);
+    // Level labels: E_0 on the left, E_1 on the right, never on top of each other.
+    const double y0 = Y(lv0) - 3, y1 = std::min(Y(lv1) - 3, y0 - 13);
+    p.drawText(QPointF(X(-1.55), y0), lq0);
+    const QFontMetricsF fm(f);
+    p.drawText(QPointF(X(1.55) - fm.horizontalAdvance(lq1), y1), lq1);
+}
+
 TeachingPanel::TeachingPanel(QWidget* parent) : QWidget(parent) {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(2, 2, 2, 2);
+    diagram_ = new DoubleWellDiagram;
+    onScreen_ = new QLabel;
+    onScreen_->setObjectName("onScreen");
+    onScreen_->setWordWrap(true);
+    onScreen_->setTextFormat(Qt::RichText);
+    layout->addWidget(diagram_);
+    layout->addWidget(onScreen_);
+    setDwp(nullptr);
     auto* text = new QTextBrowser;
     text->setOpenExternalLinks(false);
     text->setHtml(tr(R"(
 <h3>What you are looking at</h3>
 <p><b>Particles.</b> A binary Lennard-Jones glass: large A particles (blue) and small B particles
 (orange), 80:20, in a periodic box. Colour by displacement shows how far each particle moves in
-the transition you selected: blue did not move, red moved most.</p>
+the transition you selected: blue did not move, white moved half as far as the most, red moved
+most (the colour bar gives |dr| in sigma).</p>
+<h4>Units</h4>
+<p>Energies are in <b>&epsilon;</b> (the A-A well depth), lengths in <b>&sigma;</b> (the A-A diameter),
+masses in m_A. With the NiP mapping of Reinisch &amp; Heuer, 1 &epsilon; = 934 K, 1 &sigma; = 2.2 &Aring;,
+m_A = 62 u: so 1 K = 0.00107 &epsilon;, and the TLS threshold E_qs &lt; 1 K is an energy a
+thousand times smaller than a bond.</p>
 <h4>Inherent structure (IS)</h4>
 <p>Quench a liquid configuration to the nearest local minimum of the potential energy: that
 minimum is its inherent structure. A glass at low temperature vibrates around one IS.</p>
@@ -585,8 +666,8 @@ confirm (exactly one negative curvature).</p>
 <b>Barrier</b> = E_saddle - min(E1, E2), how high the path climbs. The plot on the right shows the
 energy along the path; the green dot follows the animation.</p>
 <h4>Central particle</h4>
-<p>The particle that moves most in the transition, highlighted in green with a halo and its
-number. In this glass it is almost always a small B particle (the paper: over 90 %), and the
+<p>The particle that moves most in the transition, filled and ringed in green, its number in the
+caption (a particle you click gets an amber ring and is described in the Particle panel). In this glass it is almost always a small B particle (the paper: over 90 %), and the
 motion is collective: several neighbours move a little with it (participation ratios PR2-PR4).</p>
 <h4>Quantum levels, tunnelling and TLS</h4>
 <p>At very low temperature the system tunnels between the two minima. TLScope follows the
@@ -602,9 +683,39 @@ and <b>Delta0</b> the tunnelling amplitude through the barrier. When both levels
 well, E_qs is only that well's vibration quantum - no tunnelling pair at all. Only nearly
 symmetric DWPs with small distances and low barriers qualify, so TLS are rare - about one in
 many thousand particles.</p>
+<h4>The plots</h4>
+<p><b>Histograms</b>: how many DWPs have each asymmetry, distance and barrier (the paper's Fig. 1;
+click a bar to list its DWPs). <b>Barrier vs d</b>: higher barriers go with longer moves.
+<b>Find counts</b>: how often the search found each DWP (Fig. 2: rarely found ones mean more are
+missing). <b>Profiles</b>: how the displacement is shared among the most mobile particles
+(Fig. 6). <b>IS energies</b>: the energies of the starting structures (are they equilibrated?).</p>
 <p><i>Reinisch &amp; Heuer, PRB 2004/PRL 2005; Mocanu et al., J. Chem. Phys. 2023.</i></p>
 )"));
-    layout->addWidget(text);
+    layout->addWidget(text, 1);
 }
+
+void TeachingPanel::setDwp(DwpPtr dwp) {
+    diagram_->setDwp(dwp);
+    if (!dwp) {
+        onScreen_->setText(tr("<i>The diagram shows a double well with its two lowest quantum levels. Select a DWP "
+                              "and it takes that DWP's numbers.</i>"));
+        return;
+    }
+    const DoubleWell& d = dwp->dwp;
+    const bool tunnelling = d.quantum.level0 != d.quantum.level1 && d.quantum.level0 != Localisation::Both &&
+                            d.quantum.level1 != Localisation::Both;
+    onScreen_->setText(
+        tr("<b>On screen:</b> asymmetry |E2 &minus; E1| = %1 &epsilon; (%2 K), barrier %3 &epsilon; (%4 K). "
+           "E_qs = E_1 &minus; E_0 = <b>%5 K</b>: %6")
+            .arg(d.asymmetry, 0, 'g', 3).arg(units::toKelvin(d.asymmetry), 0, 'g', 3)
+            .arg(d.barrier, 0, 'g', 3).arg(units::toKelvin(d.barrier), 0, 'g', 3)
+            .arg(units::toKelvin(d.quantum.splitting), 0, 'g', 3)
+            .arg(tunnelling ? tr("the two levels sit in different wells - a tunnelling pair%1.")
+                                  .arg(units::toKelvin(d.quantum.splitting) < 1.0 ? tr(", and below 1 K: a TLS") : QString())
+                            : tr("both levels sit in one well, so E_qs is a vibration quantum of that well, not a tunnel "
+                                 "splitting (no TLS).")));
+}
+
+QString TeachingPanel::onScreenText() const { return onScreen_->text(); }
 
 } // namespace tlscope::ui

@@ -97,10 +97,36 @@ private:
     int direction_ = 1;
 };
 
+/// A schematic double well drawn with the selected DWP's own numbers: the two minima, the
+/// saddle, asymmetry and barrier arrows, and the two lowest quantum levels.
+class DoubleWellDiagram : public QWidget {
+    Q_OBJECT
+public:
+    explicit DoubleWellDiagram(QWidget* parent = nullptr);
+    void setDwp(DwpPtr dwp) {
+        dwp_ = std::move(dwp);
+        update();
+    }
+    QSize sizeHint() const override { return {300, 190}; }
+
+protected:
+    void paintEvent(QPaintEvent*) override;
+
+private:
+    DwpPtr dwp_;
+};
+
 class TeachingPanel : public QWidget {
     Q_OBJECT
 public:
     explicit TeachingPanel(QWidget* parent = nullptr);
+    /// Ties the text and the diagram to what is on screen (nullptr: nothing selected).
+    void setDwp(DwpPtr dwp);
+    QString onScreenText() const;
+
+private:
+    DoubleWellDiagram* diagram_ = nullptr;
+    QLabel* onScreen_ = nullptr;
 };
 
 } // namespace tlscope::ui

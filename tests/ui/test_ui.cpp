@@ -283,11 +283,23 @@ private slots:
         QVERIFY2(text.contains("well 1 (99 %) / well 1 (99 %)"), qPrintable(text));
         QVERIFY2(text.contains("vibration quantum, not a tunnel splitting"), qPrintable(text));
         QVERIFY(text.contains("quantum asymmetry") && text.contains("Delta0") && text.contains("barrier from well 1 / 2"));
+        // The Learn tab is tied to the selection: the same DWP's numbers, said in words.
+        TeachingPanel learn;
+        QVERIFY(learn.onScreenText().contains("Select a DWP"));
+        learn.setDwp(r);
+        QVERIFY2(learn.onScreenText().contains("20 K") && learn.onScreenText().contains("vibration quantum"),
+                 qPrintable(learn.onScreenText()));
+        learn.resize(300, 500);
+        learn.show();
+        QVERIFY(learn.findChild<DoubleWellDiagram*>()->grab().width() > 100);
         // A tunnelling pair: no such note.
         r->dwp.quantum.level1 = Localisation::Well2;
         r->dwp.quantum.level1Well1 = 0.02;
         panel.setDwp(r, {"A", "B"});
         QVERIFY(!panel.findChild<QLabel*>("numbers")->text().contains("vibration quantum"));
+        learn.setDwp(r);
+        QVERIFY2(learn.onScreenText().contains("tunnelling pair") && !learn.onScreenText().contains("a TLS"),
+                 qPrintable(learn.onScreenText())); // 20 K: a tunnelling pair, but no TLS
     }
 
     /// Issue 14 finding 12: a paused run says so instead of "ETA 0 s"; a stopped run has no ETA.
