@@ -40,6 +40,20 @@ QString quantityName(Quantity q) {
     return {};
 }
 
+QString quantityAxisTitle(Quantity q) {
+    switch (q) {
+    case Quantity::Asymmetry: return QObject::tr("asymmetry |E2 \u2212 E1| (\u03b5)");
+    case Quantity::Barrier: return QObject::tr("barrier (\u03b5)");
+    case Quantity::D: return QObject::tr("d (\u03c3)");
+    case Quantity::DMw: return QObject::tr("d_mw (\u03c3 \u221am_A)");
+    case Quantity::DMwRp: return QObject::tr("d_mw_rp (\u03c3 \u221am_A)");
+    case Quantity::SplittingKelvin: return QObject::tr("E_qs (K)");
+    case Quantity::Pr4: return QObject::tr("PR4 (particles)");
+    case Quantity::FindCount: return QObject::tr("find count");
+    }
+    return {};
+}
+
 DwpTableModel::DwpTableModel(QObject* parent) : QAbstractTableModel(parent) {}
 
 int DwpTableModel::rowCount(const QModelIndex& parent) const {

@@ -19,6 +19,8 @@ double quantityValue(const DwpRecord& r, Quantity q);
 /// "1 / 2", "2 / 2", "both / both": the wells the two lowest levels live in.
 QString levelsText(const QuantumLevels& q);
 QString quantityName(Quantity q);
+/// The axis title of a quantity, with its unit.
+QString quantityAxisTitle(Quantity q);
 
 class DwpTableModel : public QAbstractTableModel {
     Q_OBJECT

@@ -171,7 +171,7 @@ void PlotPanel::buildCharts() {
         const QString names[] = {"asym < 0.001", "< 0.01", "< 0.05", "< 0.2", ">= 0.2"};
         scatterX_ = new QValueAxis;
         scatterY_ = new QValueAxis;
-        scatterY_->setTitleText(tr("barrier"));
+        scatterY_->setTitleText(quantityAxisTitle(Quantity::Barrier));
         c->addAxis(scatterX_, Qt::AlignBottom);
         c->addAxis(scatterY_, Qt::AlignLeft);
         for (int k = 0; k < 5; ++k) {
@@ -230,7 +230,7 @@ void PlotPanel::buildCharts() {
         y->setBase(10);
         y->setRange(1e-3, 1.0);
         y->setLabelFormat("%g");
-        y->setTitleText(tr("mean d_(k) (sigma)"));
+        y->setTitleText(QString::fromUtf8("mean d_(k) (\u03c3)"));
         c->addAxis(x, Qt::AlignBottom);
         c->addAxis(y, Qt::AlignLeft);
         const QColor colours[2] = {QColor(70, 130, 200), QColor(235, 120, 40)};
@@ -261,7 +261,7 @@ void PlotPanel::buildCharts() {
         series->append(isEnergySet_);
         c->addSeries(series);
         isEnergyX_ = new QBarCategoryAxis;
-        isEnergyX_->setTitleText(tr("IS energy per particle (eps), bin centre"));
+        isEnergyX_->setTitleText(QString::fromUtf8("IS energy per particle (\u03b5), bin centre"));
         isEnergyY_ = new QValueAxis;
         isEnergyY_->setLabelFormat("%d");
         isEnergyY_->setTitleText(tr("starting structures"));
@@ -427,7 +427,7 @@ void PlotPanel::updateHistograms() {
             h.logShown = log;
         }
         h.x->setRange(0, bins * h.width * 1.02); // room for the last bar's outline
-        if (h.x->titleText() != quantityName(q)) h.x->setTitleText(quantityName(q));
+        if (h.x->titleText() != quantityAxisTitle(q)) h.x->setTitleText(quantityAxisTitle(q));
         if (log) h.yLog->setRange(floor, std::max(10.0, most * 1.5));
         else {
             setCountRange(h.yLinear, most);
@@ -453,7 +453,7 @@ void PlotPanel::updateScatter() {
     if (selected_) scatterSelected_->replace({QPointF(quantityValue(*selected_, dq), selected_->dwp.barrier)});
     else scatterSelected_->clear();
     scatterX_->setRange(0, maxX * 1.05);
-    if (scatterX_->titleText() != quantityName(dq)) scatterX_->setTitleText(quantityName(dq));
+    if (scatterX_->titleText() != quantityAxisTitle(dq)) scatterX_->setTitleText(quantityAxisTitle(dq));
     scatterY_->setRange(0, maxY * 1.05);
 }
 

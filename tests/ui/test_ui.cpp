@@ -117,6 +117,9 @@ private slots:
         QCOMPARE(counts->max(), 1.0);
         QCOMPARE(counts->tickType(), QValueAxis::TicksDynamic);
         QCOMPARE(counts->tickInterval(), 1.0);
+        // Axis titles carry units.
+        QCOMPARE(panel.histogramView(2)->chart()->axes(Qt::Horizontal).value(0)->titleText(), QString::fromUtf8("barrier (\u03b5)"));
+        QCOMPARE(panel.histogramView(1)->chart()->axes(Qt::Horizontal).value(0)->titleText(), QString::fromUtf8("d (\u03c3)"));
         model.append(record(1, 0.02, 0.4, 0.3, false, 1)); // within 250 ms: coalesced...
         panel.refreshLater();
         QCOMPARE(total(), 1);
