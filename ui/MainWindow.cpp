@@ -116,6 +116,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
 
     QSettings settings;
     restoreLayout();
+    applyPreferences(preferences());
     if (settings.contains("run/parameters")) {
         try {
             const Model model = Model::preset(settings.value("run/model").toString().toStdString());
@@ -269,6 +270,62 @@ void MainWindow::applyDefaultLayout(QSize screenSize) {
     }
     resizeDocks({runDock, detailDock}, {compact ? 280 : 330, compact ? 320 : 380}, Qt::Horizontal);
     resizeDocks({tableDock}, {compact ? std::max(180, avail.height() / 3) : 330}, Qt::Vertical);
+}
+
+MainWindow::Preferences MainWindow::preferences() const {
+    QSettings s;
+    Preferences p;
+    p.sphereScale = std::clamp(s.value("preferences/sphereScale", 1.0).toDouble(), 0.3, 1.5);
+    p.background = static_cast<Background>(std::clamp(s.value("preferences/background", 0).toInt(), 0, 2));
+    p.colourBySpecies = s.value("preferences/colourBySpecies", false).toBool();
+    p.arrows = s.value("preferences/arrows", false).toBool();
+    return p;
+}
+
+void MainWindow::applyPreferences(const Preferences& p) {
+    QSettings s;
+    s.setValue("preferences/sphereScale", p.sphereScale);
+    s.setValue("preferences/background", static_cast<int>(p.background));
+    s.setValue("preferences/colourBySpecies", p.colourBySpecies);
+    s.setValue("preferences/arrows", p.arrows);
+    colourMode_->setCurrentIndex(p.colourBySpecies ? 1 : 0);
+    arrows_->setChecked(p.arrows);
+    SceneStyle st = scene_->style();
+    st.sphereScale = p.sphereScale;
+    st.background = p.background;
+    scene_->setStyle(st);
+    applyStyle();
+}
+
+void MainWindow::preferencesDialog() {
+    const Preferences current = preferences();
+    QDialog ask(this);
+    ask.setWindowTitle(tr("Preferences"));
+    auto* form = new QFormLayout(&ask);
+    auto* size = new QDoubleSpinBox;
+    size->setRange(0.3, 1.5);
+    size->setSingleStep(0.1);
+    size->setValue(current.sphereScale);
+    size->setToolTip(tr("sphere radius as a multiple of 0.42 sigma (smaller spheres show the structure, larger ones the packing)"));
+    auto* background = new QComboBox;
+    background->addItems({tr("dark gradient"), tr("dark"), tr("white (print, bright projectors)")});
+    background->setCurrentIndex(static_cast<int>(current.background));
+    auto* colour = new QComboBox;
+    colour->addItems({tr("displacement"), tr("species")});
+    colour->setCurrentIndex(current.colourBySpecies ? 1 : 0);
+    auto* arrows = new QCheckBox(tr("show displacement arrows"));
+    arrows->setChecked(current.arrows);
+    form->addRow(tr("Particle size"), size);
+    form->addRow(tr("Background"), background);
+    form->addRow(tr("Colour particles by"), colour);
+    form->addRow(QString(), arrows);
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
+    form->addRow(buttons);
+    connect(buttons, &QDialogButtonBox::accepted, &ask, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, &ask, &QDialog::reject);
+    if (ask.exec() != QDialog::Accepted) return;
+    applyPreferences({size->value(), static_cast<Background>(background->currentIndex()), colour->currentIndex() == 1,
+                      arrows->isChecked()});
 }
 
 void MainWindow::setPresentationMode(bool on) {
@@ -514,6 +571,7 @@ void MainWindow::buildMenus() {
     viewMenu->addAction(tr("Play / pause transition"), QKeySequence(Qt::Key_Space), this, [this] { detail_->play(!detail_->playing()); });
     viewMenu->addSeparator();
     for (QDockWidget* d : findChildren<QDockWidget*>()) viewMenu->addAction(d->toggleViewAction());
+    viewMenu->addAction(tr("P&references..."), QKeySequence(tr("Ctrl+,")), this, &MainWindow::preferencesDialog);
     auto* presentation = viewMenu->addAction(tr("&Presentation mode"), QKeySequence(Qt::Key_F11), this,
                                              [this](bool on) { setPresentationMode(on); });
     presentation->setCheckable(true);

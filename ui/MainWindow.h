@@ -43,6 +43,17 @@ public:
     /// "window/<width>x<height>": the settings key of this screen size's layout.
     QString layoutKey() const;
     QSize availableScreenSize() const;
+    /// Preferences (View > Preferences), kept in the settings and applied at start.
+    struct Preferences {
+        double sphereScale = 1.0;  ///< sphere radius x 0.42 sigma_ss
+        Background background = Background::DarkGradient;
+        bool colourBySpecies = false;
+        bool arrows = false;
+        bool operator==(const Preferences&) const = default;
+    };
+    Preferences preferences() const;
+    /// Applies and remembers them.
+    void applyPreferences(const Preferences& p);
     /// Presentation mode: large text, only the 3D view and the selected DWP's profile (F11);
     /// leaving it restores the layout and fonts.
     void setPresentationMode(bool on);
@@ -120,6 +131,7 @@ private:
     void openPath(const QString& path);
     void saveSessionAs();
     void exportTable();
+    void preferencesDialog();
     void exportMovieDialog();
     void exportDwp();
     void screenshotDialog();

@@ -279,6 +279,11 @@ double ParticleScene::arrowLength(int k) const {
 
 int ParticleScene::particleCount() const { return d->conf.size(); }
 int ParticleScene::highlighted() const { return d->highlight; }
+
+double ParticleScene::sphereRadius(int species) const {
+    // 0.42 sigma_ss leaves gaps in the dense glass so the structure stays visible.
+    return 0.42 * std::clamp(d->style.sphereScale, 0.3, 1.5) * d->model.pair(species, species).sigma;
+}
 int ParticleScene::picked() const { return d->picked; }
 
 void ParticleScene::setPicked(int i) {
@@ -289,7 +294,7 @@ void ParticleScene::setPicked(int i) {
     }
     const double* x = d->wrapped.data() + 3 * d->picked;
     const int s = d->conf.species[static_cast<std::size_t>(d->picked)];
-    const double r = 0.42 * d->model.pair(s, s).sigma;
+    const double r = sphereRadius(s);
     d->pickRing->SetInnerRadius(1.15 * r);
     d->pickRing->SetOuterRadius(1.35 * r);
     d->pickActor->SetPosition(x[0], x[1], x[2]);
@@ -299,6 +304,28 @@ const SceneStyle& ParticleScene::style() const { return d->style; }
 
 void ParticleScene::setStyle(const SceneStyle& style) {
     d->style = style;
+    switch (style.background) {
+    case Background::DarkGradient:
+        d->renderer->SetBackground(0.11, 0.12, 0.15);
+        d->renderer->SetBackground2(0.24, 0.26, 0.31);
+        d->renderer->GradientBackgroundOn();
+        break;
+    case Background::Dark:
+        d->renderer->SetBackground(0.15, 0.16, 0.19);
+        d->renderer->GradientBackgroundOff();
+        break;
+    case Background::White: // for print and bright projectors
+        d->renderer->SetBackground(1.0, 1.0, 1.0);
+        d->renderer->GradientBackgroundOff();
+        break;
+    }
+    // Lines and labels that are light on the dark backgrounds turn dark on white.
+    const bool white = style.background == Background::White;
+    const double line = white ? 0.3 : 0.75;
+    d->boxActor->GetProperty()->SetColor(line, line, line + 0.03);
+    d->arrowActor->GetProperty()->SetColor(white ? 0.15 : 0.95, white ? 0.15 : 0.95, white ? 0.15 : 0.95);
+    for (vtkTextProperty* t : {d->legend->GetTitleTextProperty(), d->legend->GetLabelTextProperty()})
+        t->SetColor(white ? 0.1 : 1.0, white ? 0.1 : 1.0, white ? 0.1 : 1.0);
     const double k = std::clamp(style.textScale, 0.5, 4.0);
     d->legend->GetTitleTextProperty()->SetFontSize(static_cast<int>(std::lround(14 * k)));
     d->legend->GetLabelTextProperty()->SetFontSize(static_cast<int>(std::lround(13 * k)));
@@ -363,7 +390,7 @@ void ParticleScene::rebuild() {
         std::copy(x, x + 3, d->drawPosition.begin() + static_cast<std::ptrdiff_t>(3 * ku));
         const int s = conf.species[i];
         // Spheres of 0.42 sigma_ss leave gaps in the dense glass so the structure stays visible.
-        d->drawRadius[ku] = 0.42 * d->model.pair(s, s).sigma;
+        d->drawRadius[ku] = sphereRadius(s);
         unsigned char* rgb = d->drawColour.data() + 3 * ku;
         if (byDisplacement) {
             double c[3];
@@ -400,7 +427,7 @@ void ParticleScene::rebuild() {
     if (hl) {
         const int i = d->highlight;
         const double* x = d->wrapped.data() + 3 * i;
-        const double r = 0.42 * d->model.pair(conf.species[i], conf.species[i]).sigma;
+        const double r = sphereRadius(conf.species[i]);
         d->coreSphere->SetCenter(x[0], x[1], x[2]);
         d->coreSphere->SetRadius(1.35 * r);
         d->ring->SetInnerRadius(2.05 * r);
@@ -515,7 +542,7 @@ int ParticleScene::pick(double x, double y) const {
     for (int i : d->shown) {
         const Eigen::Vector3d c(d->wrapped[3 * i], d->wrapped[3 * i + 1], d->wrapped[3 * i + 2]);
         const int s = d->conf.species[i];
-        double r = 0.42 * d->model.pair(s, s).sigma;
+        double r = sphereRadius(s);
         if (i == d->highlight) r *= 1.35;
         const double b = (c - o).dot(dir);
         const double h2 = (c - o).squaredNorm() - b * b;

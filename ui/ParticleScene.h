@@ -16,6 +16,8 @@ namespace tlscope::ui {
 enum class ColourMode { Species, Displacement };
 
 /// How particles are drawn; independent of which configuration is shown.
+enum class Background { DarkGradient, Dark, White };
+
 struct SceneStyle {
     ColourMode colour = ColourMode::Displacement; ///< falls back to species without a displacement
     double displacementRange = 0.0;  ///< top of the colour scale; 0: the largest displacement
@@ -25,6 +27,8 @@ struct SceneStyle {
     std::vector<bool> hiddenSpecies; ///< per species index
     bool showLabel = true;
     double textScale = 1.0;          ///< caption and legend text (presentation mode: larger)
+    double sphereScale = 1.0;        ///< sphere radius = 0.42 sigma_ss x this (Preferences)
+    Background background = Background::DarkGradient;
 };
 
 /// Draws particles as shaded spheres sized by species (sphere impostors), the periodic box, a displacement colour scale with its legend,
@@ -52,6 +56,8 @@ public:
     int arrowCount() const;
     double arrowLength(int k) const;
     int highlighted() const;
+    /// The drawn radius of a particle of this species (sigma).
+    double sphereRadius(int species) const;
     /// The particle the user picked, marked by an amber ring (-1: none).
     void setPicked(int particle);
     int picked() const;

@@ -476,6 +476,31 @@ private slots:
             if (!a->isSeparator()) entries << a->text().remove('&');
         QCOMPARE(entries, (QStringList{"Getting started", "Keyboard and mouse", "About TLScope"}));
     }
+    /// Finding 16: Preferences that apply at once and are there in the next window.
+    void preferencesApplyAndPersist() {
+        MainWindow w;
+        QVERIFY(showDemo(w));
+        const MainWindow::Preferences defaults = w.preferences();
+        MainWindow::Preferences p;
+        p.sphereScale = 0.7;
+        p.background = tlscope::ui::Background::White;
+        p.colourBySpecies = true;
+        p.arrows = true;
+        w.applyPreferences(p);
+        QCOMPARE(w.scene()->style().sphereScale, 0.7);
+        QVERIFY(w.scene()->style().background == tlscope::ui::Background::White);
+        QVERIFY(w.scene()->style().arrows);
+        QVERIFY(std::abs(w.scene()->sphereRadius(0) - 0.42 * 0.7) < 1e-12);
+        QImage view = w.view()->grabFramebuffer();
+        QCOMPARE(QColor(view.pixel(3, 3)), QColor(Qt::white)); // the corner is background
+        {
+            MainWindow again;
+            QVERIFY(again.preferences() == p);
+            QCOMPARE(again.scene()->style().sphereScale, 0.7);
+        }
+        QVERIFY(w.shortcutsText().contains("Preferences"));
+        w.applyPreferences(defaults);
+    }
     void badFileGivesMessage() {
         MainWindow w;
         QTemporaryDir dir;
