@@ -168,7 +168,9 @@ void PlotPanel::buildCharts() {
     scatter_->chart()->legend()->setAlignment(Qt::AlignRight);
     {
         QChart* c = scatter_->chart();
-        const QString names[] = {"asym < 0.001", "< 0.01", "< 0.05", "< 0.2", ">= 0.2"};
+        // The legend renders rich text: a bare "<" started a tag and hid four of the five labels.
+        const QString names[] = {"asymmetry &lt; 0.001 &epsilon;", "&lt; 0.01 &epsilon;", "&lt; 0.05 &epsilon;",
+                                 "&lt; 0.2 &epsilon;", "&ge; 0.2 &epsilon;"};
         scatterX_ = new QValueAxis;
         scatterY_ = new QValueAxis;
         scatterY_->setTitleText(quantityAxisTitle(Quantity::Barrier));
@@ -205,7 +207,10 @@ void PlotPanel::buildCharts() {
         auto* series = new QStackedBarSeries;
         series->append(fig2Set_);
         c->addSeries(series);
-        fig2X_ = new QBarCategoryAxis;
+        // A value axis, not categories: up to 60 counts, labelled every 1, 2, 5 or 10 (category
+        // labels were elided to "..." even in a wide window). Bar k stands at x = k.
+        fig2X_ = new QValueAxis;
+        fig2X_->setLabelFormat("%d");
         fig2X_->setTitleText(tr("times found in M attempts"));
         fig2Y_ = new QValueAxis;
         fig2Y_->setLabelFormat("%d");
@@ -465,15 +470,19 @@ void PlotPanel::updateFig2() {
     std::vector<int> counts(static_cast<std::size_t>(bins), 0);
     if (dwps_)
         for (const auto& r : *dwps_) ++counts[static_cast<std::size_t>(std::clamp(r->findCount, 1, bins) - 1)];
-    QStringList labels;
     int most = 1;
     fig2Set_->remove(0, fig2Set_->count());
+    *fig2Set_ << 0; // found 0 times: never (so that bar k stands at x = k)
     for (int b = 0; b < bins; ++b) {
         *fig2Set_ << counts[static_cast<std::size_t>(b)];
-        labels << (b + 1 == bins && maxCount > 60 ? QString(">=%1").arg(bins) : QString::number(b + 1));
         most = std::max(most, counts[static_cast<std::size_t>(b)]);
     }
-    if (fig2X_->categories() != labels) fig2X_->setCategories(labels);
+    fig2X_->setTitleText(maxCount > 60 ? tr("times found in M attempts (the last bar: 60 or more)") : tr("times found in M attempts"));
+    fig2X_->setRange(0.5, bins + 0.5);
+    const int step = bins <= 12 ? 1 : bins <= 25 ? 2 : bins <= 60 ? 5 : 10;
+    fig2X_->setTickType(QValueAxis::TicksDynamic);
+    fig2X_->setTickAnchor(0);
+    fig2X_->setTickInterval(step);
     setCountRange(fig2Y_, most);
 }
 

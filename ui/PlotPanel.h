@@ -100,7 +100,7 @@ private:
     QValueAxis *scatterX_ = nullptr, *scatterY_ = nullptr;
     QChartView* fig2_ = nullptr;
     QBarSet* fig2Set_ = nullptr;
-    QBarCategoryAxis* fig2X_ = nullptr;
+    QValueAxis* fig2X_ = nullptr;
     QValueAxis* fig2Y_ = nullptr;
     QChartView* fig6_ = nullptr;
     QLineSeries* fig6Lines_[3] = {};

@@ -17,6 +17,9 @@
 #include <QPainter>
 #include <QImageReader>
 #include <QValueAxis>
+#include <QLegend>
+#include <QLegendMarker>
+#include <QTextDocument>
 #include "core/io/SessionFile.h"
 #include "core/model/Units.h"
 
@@ -126,6 +129,41 @@ private slots:
         panel.flushPending(); // ...and drawn at once before a screenshot or export
         QCOMPARE(total(), 2);
         QTRY_COMPARE_WITH_TIMEOUT(total(), 2, 1000);
+    }
+    /// Finding 6: the find counts read as integers on a value axis (category labels were elided
+    /// to "..."), and every colour class of barrier vs d has a legible legend entry (a bare "<"
+    /// in the legend's rich text hid four of the five).
+    void findCountsAndScatterLegendAreReadable() {
+        DwpTableModel model;
+        PlotPanel panel;
+        panel.resize(1000, 400);
+        for (int s = 0; s < 8; ++s) model.append(record(s, 0.01 * s, 0.3, 0.2, false, s));
+        panel.setCatalog(&model.all());
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        auto chartOfTab = [&](int tab) {
+            panel.tabs()->setCurrentIndex(tab);
+            panel.refreshNow();
+            auto* view = panel.tabs()->widget(tab)->findChild<QChartView*>();
+            if (!view) view = qobject_cast<QChartView*>(panel.tabs()->widget(tab));
+            return view ? view->chart() : nullptr;
+        };
+        QChart* fig2 = chartOfTab(2);
+        QVERIFY(fig2);
+        auto* x = qobject_cast<QValueAxis*>(fig2->axes(Qt::Horizontal).value(0));
+        QVERIFY2(x, "find counts: a value axis");
+        QCOMPARE(x->labelFormat(), QString("%d"));
+        QCOMPARE(x->tickInterval(), 1.0); // finds 1..8: every count labelled
+        QVERIFY(x->min() < 1.0 && x->max() > 8.0);
+        QChart* scatter = chartOfTab(1);
+        QVERIFY(scatter);
+        const auto markers = scatter->legend()->markers();
+        QCOMPARE(markers.size(), 6); // five asymmetry classes and the selected DWP
+        for (auto* m : markers.mid(0, 5)) {
+            QTextDocument doc;
+            doc.setHtml(m->label());
+            QVERIFY2(doc.toPlainText().contains(QChar(0x03b5)), qPrintable("legend entry '" + m->label() + "' renders empty"));
+        }
     }
     /// The movie of a transition: our animated GIF, decoded by Qt's own GIF reader, has every
     /// frame at the right size, loops forever, and keeps the colours (flat areas exactly, a
