@@ -171,7 +171,8 @@ ParticleScene::ParticleScene(vtkRenderer* renderer) : d(std::make_unique<Impl>()
     d->legend->GetLabelTextProperty()->SetFontSize(13);
     d->legend->GetLabelTextProperty()->ItalicOff();
     d->legend->SetVisibility(false);
-    renderer->AddViewProp(d->legend);
+    // In the overlay layer too, added after the ring: 2D props draw after the layer's 3D props,
+    // so the legend stays readable when the central particle's ring passes behind it.
 
     d->arrow->SetTipResolution(12);
     d->arrow->SetShaftResolution(12);
@@ -219,6 +220,7 @@ ParticleScene::ParticleScene(vtkRenderer* renderer) : d(std::make_unique<Impl>()
         p->SetVisibility(false);
         (renderer->GetRenderWindow() ? d->overlay.Get() : renderer)->AddViewProp(p);
     }
+    (renderer->GetRenderWindow() ? d->overlay.Get() : renderer)->AddViewProp(d->legend);
 
     renderer->SetBackground(0.11, 0.12, 0.15);
     renderer->SetBackground2(0.24, 0.26, 0.31);
@@ -500,8 +502,17 @@ void ParticleScene::resetCamera() {
     cam->SetFocalPoint(0.5 * L, 0.5 * L, 0.5 * L);
     cam->SetPosition(0.5 * L + 1.6 * L, 0.5 * L + 1.1 * L, 0.5 * L + 2.2 * L);
     cam->SetViewUp(0, 1, 0);
-    d->renderer->ResetCamera();
-    cam->Zoom(1.25);
+    d->renderer->ResetCamera(fitBounds().data());
+    cam->Zoom(1.5); // the bounding sphere of the box leaves room around its projection
+}
+
+std::array<double, 6> ParticleScene::fitBounds() const {
+    // The box widened by the largest highlight ring, so that the ring around a particle at the
+    // box's edge stays inside the view (it was clipped there).
+    const double L = d->boxLength > 0 ? d->boxLength : 1.0;
+    double ring = 0.0;
+    for (int s = 0; s < d->model.speciesCount(); ++s) ring = std::max(ring, 2.3 * sphereRadius(s));
+    return {-ring, L + ring, -ring, L + ring, -ring, L + ring};
 }
 
 void ParticleScene::viewAlongAxis(int axis) {
@@ -512,7 +523,7 @@ void ParticleScene::viewAlongAxis(int axis) {
     pos[axis] += 3.0 * L;
     cam->SetPosition(pos);
     cam->SetViewUp(axis == 1 ? 0 : 0, axis == 1 ? 0 : 1, axis == 1 ? -1 : 0);
-    d->renderer->ResetCamera();
+    d->renderer->ResetCamera(fitBounds().data());
 }
 
 std::array<double, 2> ParticleScene::displayPosition(int particle) const {

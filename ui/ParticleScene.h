@@ -5,6 +5,7 @@
 
 #include <QColor>
 
+#include <array>
 #include <functional>
 #include <memory>
 #include <vector>
@@ -58,6 +59,8 @@ public:
     int highlighted() const;
     /// The drawn radius of a particle of this species (sigma).
     double sphereRadius(int species) const;
+    /// The box widened by the largest highlight ring: what the camera resets fit into view.
+    std::array<double, 6> fitBounds() const;
     /// The particle the user picked, marked by an amber ring (-1: none).
     void setPicked(int particle);
     int picked() const;
