@@ -44,9 +44,27 @@ SwapMonteCarlo::SwapMonteCarlo(const Model& model, const Configuration& start, R
         for (int k = 0; k < 3; ++k) p[k] -= box_ * std::floor(p[k] / box_);
         x_[static_cast<std::size_t>(i)] = p;
     }
-    const int perSide = static_cast<int>(std::floor(box_ / model_.maxCutoff()));
-    cells_ = perSide >= 3 ? perSide : 0;
+    // Cells of at least half the largest cutoff with a 5 x 5 x 5 stencil: ~40 % fewer candidates
+    // per particle energy than cells of a whole cutoff with 3 x 3 x 3 (N = 1500 KA2: ~370
+    // instead of ~630). Each stencil must hold distinct cells, or a neighbour would count twice.
+    // Boxes under five such cells wide scan every particle.
+    const int half = static_cast<int>(std::floor(2.0 * box_ / model_.maxCutoff()));
+    if (half >= 5) cells_ = half;
     members_.assign(cells_ ? static_cast<std::size_t>(cells_ * cells_ * cells_) : 1, {});
+    if (cells_) {
+        const int width = 2 * kReach + 1, stencil = width * width * width;
+        stencil_.resize(static_cast<std::size_t>(cells_ * cells_ * cells_ * stencil));
+        for (int c = 0; c < cells_ * cells_ * cells_; ++c) {
+            const int cx = c / (cells_ * cells_), cy = (c / cells_) % cells_, cz = c % cells_;
+            int k = 0;
+            for (int dx = -kReach; dx <= kReach; ++dx)
+                for (int dy = -kReach; dy <= kReach; ++dy)
+                    for (int dz = -kReach; dz <= kReach; ++dz) {
+                        const int ox = (cx + dx + cells_) % cells_, oy = (cy + dy + cells_) % cells_, oz = (cz + dz + cells_) % cells_;
+                        stencil_[static_cast<std::size_t>(c * stencil + k++)] = (ox * cells_ + oy) * cells_ + oz;
+                    }
+        }
+    }
     cell_.assign(static_cast<std::size_t>(n), 0);
     slot_.assign(static_cast<std::size_t>(n), 0);
     for (int i = 0; i < n; ++i) place(i);
@@ -82,14 +100,10 @@ template <class F> void SwapMonteCarlo::forNeighbours(const Eigen::Vector3d& x, 
         for (int j : members_[0]) f(j);
         return;
     }
-    const int c = cellOf(x);
-    const int cx = c / (cells_ * cells_), cy = (c / cells_) % cells_, cz = c % cells_;
-    for (int dx = -1; dx <= 1; ++dx)
-        for (int dy = -1; dy <= 1; ++dy)
-            for (int dz = -1; dz <= 1; ++dz) {
-                const int ox = (cx + dx + cells_) % cells_, oy = (cy + dy + cells_) % cells_, oz = (cz + dz + cells_) % cells_;
-                for (int j : members_[static_cast<std::size_t>((ox * cells_ + oy) * cells_ + oz)]) f(j);
-            }
+    const int width = 2 * kReach + 1, stencil = width * width * width;
+    const int* cell = stencil_.data() + static_cast<std::size_t>(cellOf(x) * stencil);
+    for (int k = 0; k < stencil; ++k)
+        for (int j : members_[static_cast<std::size_t>(cell[k])]) f(j);
 }
 
 double SwapMonteCarlo::particleEnergy(int i, int s, const Eigen::Vector3d& x, int exclude) const {

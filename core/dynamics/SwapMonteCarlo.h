@@ -68,6 +68,8 @@ private:
     std::vector<int> species_;
     std::vector<Eigen::Vector3d> x_;
     int cells_ = 0; ///< per side; 0: every particle is a neighbour (small boxes)
+    static constexpr int kReach = 2; ///< the stencil reaches this many cells (>= r_c / 2 each) each way
+    std::vector<int> stencil_; ///< for each cell, the cells of its stencil
     std::vector<std::vector<int>> members_;
     std::vector<int> cell_, slot_;
     RandomStream rng_;

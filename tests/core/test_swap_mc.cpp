@@ -40,7 +40,8 @@ private slots:
     void energyChangesMatchFullRecomputation_data() {
         QTest::addColumn<int>("n");
         QTest::newRow("N=160 (no cells)") << 160;
-        QTest::newRow("N=700 (cell list)") << 700;
+        QTest::newRow("N=700 (cell list, 6 cells per side)") << 700;
+        QTest::newRow("N=1500 (cell list, 8 cells per side)") << 1500;
     }
     void energyChangesMatchFullRecomputation() {
         QFETCH(int, n);
