@@ -7,7 +7,9 @@
 #include "core/io/ConfigurationFile.h"
 #include "core/io/ExtendedXyz.h"
 #include "core/io/SafeWrite.h"
+#include "core/landscape/Minimizer.h"
 #include "core/model/Model.h"
+#include "core/potential/PairPotential.h"
 #include "core/search/Search.h"
 
 #include <algorithm>
@@ -87,6 +89,9 @@ int prepareCommand(const Args& args) {
                 p.finalTemperature, p.coolingSweeps, p.sweeps, p.swapProbability);
     std::vector<SwapPreparationResult> results(static_cast<std::size_t>(glasses));
     std::vector<std::string> errors(static_cast<std::size_t>(glasses));
+    // The inherent structure of each glass (L-BFGS to max |F| < 1e-8): its energy per particle
+    // is the stability measure the papers compare (it falls as T_f falls).
+    std::vector<MinimizationResult> quenches(static_cast<std::size_t>(glasses));
     std::vector<double> progress(static_cast<std::size_t>(glasses), 0.0);
     std::mutex printMutex;
     std::atomic<int> next{0};
@@ -111,6 +116,12 @@ int prepareCommand(const Args& args) {
                         progress[static_cast<std::size_t>(g)] = f;
                         report();
                     });
+                    const Configuration& c = results[static_cast<std::size_t>(g)].configuration;
+                    PairPotential surface(model, c);
+                    Eigen::VectorXd x = c.positions;
+                    MinimizerOptions q;
+                    q.forceTolerance = 1e-8;
+                    quenches[static_cast<std::size_t>(g)] = minimize(surface, x, MinimizerKind::Lbfgs, q);
                 } catch (const std::exception& e) {
                     errors[static_cast<std::size_t>(g)] = e.what();
                 }
@@ -122,7 +133,8 @@ int prepareCommand(const Args& args) {
     for (int g = 0; g < glasses; ++g)
         if (!errors[static_cast<std::size_t>(g)].empty()) throw InputError("prepare: glass " + std::to_string(g) + ": " + errors[static_cast<std::size_t>(g)]);
 
-    std::printf("%5s %16s %12s %10s %10s %10s %s\n", "glass", "E/N", "drift", "step", "transl.", "swaps", "file");
+    std::printf("%5s %16s %16s %12s %10s %10s %10s %s\n", "glass", "E/N", "E_IS/N", "drift", "step", "transl.", "swaps", "file");
+    int unconverged = 0;
     for (int g = 0; g < glasses; ++g) {
         const SwapPreparationResult& r = results[static_cast<std::size_t>(g)];
         if (std::abs(r.energyDrift) > 1e-6 * std::max(1.0, std::abs(r.energy)))
@@ -136,9 +148,19 @@ int prepareCommand(const Args& args) {
         w.info["prepared"] = "swap-mc";
         w.info["sweeps"] = std::to_string(p.coolingSweeps) + "+" + std::to_string(p.sweeps);
         w.info["seed"] = std::to_string(seed) + "/" + std::to_string(g);
+        const MinimizationResult& is = quenches[static_cast<std::size_t>(g)];
+        char isText[32] = "not converged";
+        if (is.converged()) {
+            std::snprintf(isText, sizeof isText, "%.10f", is.energy / n);
+            w.info["is_energy_per_particle"] = isText;
+        } else {
+            ++unconverged;
+        }
         writeConfigurationFile(path, r.configuration, model, w);
-        std::printf("%5d %16.10f %12.3e %10.4f %9.1f%% %9.1f%% %s\n", g, r.energy / n, r.energyDrift, r.displacement,
-                    100.0 * r.production.translationAcceptance(), 100.0 * r.production.swapAcceptance(), path.c_str());
+        std::printf("%5d %16.10f %16s %12.3e %10.4f %9.1f%% %9.1f%% %s\n", g, r.energy / n, isText, r.energyDrift,
+                    r.displacement, 100.0 * r.production.translationAcceptance(), 100.0 * r.production.swapAcceptance(),
+                    path.c_str());
+        if (!is.converged()) std::fprintf(stderr, "prepare: glass %d: the quench to its inherent structure %s\n", g, is.describe().c_str());
     }
     const double moves = double(glasses) * double(n) * double(p.coolingSweeps + p.sweeps);
     std::printf("time %.2f s (%.3g moves/s on %d thread%s)\n", seconds, moves / std::max(seconds, 1e-9),
