@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <mutex>
 #include <thread>
@@ -133,8 +134,9 @@ int prepareCommand(const Args& args) {
     for (int g = 0; g < glasses; ++g)
         if (!errors[static_cast<std::size_t>(g)].empty()) throw InputError("prepare: glass " + std::to_string(g) + ": " + errors[static_cast<std::size_t>(g)]);
 
-    std::printf("%5s %16s %16s %12s %10s %10s %10s %s\n", "glass", "E/N", "E_IS/N", "drift", "step", "transl.", "swaps", "file");
-    int unconverged = 0;
+    std::printf("%5s %16s %16s %12s %10s %10s %10s %10s %8s %s\n", "glass", "E/N", "E_IS/N", "drift", "step", "transl.",
+                "swaps", "MSD", "F_s", "file");
+    int unconverged = 0, relaxed = 0, frozen = 0;
     for (int g = 0; g < glasses; ++g) {
         const SwapPreparationResult& r = results[static_cast<std::size_t>(g)];
         if (std::abs(r.energyDrift) > 1e-6 * std::max(1.0, std::abs(r.energy)))
@@ -157,11 +159,17 @@ int prepareCommand(const Args& args) {
             ++unconverged;
         }
         writeConfigurationFile(path, r.configuration, model, w);
-        std::printf("%5d %16.10f %16s %12.3e %10.4f %9.1f%% %9.1f%% %s\n", g, r.energy / n, isText, r.energyDrift,
+        std::printf("%5d %16.10f %16s %12.3e %10.4f %9.1f%% %9.1f%% %10.4g %8.4f %s\n", g, r.energy / n, isText, r.energyDrift,
                     r.displacement, 100.0 * r.production.translationAcceptance(), 100.0 * r.production.swapAcceptance(),
-                    path.c_str());
+                    r.productionMsd, r.productionFs, path.c_str());
+        if (p.sweeps > 0) ++(r.productionFs < std::exp(-1.0) ? relaxed : frozen);
         if (!is.converged()) std::fprintf(stderr, "prepare: glass %d: the quench to its inherent structure %s\n", g, is.describe().c_str());
     }
+    if (p.sweeps > 0)
+        std::printf("relaxation     MSD and F_s(q = %.4g) over the %ld production sweeps: %d of %d glasses relaxed "
+                    "(F_s < 1/e)%s\n",
+                    p.relaxationWavenumber, p.sweeps, relaxed, glasses,
+                    frozen ? "; a glass with F_s above 1/e did not relax at T_f within the run: more --sweeps show whether it is in equilibrium" : "");
     const double moves = double(glasses) * double(n) * double(p.coolingSweeps + p.sweeps);
     std::printf("time %.2f s (%.3g moves/s on %d thread%s)\n", seconds, moves / std::max(seconds, 1e-9),
                 std::min(threads, glasses), std::min(threads, glasses) == 1 ? "" : "s");

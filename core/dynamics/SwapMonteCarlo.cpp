@@ -39,6 +39,7 @@ SwapMonteCarlo::SwapMonteCarlo(const Model& model, const Configuration& start, R
             table_[static_cast<std::size_t>(a * species_count_ + b)] = LjPair::make(model_.pair(a, b), model_.cutoffMode);
     const int n = start.size();
     x_.resize(static_cast<std::size_t>(n));
+    travel_.assign(static_cast<std::size_t>(n), Eigen::Vector3d::Zero());
     for (int i = 0; i < n; ++i) {
         Eigen::Vector3d p = start.position(i);
         for (int k = 0; k < 3; ++k) p[k] -= box_ * std::floor(p[k] / box_);
@@ -155,9 +156,10 @@ bool SwapMonteCarlo::move(const SwapMcParameters& p, SwapMcStatistics& stats) {
     }
     const int i = static_cast<int>(rng_.below(static_cast<std::uint64_t>(n)));
     const auto ui = static_cast<std::size_t>(i);
-    Eigen::Vector3d trial = x_[ui];
+    Eigen::Vector3d trial = x_[ui], step;
     for (int k = 0; k < 3; ++k) {
-        trial[k] += p.maxDisplacement * (2.0 * rng_.uniform() - 1.0);
+        step[k] = p.maxDisplacement * (2.0 * rng_.uniform() - 1.0);
+        trial[k] += step[k];
         trial[k] -= box_ * std::floor(trial[k] / box_);
     }
     ++stats.translations;
@@ -166,6 +168,7 @@ bool SwapMonteCarlo::move(const SwapMcParameters& p, SwapMcStatistics& stats) {
     if (!metropolis(dE)) return false;
     unplace(i);
     x_[ui] = trial;
+    travel_[ui] += step;
     place(i);
     energy_ += dE;
     ++stats.translationsAccepted;
@@ -219,7 +222,9 @@ SwapPreparationResult prepareSwapGlass(const Model& model, int n, const SwapPrep
     auto log = [&](long sweep) {
         if (p.logEvery > 0 && sweep % p.logEvery == 0) r.energyPerParticle.emplace_back(sweep, mc.energy() / n);
     };
+    std::vector<Eigen::Vector3d> atProduction = mc.travelled();
     for (long s = 0; s < total; ++s) {
+        if (s == p.coolingSweeps) atProduction = mc.travelled();
         if (stop && stop->load(std::memory_order_relaxed)) {
             r.stopped = true;
             break;
@@ -238,6 +243,16 @@ SwapPreparationResult prepareSwapGlass(const Model& model, int n, const SwapPrep
         }
         log(s + 1);
         if (progress && (s % 16 == 15 || s + 1 == total)) progress(double(s + 1) / double(std::max(total, 1L)));
+    }
+    if (p.sweeps > 0 && !r.stopped) {
+        double msd = 0.0, fs = 0.0;
+        for (int i = 0; i < n; ++i) {
+            const Eigen::Vector3d d = mc.travelled()[static_cast<std::size_t>(i)] - atProduction[static_cast<std::size_t>(i)];
+            msd += d.squaredNorm();
+            for (int k = 0; k < 3; ++k) fs += std::cos(p.relaxationWavenumber * d[k]);
+        }
+        r.productionMsd = msd / n;
+        r.productionFs = fs / (3.0 * n);
     }
     r.energyDrift = mc.recomputeEnergy();
     r.energy = mc.energy();

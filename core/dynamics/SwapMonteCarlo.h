@@ -51,6 +51,9 @@ public:
     double recomputeEnergy();
     /// Positions (wrapped into the box) and species as they are now.
     Configuration configuration() const;
+    /// Each particle's displacement since the start, summed over its accepted translations (not
+    /// wrapped: what the mean-squared displacement and F_s(q, t) of the dynamics are made of).
+    const std::vector<Eigen::Vector3d>& travelled() const { return travel_; }
     /// The energy of particle i with every other particle (except `exclude`), as if it had
     /// species s at position x.
     double particleEnergy(int i, int s, const Eigen::Vector3d& x, int exclude = -1) const;
@@ -67,6 +70,7 @@ private:
     double box_;
     std::vector<int> species_;
     std::vector<Eigen::Vector3d> x_;
+    std::vector<Eigen::Vector3d> travel_;
     int cells_ = 0; ///< per side; 0: every particle is a neighbour (small boxes)
     static constexpr int kReach = 2; ///< the stencil reaches this many cells (>= r_c / 2 each) each way
     std::vector<int> stencil_; ///< for each cell, the cells of its stencil
@@ -91,6 +95,7 @@ struct SwapPreparationParameters {
     double targetAcceptance = 0.4;
     std::vector<std::pair<int, int>> allowedSwaps;
     long logEvery = 100;             ///< sweeps between energy samples
+    double relaxationWavenumber = 7.25; ///< q of F_s: the first peak of S(q) of KA at density 1.2
 };
 
 struct SwapPreparationResult {
@@ -100,6 +105,13 @@ struct SwapPreparationResult {
     double displacement = 0.0;       ///< the translation step of production
     SwapMcStatistics cooling, production;
     std::vector<std::pair<long, double>> energyPerParticle; ///< (sweep, E/N) every logEvery sweeps
+    /// Relaxation during production (is the glass in equilibrium at T_f?): the mean-squared
+    /// displacement of all particles and the self-intermediate scattering function
+    /// F_s(q, t) = <cos(q . dr)> averaged over the three axes, at q = relaxationWavenumber,
+    /// between the first and the last production sweep. F_s below 1/e: the structure relaxed
+    /// within the run.
+    double productionMsd = 0.0;
+    double productionFs = 1.0;
     bool stopped = false;
 };
 

@@ -128,6 +128,50 @@ private slots:
                                                        int(std::count(c.species.begin(), c.species.end(), 1)),
                                                        int(std::count(c.species.begin(), c.species.end(), 2))}));
     }
+    /// The displacement summed over accepted translations is where the particle went: the
+    /// minimum image of (now - start) for every particle (a short run: nobody moves L/2).
+    void travelledIsTheDisplacementFromTheStart() {
+        const Model m = Model::preset("ka2");
+        RandomStream rng(6);
+        const Configuration start = randomLatticeStart(m, 300, rng);
+        SwapMonteCarlo mc(m, start, RandomStream(8));
+        SwapMcParameters p;
+        p.temperature = 1.0;
+        SwapMcStatistics stats;
+        for (int s = 0; s < 30; ++s) mc.sweep(p, stats);
+        const Configuration now = mc.configuration();
+        const Eigen::VectorXd d = minimumImageDisplacement(start.positions, now.positions, start.boxLength);
+        double moved = 0.0;
+        for (int i = 0; i < now.size(); ++i) {
+            QVERIFY((mc.travelled()[std::size_t(i)] - d.segment<3>(3 * i)).norm() < 1e-9);
+            moved += d.segment<3>(3 * i).squaredNorm();
+        }
+        QVERIFY(moved > 0.0);
+    }
+    /// The relaxation report of a preparation: a hot liquid relaxes within the production run
+    /// (F_s(q = 7.25) well below 1/e, MSD of order a particle spacing squared), a cold glass
+    /// does not (F_s near 1, MSD a small fraction of that); and F_s agrees with the Gaussian
+    /// approximation exp(-q^2 MSD / 6) where the displacements are small.
+    void preparationReportsWhetherItRelaxed() {
+        const Model m = Model::preset("ka2");
+        SwapPreparationParameters hot;
+        hot.startTemperature = 2.0;
+        hot.finalTemperature = 2.0;
+        hot.coolingSweeps = 10;
+        hot.sweeps = 400;
+        const SwapPreparationResult liquid = prepareSwapGlass(m, 300, hot, 5);
+        QVERIFY2(liquid.productionFs < std::exp(-1.0), qPrintable(QString::number(liquid.productionFs)));
+        QVERIFY(liquid.productionMsd > 0.1);
+        SwapPreparationParameters cold = hot;
+        cold.finalTemperature = 0.3;
+        cold.coolingSweeps = 300;
+        cold.sweeps = 20;
+        const SwapPreparationResult glass = prepareSwapGlass(m, 300, cold, 5);
+        QVERIFY2(glass.productionFs > 0.8, qPrintable(QString::number(glass.productionFs)));
+        QVERIFY(glass.productionMsd < 0.02);
+        const double gaussian = std::exp(-7.25 * 7.25 * glass.productionMsd / 6.0);
+        QVERIFY2(std::abs(glass.productionFs - gaussian) < 0.05, qPrintable(QString("%1 vs %2").arg(glass.productionFs).arg(gaussian)));
+    }
     void preparationIsReproducibleAndCools() {
         const Model m = Model::preset("ka2");
         SwapPreparationParameters p;
