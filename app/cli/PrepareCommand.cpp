@@ -99,23 +99,34 @@ int prepareCommand(const Args& args) {
     const auto t0 = std::chrono::steady_clock::now();
     const bool tty = isatty(2);
     int lastPercent = -1;
-    auto report = [&] { // every percent on a terminal, every 10 % into a log
+    // Every percent on a terminal (one line rewritten), every 10 % into a log: overall progress,
+    // the sweep rate and ETA over all glasses, and the state of the glass that reported last.
+    auto report = [&](int g, const SwapPreparationProgress& now) {
         double sum = 0.0;
         for (double f : progress) sum += f;
-        const int percent = static_cast<int>(100.0 * sum / glasses);
+        const double done = sum / glasses;
+        const int percent = static_cast<int>(100.0 * done);
         if (percent == lastPercent || (!tty && percent / 10 == lastPercent / 10)) return;
         lastPercent = percent;
-        std::fprintf(stderr, tty ? "\rprepare: %3d %%" : "prepare: %3d %%\n", percent);
+        const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        const double sweepsDone = done * double(glasses) * double(p.coolingSweeps + p.sweeps);
+        const double rate = sweepsDone / std::max(elapsed, 1e-9);
+        const double eta = done > 0.0 ? elapsed * (1.0 - done) / done : 0.0;
+        std::fprintf(stderr,
+                     tty ? "\rprepare: %3d %%  glass %d sweep %ld/%ld  T %.3f  E/N %.4f  transl. %.0f %%  swaps %.1f %%  %.0f sweeps/s  ETA %.0f s   "
+                         : "prepare: %3d %%  glass %d sweep %ld/%ld  T %.3f  E/N %.4f  transl. %.0f %%  swaps %.1f %%  %.0f sweeps/s  ETA %.0f s\n",
+                     percent, g, now.sweep, now.totalSweeps, now.temperature, now.energyPerParticle,
+                     100.0 * now.translationAcceptance, 100.0 * now.swapAcceptance, rate, eta);
     };
     std::vector<std::thread> pool;
     for (int t = 0; t < std::min(threads, glasses); ++t)
         pool.emplace_back([&] {
             for (int g; (g = next++) < glasses;) {
                 try {
-                    results[static_cast<std::size_t>(g)] = prepareSwapGlass(model, n, p, startSeed(seed, g), [&](double f) {
+                    results[static_cast<std::size_t>(g)] = prepareSwapGlass(model, n, p, startSeed(seed, g), [&](const SwapPreparationProgress& now) {
                         std::lock_guard lock(printMutex);
-                        progress[static_cast<std::size_t>(g)] = f;
-                        report();
+                        progress[static_cast<std::size_t>(g)] = now.fraction();
+                        report(g, now);
                     });
                     const Configuration& c = results[static_cast<std::size_t>(g)].configuration;
                     PairPotential surface(model, c);

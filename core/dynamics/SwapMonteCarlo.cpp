@@ -202,7 +202,8 @@ Configuration SwapMonteCarlo::configuration() const {
 }
 
 SwapPreparationResult prepareSwapGlass(const Model& model, int n, const SwapPreparationParameters& p, std::uint64_t seed,
-                                       const std::function<void(double)>& progress, const std::atomic<bool>* stop) {
+                                       const std::function<void(const SwapPreparationProgress&)>& progress,
+                                       const std::atomic<bool>* stop) {
     if (n < 2) throw InputError("prepare: --n must be at least 2");
     if (!(p.finalTemperature > 0.0) || !(p.startTemperature > 0.0) || !std::isfinite(p.startTemperature) ||
         !std::isfinite(p.finalTemperature))
@@ -242,7 +243,16 @@ SwapPreparationResult prepareSwapGlass(const Model& model, int n, const SwapPrep
                                             0.25 * model.boxLengthFor(n));
         }
         log(s + 1);
-        if (progress && (s % 16 == 15 || s + 1 == total)) progress(double(s + 1) / double(std::max(total, 1L)));
+        if (progress && (s % 16 == 15 || s + 1 == total)) {
+            SwapPreparationProgress now;
+            now.sweep = s + 1;
+            now.totalSweeps = total;
+            now.temperature = mp.temperature;
+            now.energyPerParticle = mc.energy() / n;
+            now.translationAcceptance = stats.translationAcceptance();
+            now.swapAcceptance = stats.swapAcceptance();
+            progress(now);
+        }
     }
     if (p.sweeps > 0 && !r.stopped) {
         double msd = 0.0, fs = 0.0;

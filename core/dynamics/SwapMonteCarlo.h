@@ -115,8 +115,17 @@ struct SwapPreparationResult {
     bool stopped = false;
 };
 
+/// Where a preparation stands (reported every 16 sweeps and at the end).
+struct SwapPreparationProgress {
+    long sweep = 0, totalSweeps = 0;
+    double temperature = 0.0;
+    double energyPerParticle = 0.0;
+    double translationAcceptance = 0.0, swapAcceptance = 0.0; ///< of the current stage so far
+    double fraction() const { return totalSweeps > 0 ? double(sweep) / double(totalSweeps) : 1.0; }
+};
+
 SwapPreparationResult prepareSwapGlass(const Model& model, int n, const SwapPreparationParameters& p, std::uint64_t seed,
-                                       const std::function<void(double)>& progress = {},
+                                       const std::function<void(const SwapPreparationProgress&)>& progress = {},
                                        const std::atomic<bool>* stop = nullptr);
 
 } // namespace tlscope

@@ -81,6 +81,9 @@ private slots:
             QCOMPARE(a.readAll(), b.readAll());
         }
         QVERIFY(r.out.contains("ka2-001.xyz") && r.out.contains("swaps"));
+        // It reports as it runs: sweep, temperature, energy, acceptances, rate and ETA.
+        for (const char* s : {"prepare: 100 %", "sweep 40/40", "T 0.800", "E/N -", "transl.", "sweeps/s", "ETA"})
+            QVERIFY2(r.err.contains(s), qPrintable(QString(s) + " missing in: " + r.err));
         const Model m = Model::preset("ka2");
         const std::string second = dir.filePath("ka2-001.xyz").toStdString();
         const Configuration c = readXyzFile(second).toConfiguration(m, second);
