@@ -147,7 +147,7 @@ int prepareCommand(const Args& args) {
 
     std::printf("%5s %16s %16s %12s %10s %10s %10s %10s %8s %s\n", "glass", "E/N", "E_IS/N", "drift", "step", "transl.",
                 "swaps", "MSD", "F_s", "file");
-    int unconverged = 0, relaxed = 0, frozen = 0;
+    int relaxed = 0, frozen = 0;
     for (int g = 0; g < glasses; ++g) {
         const SwapPreparationResult& r = results[static_cast<std::size_t>(g)];
         if (std::abs(r.energyDrift) > 1e-6 * std::max(1.0, std::abs(r.energy)))
@@ -166,8 +166,6 @@ int prepareCommand(const Args& args) {
         if (is.converged()) {
             std::snprintf(isText, sizeof isText, "%.10f", is.energy / n);
             w.info["is_energy_per_particle"] = isText;
-        } else {
-            ++unconverged;
         }
         writeConfigurationFile(path, r.configuration, model, w);
         std::printf("%5d %16.10f %16s %12.3e %10.4f %9.1f%% %9.1f%% %10.4g %8.4f %s\n", g, r.energy / n, isText, r.energyDrift,
