@@ -2,6 +2,7 @@
 
 #include "core/common/Error.h"
 #include "core/dynamics/Preparation.h"
+#include "core/dynamics/Relaxation.h"
 
 #include <algorithm>
 #include <cmath>
@@ -255,14 +256,18 @@ SwapPreparationResult prepareSwapGlass(const Model& model, int n, const SwapPrep
         }
     }
     if (p.sweeps > 0 && !r.stopped) {
-        double msd = 0.0, fs = 0.0;
-        for (int i = 0; i < n; ++i) {
-            const Eigen::Vector3d d = mc.travelled()[static_cast<std::size_t>(i)] - atProduction[static_cast<std::size_t>(i)];
-            msd += d.squaredNorm();
-            for (int k = 0; k < 3; ++k) fs += std::cos(p.relaxationWavenumber * d[k]);
-        }
-        r.productionMsd = msd / n;
-        r.productionFs = fs / (3.0 * n);
+        // The same measure as `generate` reports for MD (core/dynamics/Relaxation), over every
+        // particle: the travelled displacements are unwrapped positions relative to the start.
+        auto flat = [n](const std::vector<Eigen::Vector3d>& v) {
+            Eigen::VectorXd x(3 * n);
+            for (int i = 0; i < n; ++i) x.segment<3>(3 * i) = v[static_cast<std::size_t>(i)];
+            return x;
+        };
+        RelaxationMonitor relaxation(flat(atProduction), std::vector<int>(static_cast<std::size_t>(n), 0), 0,
+                                     p.relaxationWavenumber);
+        relaxation.sample(double(p.sweeps), flat(mc.travelled()));
+        r.productionMsd = relaxation.curve().msd.back();
+        r.productionFs = relaxation.curve().fs.back();
     }
     r.energyDrift = mc.recomputeEnergy();
     r.energy = mc.energy();

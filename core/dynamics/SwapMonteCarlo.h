@@ -107,7 +107,7 @@ struct SwapPreparationResult {
     std::vector<std::pair<long, double>> energyPerParticle; ///< (sweep, E/N) every logEvery sweeps
     /// Relaxation during production (is the glass in equilibrium at T_f?): the mean-squared
     /// displacement of all particles and the self-intermediate scattering function
-    /// F_s(q, t) = <cos(q . dr)> averaged over the three axes, at q = relaxationWavenumber,
+    /// F_s(q, t) = <sin(q |dr|) / (q |dr|)>, centre-of-mass drift removed, at q = relaxationWavenumber,
     /// between the first and the last production sweep. F_s below 1/e: the structure relaxed
     /// within the run.
     double productionMsd = 0.0;
