@@ -694,6 +694,7 @@ QString MainWindow::openSession(const QString& path) {
             Configuration c;
             c.boxLength = s.starts.front().boxLength;
             c.species = s.starts.front().species;
+            c.diameters = s.starts.front().diameters;
             c.positions = s.starts.front().positions;
             showConfiguration(c, model_, QFileInfo(path).fileName());
         }
@@ -800,6 +801,7 @@ void MainWindow::showDwp(DwpPtr dwp, double t) {
     Configuration c;
     c.boxLength = parameters_.model.boxLengthFor(parameters_.particles);
     c.species = dwp->species;
+    c.diameters = dwp->diameters;
     // Along the stored path: interpolate between neighbouring images.
     if (w.pathImages.size() >= 2) {
         const double x = t * (static_cast<double>(w.pathImages.size()) - 1);
@@ -1168,6 +1170,7 @@ void MainWindow::onSnapshot() {
     Configuration c;
     c.boxLength = snap->boxLength;
     c.species = snap->species;
+    c.diameters = snap->diameters;
     c.positions = snap->positions;
     displacement_ = comCorrectedDisplacement(snap->reference, snap->positions, snap->boxLength, relativeMasses(model_, snap->species));
     conf_ = c;

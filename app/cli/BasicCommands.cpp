@@ -261,7 +261,6 @@ int convertCommand(const Args& args) {
     XyzWriteOptions w;
     w.energy = e;
     w.info["model"] = model.name;
-    if (c.diameters) w.extraColumns.push_back({"diameter", 1, *c.diameters});
     writeConfigurationFile(output, c.conf, model, w);
     std::printf("read           %s (%s, %d particles, box %.10g)\nenergy         %.17g\nwrote          %s\n",
                 input.c_str(), configurationFormatName(c.format).c_str(), c.conf.size(), c.conf.boxLength, e,

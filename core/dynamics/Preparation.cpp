@@ -37,7 +37,16 @@ Configuration randomLatticeStart(const Model& model, int n, RandomStream& rng) {
     for (int sp = 0; sp < model.speciesCount(); ++sp)
         for (int k = 0; k < counts[sp]; ++k) c.species.push_back(sp);
     for (int s = n - 1; s > 0; --s) std::swap(c.species[s], c.species[rng.below(s + 1)]);
+    c.diameters = drawDiameters(model, n, rng);
     return c;
+}
+
+std::vector<double> drawDiameters(const Model& model, int n, RandomStream& rng) {
+    if (!model.perParticleDiameters()) return {};
+    std::vector<double> d(static_cast<std::size_t>(n));
+    for (int k = 0; k < n; ++k) d[static_cast<std::size_t>(k)] = model.softSphere.quantile((k + 0.5) / n);
+    for (int s = n - 1; s > 0; --s) std::swap(d[static_cast<std::size_t>(s)], d[rng.below(static_cast<std::uint64_t>(s + 1))]);
+    return d;
 }
 
 Configuration generateEquilibratedLiquid(const Model& model, int n,

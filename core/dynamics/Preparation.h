@@ -11,8 +11,14 @@ namespace tlscope {
 
 class Model;
 
-/// N particles on randomly chosen sites of an fcc lattice filling the box, species shuffled.
+/// N particles on randomly chosen sites of an fcc lattice filling the box, species shuffled
+/// (and, for soft spheres, diameters drawn by drawDiameters).
 Configuration randomLatticeStart(const Model& model, int n, RandomStream& rng);
+
+/// n diameters of the model's distribution (soft spheres): the quantiles (k + 1/2)/n of P(sigma)
+/// in a shuffled order, so every system of one size holds the same set of diameters and
+/// glasses differ only in structure. Empty for models without per-particle diameters.
+std::vector<double> drawDiameters(const Model& model, int n, RandomStream& rng);
 
 struct EquilibrationParameters {
     double temperature = 0.5;

@@ -31,9 +31,14 @@ std::vector<std::pair<int, int>> parseSwapPairs(const std::string& text, const M
 }
 
 SwapMonteCarlo::SwapMonteCarlo(const Model& model, const Configuration& start, RandomStream rng)
-    : model_(model), species_count_(model.speciesCount()), box_(start.boxLength), species_(start.species), rng_(rng) {
+    : model_(model), species_count_(model.speciesCount()), box_(start.boxLength), species_(start.species),
+      soft_(model.perParticleDiameters()), rng_(rng) {
     model_.validate();
     start.validateAgainst(model_, "swap Monte Carlo start");
+    if (soft_) {
+        diameters_ = start.diameters;
+        softPair_ = SoftSpherePair::make(model_.softSphere);
+    }
     table_.resize(static_cast<std::size_t>(species_count_ * species_count_));
     for (int a = 0; a < species_count_; ++a)
         for (int b = 0; b < species_count_; ++b)
@@ -50,7 +55,7 @@ SwapMonteCarlo::SwapMonteCarlo(const Model& model, const Configuration& start, R
     // per particle energy than cells of a whole cutoff with 3 x 3 x 3 (N = 1500 KA2: ~370
     // instead of ~630). Each stencil must hold distinct cells, or a neighbour would count twice.
     // Boxes under five such cells wide scan every particle.
-    const int half = static_cast<int>(std::floor(2.0 * box_ / model_.maxCutoff()));
+    const int half = static_cast<int>(std::floor(2.0 * box_ / model_.maxCutoff(diameters_)));
     if (half >= 5) cells_ = half;
     members_.assign(cells_ ? static_cast<std::size_t>(cells_ * cells_ * cells_) : 1, {});
     if (cells_) {
@@ -108,9 +113,22 @@ template <class F> void SwapMonteCarlo::forNeighbours(const Eigen::Vector3d& x, 
         for (int j : members_[static_cast<std::size_t>(cell[k])]) f(j);
 }
 
-double SwapMonteCarlo::particleEnergy(int i, int s, const Eigen::Vector3d& x, int exclude) const {
+double SwapMonteCarlo::particleEnergy(int i, int s, double diameter, const Eigen::Vector3d& x, int exclude) const {
     const double L = box_, invL = 1.0 / L;
     double e = 0.0;
+    if (soft_) {
+        forNeighbours(x, [&](int j) {
+            if (j == i || j == exclude) return;
+            const Eigen::Vector3d& y = x_[static_cast<std::size_t>(j)];
+            double r2 = 0.0;
+            for (int k = 0; k < 3; ++k) {
+                const double d = minimumImage(x[k] - y[k], L, invL);
+                r2 += d * d;
+            }
+            e += softPair_.energy(r2, softPair_.sigma(diameter, diameters_[static_cast<std::size_t>(j)]));
+        });
+        return e;
+    }
     const LjPair* row = table_.data() + static_cast<std::size_t>(s * species_count_);
     forNeighbours(x, [&](int j) {
         if (j == i || j == exclude) return;
@@ -133,6 +151,27 @@ bool SwapMonteCarlo::move(const SwapMcParameters& p, SwapMcStatistics& stats) {
         const int i = static_cast<int>(rng_.below(static_cast<std::uint64_t>(n)));
         int j = static_cast<int>(rng_.below(static_cast<std::uint64_t>(n - 1)));
         if (j >= i) ++j;
+        if (soft_) {
+            const auto ui = static_cast<std::size_t>(i), uj = static_cast<std::size_t>(j);
+            const double di = diameters_[ui], dj = diameters_[uj];
+            if (di == dj) {
+                ++stats.swapsSameSpecies;
+                return false;
+            }
+            if (std::abs(di - dj) > model_.softSphere.maxSwapDifference) {
+                ++stats.swapsForbidden;
+                return false;
+            }
+            ++stats.swaps;
+            // As for species: the i-j pair itself keeps its sigma_ij (symmetric in the diameters).
+            const double before = particleEnergy(i, 0, di, x_[ui], j) + particleEnergy(j, 0, dj, x_[uj], i);
+            const double after = particleEnergy(i, 0, dj, x_[ui], j) + particleEnergy(j, 0, di, x_[uj], i);
+            if (!metropolis(after - before)) return false;
+            std::swap(diameters_[ui], diameters_[uj]);
+            energy_ += after - before;
+            ++stats.swapsAccepted;
+            return true;
+        }
         const int si = species_[static_cast<std::size_t>(i)], sj = species_[static_cast<std::size_t>(j)];
         if (si == sj) {
             ++stats.swapsSameSpecies;
@@ -197,6 +236,7 @@ Configuration SwapMonteCarlo::configuration() const {
     Configuration c;
     c.boxLength = box_;
     c.species = species_;
+    c.diameters = diameters_;
     c.positions.resize(3 * static_cast<Eigen::Index>(x_.size()));
     for (std::size_t i = 0; i < x_.size(); ++i) c.positions.segment<3>(3 * static_cast<Eigen::Index>(i)) = x_[i];
     return c;
@@ -212,6 +252,7 @@ SwapPreparationResult prepareSwapGlass(const Model& model, int n, const SwapPrep
     if (p.coolingSweeps < 0 || p.sweeps < 0) throw InputError("prepare: sweep counts must be >= 0");
     if (!(p.targetAcceptance > 0.0 && p.targetAcceptance < 1.0)) throw InputError("prepare: the target acceptance must be in (0, 1)");
     checkCutoffFitsBox(model, model.boxLengthFor(n));
+    model.validate();
     RandomStream rng(seed, 0);
     const Configuration start = randomLatticeStart(model, n, rng);
     SwapMonteCarlo mc(model, start, RandomStream(seed, 1));

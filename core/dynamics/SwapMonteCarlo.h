@@ -1,11 +1,12 @@
 #pragma once
-// Swap Monte Carlo for discrete mixtures (PHYSICS.md §2; Ninarello, Berthier & Coslovich 2017):
-// Metropolis translations and, with probability p_swap, exchanges of the species of two
-// particles. Each move costs O(neighbours) through a cell list; the running energy is checked
+// Swap Monte Carlo (PHYSICS.md §2; Ninarello, Berthier & Coslovich 2017): Metropolis
+// translations and, with probability p_swap, exchanges of the species of two particles
+// (discrete mixtures) or of their diameters (polydisperse soft spheres). Each move costs O(neighbours) through a cell list; the running energy is checked
 // against a full recomputation.
 #include "core/dynamics/Random.h"
 #include "core/model/Model.h"
 #include "core/potential/LjPair.h"
+#include "core/potential/SoftSpherePair.h"
 #include "core/system/Configuration.h"
 
 #include <atomic>
@@ -26,8 +27,9 @@ struct SwapMcParameters {
 struct SwapMcStatistics {
     long translations = 0, translationsAccepted = 0;
     long swaps = 0, swapsAccepted = 0;  ///< swap attempts between allowed species pairs
-    long swapsSameSpecies = 0;          ///< two particles of one species drawn: no move
-    long swapsForbidden = 0;            ///< a species pair outside allowedSwaps: rejected
+    long swapsSameSpecies = 0;          ///< two particles of one species (or diameter) drawn: no move
+    long swapsForbidden = 0;            ///< a species pair outside allowedSwaps, or diameters more
+                                        ///< than maxSwapDifference apart: rejected outright
     double translationAcceptance() const { return translations ? double(translationsAccepted) / double(translations) : 0.0; }
     double swapAcceptance() const { return swaps ? double(swapsAccepted) / double(swaps) : 0.0; }
 };
@@ -55,8 +57,11 @@ public:
     /// wrapped: what the mean-squared displacement and F_s(q, t) of the dynamics are made of).
     const std::vector<Eigen::Vector3d>& travelled() const { return travel_; }
     /// The energy of particle i with every other particle (except `exclude`), as if it had
-    /// species s at position x.
-    double particleEnergy(int i, int s, const Eigen::Vector3d& x, int exclude = -1) const;
+    /// species s (soft spheres: diameter `diameter`) at position x.
+    double particleEnergy(int i, int s, const Eigen::Vector3d& x, int exclude = -1) const {
+        return particleEnergy(i, s, diameters_.empty() ? 0.0 : diameters_[static_cast<std::size_t>(i)], x, exclude);
+    }
+    double particleEnergy(int i, int s, double diameter, const Eigen::Vector3d& x, int exclude = -1) const;
 
 private:
     void place(int i);
@@ -69,6 +74,9 @@ private:
     std::vector<LjPair> table_;
     double box_;
     std::vector<int> species_;
+    std::vector<double> diameters_; ///< soft spheres; empty for discrete mixtures
+    bool soft_ = false;
+    SoftSpherePair softPair_;
     std::vector<Eigen::Vector3d> x_;
     std::vector<Eigen::Vector3d> travel_;
     int cells_ = 0; ///< per side; 0: every particle is a neighbour (small boxes)

@@ -69,7 +69,6 @@ LoadedConfiguration readConfigurationFile(const std::string& path, const Model& 
         LammpsImport r = out.format == ConfigurationFormat::LammpsData ? readLammpsData(path, model)
                                                                         : readLammpsDump(path, model, frame);
         out.conf = std::move(r.conf);
-        out.diameters = std::move(r.diameters);
         out.warnings = std::move(r.warnings);
         break;
     }

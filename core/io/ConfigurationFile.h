@@ -23,7 +23,6 @@ ConfigurationFormat detectConfigurationFormat(const std::string& path);
 
 struct LoadedConfiguration {
     Configuration conf;
-    std::optional<Eigen::VectorXd> diameters;
     std::vector<std::string> warnings;
     ConfigurationFormat format = ConfigurationFormat::Xyz;
 };

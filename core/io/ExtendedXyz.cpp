@@ -85,6 +85,7 @@ Configuration XyzFrame::toConfiguration(const Model& model, const std::string& s
     Configuration c;
     c.boxLength = boxLength;
     c.positions = positions;
+    c.diameters = diameters;
     c.species.resize(speciesNames.size());
     for (std::size_t i = 0; i < speciesNames.size(); ++i) {
         const int s = model.speciesIndex(speciesNames[i]);
@@ -189,6 +190,7 @@ bool readXyzFrame(std::istream& in, const std::string& source, int& lineNo, XyzF
 
     // Grow with the lines actually read: a short file claiming a huge count allocates nothing.
     std::vector<double> positions, forces, velocities;
+    frame.diameters.clear();
     const std::size_t reserve = static_cast<std::size_t>(std::min(n, 100000L));
     frame.speciesNames.clear();
     frame.speciesNames.reserve(reserve);
@@ -229,6 +231,10 @@ bool readXyzFrame(std::istream& in, const std::string& source, int& lineNo, XyzF
                 for (std::size_t k = 0; k < 3; ++k) forces.push_back(parseNumber(tok[uat + k], source, lineNo, "a force"));
             } else if (c.name == "velo" || c.name == "velocities") {
                 for (std::size_t k = 0; k < 3; ++k) velocities.push_back(parseNumber(tok[uat + k], source, lineNo, "a velocity"));
+            } else if ((c.name == "diameter" || c.name == "radius") && c.width == 1) {
+                const double d = parseNumber(tok[uat], source, lineNo, "a " + c.name);
+                if (!(d > 0.0)) fail(source, lineNo, c.name + " " + tok[uat] + " must be > 0");
+                frame.diameters.push_back(c.name == "radius" ? 2.0 * d : d);
             }
             at += c.width;
         }
@@ -275,7 +281,9 @@ void writeXyzFrame(std::ostream& out, const Configuration& conf, const Model& mo
     const Eigen::VectorXd x = o.wrap ? conf.wrappedPositions() : conf.positions;
     out << n << "\n";
     out << std::setprecision(17);
+    const bool diameters = conf.diameters.size() == static_cast<std::size_t>(n) && n > 0;
     out << "Lattice=\"" << L << " 0 0 0 " << L << " 0 0 0 " << L << "\" Properties=species:S:1:pos:R:3";
+    if (diameters) out << ":diameter:R:1";
     if (o.velocities) out << ":velo:R:3";
     if (o.forces) out << ":forces:R:3";
     for (const auto& c : o.extraColumns) out << ":" << c.name << ":R:" << c.width;
@@ -289,6 +297,7 @@ void writeXyzFrame(std::ostream& out, const Configuration& conf, const Model& mo
     for (int i = 0; i < n; ++i) {
         out << model.species[conf.species[i]].name;
         for (int k = 0; k < 3; ++k) out << ' ' << x[3 * i + k];
+        if (diameters) out << ' ' << conf.diameters[static_cast<std::size_t>(i)];
         if (o.velocities)
             for (int k = 0; k < 3; ++k) out << ' ' << (*o.velocities)[3 * i + k];
         if (o.forces)

@@ -19,6 +19,7 @@ struct XyzFrame {
     Eigen::VectorXd positions;
     std::optional<Eigen::VectorXd> forces;
     std::optional<Eigen::VectorXd> velocities;
+    std::vector<double> diameters; ///< a `diameter` (or `radius`, doubled) column, where present
     std::optional<double> energy;
     std::map<std::string, std::string> info; ///< every key=value of the comment line
 
@@ -26,7 +27,8 @@ struct XyzFrame {
     Configuration toConfiguration(const Model& model, const std::string& source) const;
 };
 
-/// Extra per-particle real columns for writing (e.g. displacement, energy).
+/// Extra per-particle real columns for writing (e.g. displacement, energy). Diameters are
+/// written as a `diameter` column whenever the configuration has them.
 struct XyzColumn {
     std::string name;
     int width = 1; ///< values per particle

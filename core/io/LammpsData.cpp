@@ -122,7 +122,7 @@ void assemble(LammpsImport& r, std::vector<AtomRow>& rows, const Model& model, d
     r.conf.boxLength = L;
     r.conf.species.resize(n);
     r.conf.positions.resize(3 * static_cast<Eigen::Index>(n));
-    if (haveDiameters) r.diameters = Eigen::VectorXd(static_cast<Eigen::Index>(n));
+    r.conf.diameters.assign(haveDiameters ? n : 0, 0.0);
     for (std::size_t k = 0; k < n; ++k) {
         if (rows[k].type < 1 || rows[k].type > model.speciesCount())
             throw InputError(source + ": atom " + std::to_string(rows[k].id) + " has type " + std::to_string(rows[k].type) +
@@ -130,7 +130,7 @@ void assemble(LammpsImport& r, std::vector<AtomRow>& rows, const Model& model, d
                              " species (types 1.." + std::to_string(model.speciesCount()) + ")");
         r.conf.species[k] = rows[k].type - 1;
         r.conf.positions.segment<3>(3 * static_cast<Eigen::Index>(k)) = rows[k].x - origin;
-        if (haveDiameters) (*r.diameters)[static_cast<Eigen::Index>(k)] = rows[k].diameter;
+        if (haveDiameters) r.conf.diameters[k] = rows[k].diameter;
     }
     r.conf.validateAgainst(model, source);
 }
@@ -430,7 +430,20 @@ void writeLammpsData(std::ostream& out, const Configuration& conf, const Model& 
         << model.speciesCount() << " atom types\n\n"
         << "0 " << conf.boxLength << " xlo xhi\n"
         << "0 " << conf.boxLength << " ylo yhi\n"
-        << "0 " << conf.boxLength << " zlo zhi\n\nMasses\n\n";
+        << "0 " << conf.boxLength << " zlo zhi\n";
+    if (conf.diameters.size() == static_cast<std::size_t>(conf.size()) && conf.size() > 0) {
+        // atom_style sphere: id type diameter density x y z, the density giving each particle
+        // its species' mass (LAMMPS derives the mass from diameter and density).
+        out << "\nAtoms # sphere\n\n";
+        for (int i = 0; i < conf.size(); ++i) {
+            const auto ui = static_cast<std::size_t>(i);
+            const double d = conf.diameters[ui], mass = model.species[static_cast<std::size_t>(conf.species[ui])].mass;
+            out << i + 1 << " " << conf.species[ui] + 1 << " " << d << " " << mass / (std::acos(-1.0) / 6.0 * d * d * d) << " "
+                << wrapped[3 * i] << " " << wrapped[3 * i + 1] << " " << wrapped[3 * i + 2] << "\n";
+        }
+        return;
+    }
+    out << "\nMasses\n\n";
     for (int s = 0; s < model.speciesCount(); ++s)
         out << s + 1 << " " << model.species[static_cast<std::size_t>(s)].mass << "  # " << model.species[static_cast<std::size_t>(s)].name << "\n";
     out << "\nAtoms # atomic\n\n";
@@ -446,6 +459,9 @@ void writeLammpsData(const std::string& path, const Configuration& conf, const M
 std::string lammpsInputScript(const Model& model, const std::string& dataFile) {
     std::ostringstream o;
     o.precision(17);
+    if (model.perParticleDiameters())
+        throw InputError("model '" + model.name + "': LAMMPS has no pair style for non-additive polydisperse soft spheres, "
+                         "so no input script is written (the data file carries the diameters in atom_style sphere)");
     const bool forceShifted = model.cutoffMode == CutoffMode::ForceShifted;
     o << "# LAMMPS input written by TLScope " << TLSCOPE_VERSION << ": model " << model.name << "\n"
       << "units lj\natom_style atomic\nboundary p p p\nread_data " << dataFile << "\n"

@@ -14,8 +14,7 @@ class Model;
 
 /// A configuration read from a LAMMPS file, with what the reader noticed but accepted.
 struct LammpsImport {
-    Configuration conf;
-    std::optional<Eigen::VectorXd> diameters; ///< per particle, where the file has them
+    Configuration conf; ///< with conf.diameters where the file has them (sphere style, dump column)
     long timestep = -1;                       ///< dump files: the frame's timestep
     std::vector<std::string> warnings;        ///< e.g. masses that differ from the model's
 };

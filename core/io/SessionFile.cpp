@@ -367,6 +367,8 @@ struct SessionWriter::Impl {
     Extendible isPosition, isSpecies, isStep, isEnergy, isEnergyStep;
     Extendible starts, minima, minimaPositions;
     Extendible dwp, dwpSpecies, dwpMin1, dwpMin2, dwpSaddle, dwpProfile, dwpPath, dwpPathS, dwpPathE, dwpEnergyProfile;
+    Extendible isDiameter, dwpDiameter; ///< only for models with per-particle diameters
+    bool diameters = false;
     Handle startType, minimumType, dwpType;
     int n = 0;
     std::map<int, StartingStructure> pendingStarts;
@@ -380,7 +382,7 @@ struct SessionWriter::Impl {
         // process is about to report the failure and exit, so leave the handles to the OS.
         for (Extendible* e : {&isPosition, &isSpecies, &isStep, &isEnergy, &isEnergyStep, &starts, &minima,
                               &minimaPositions, &dwp, &dwpSpecies, &dwpMin1, &dwpMin2, &dwpSaddle, &dwpProfile,
-                              &dwpPath, &dwpPathS, &dwpPathE, &dwpEnergyProfile})
+                              &dwpPath, &dwpPathS, &dwpPathE, &dwpEnergyProfile, &isDiameter, &dwpDiameter})
             e->release();
         startType.release(), minimumType.release(), dwpType.release(), file.release();
     }
@@ -401,6 +403,13 @@ struct SessionWriter::Impl {
     std::string message() const {
         return path + ": writing the session failed (disk full or a file-size limit?); every start finished "
                       "before this is in the file; free space and continue with --resume";
+    }
+
+    /// One value per particle (zeros where the record has none: the reader rejects those).
+    std::vector<double> perParticle(const std::vector<double>& v) const {
+        std::vector<double> out(static_cast<std::size_t>(n), 0.0);
+        if (static_cast<int>(v.size()) == n) std::copy(v.begin(), v.end(), out.begin());
+        return out;
     }
 
     void appendStart(const StartingStructure& is, const StartSummary& s, const std::vector<FoundMinimum>& mins) {
@@ -425,6 +434,7 @@ struct SessionWriter::Impl {
         const std::int64_t step = s.start;
         isPosition.append(pos.data());
         isSpecies.append(species.data());
+        if (diameters) isDiameter.append(perParticle(is.diameters).data());
         isStep.append(&step);
         isEnergy.append(&s.energy);
         isEnergyStep.append(&step);
@@ -449,6 +459,7 @@ struct SessionWriter::Impl {
         std::vector<std::int32_t> species(static_cast<std::size_t>(n), 0);
         if (static_cast<int>(r.species.size()) == n) std::copy(r.species.begin(), r.species.end(), species.begin());
         dwpSpecies.append(species.data());
+        if (diameters) dwpDiameter.append(perParticle(r.diameters).data());
         dwpMin1.append(vec(w.minimum1).data());
         dwpMin2.append(vec(w.minimum2).data());
         dwpSaddle.append(vec(w.saddle).data());
@@ -542,6 +553,13 @@ SessionWriter::SessionWriter(const std::string& path, const SearchParameters& p)
         d.isSpecies = Extendible(spg, "value", H5T_NATIVE_INT32, {n});
         // H5MD allows a shared step dataset as a hard link.
         H5Lcreate_hard(pos, "step", spg, "step", H5P_DEFAULT, H5P_DEFAULT);
+        if (p.model.perParticleDiameters()) {
+            // Per-particle model data of H5MD: a time-dependent "diameter" element like species.
+            Handle dg = group(H5Gcreate2(isGroup, "diameter", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+            d.isDiameter = Extendible(dg, "value", H5T_NATIVE_DOUBLE, {n});
+            H5Lcreate_hard(pos, "step", dg, "step", H5P_DEFAULT, H5P_DEFAULT);
+            d.diameters = true;
+        }
     }
     Handle observables = group(H5Gcreate2(d.file, "observables", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
     {
@@ -563,6 +581,7 @@ SessionWriter::SessionWriter(const std::string& path, const SearchParameters& p)
     d.minima = Extendible(t, "minima", d.minimumType, {});
     d.minimaPositions = Extendible(t, "minima_positions", H5T_NATIVE_DOUBLE, {3 * n});
     d.dwpSpecies = Extendible(t, "dwp_species", H5T_NATIVE_INT32, {n});
+    if (d.diameters) d.dwpDiameter = Extendible(t, "dwp_diameter", H5T_NATIVE_DOUBLE, {n});
     d.dwpMin1 = Extendible(t, "dwp_minimum1", H5T_NATIVE_DOUBLE, {3 * n});
     d.dwpMin2 = Extendible(t, "dwp_minimum2", H5T_NATIVE_DOUBLE, {3 * n});
     d.dwpSaddle = Extendible(t, "dwp_saddle", H5T_NATIVE_DOUBLE, {3 * n});
@@ -693,7 +712,12 @@ SessionData readSession(const std::string& path, const SessionReadOptions& optio
     const hsize_t nPos = readAll(isGroup, "position/value", H5T_NATIVE_DOUBLE, {n, 3}, isPos, path);
     const hsize_t nSpecies = readAll(isGroup, "species/value", H5T_NATIVE_INT32, {n}, isSpecies, path);
     const double L = s.parameters.model.boxLengthFor(s.parameters.particles);
-    const std::size_t startCount = std::min<std::size_t>({startRows.size(), nPos, nSpecies});
+    const bool diameters = s.parameters.model.perParticleDiameters();
+    std::vector<double> isDiameter;
+    const hsize_t nDiameter = diameters ? readAll(isGroup, "diameter/value", H5T_NATIVE_DOUBLE, {n}, isDiameter, path) : nPos;
+    for (double x : isDiameter)
+        if (!(x > 0.0) || !std::isfinite(x)) throw InputError(where + ": an inherent-structure diameter is not a finite value > 0 (damaged session file)");
+    const std::size_t startCount = std::min<std::size_t>({startRows.size(), nPos, nSpecies, nDiameter});
     // Every index, count and enum from the file is checked against the rest of the file before
     // it is used (one flipped bit made a species index 8 and crashed the exporter).
     const int speciesCount = s.parameters.model.speciesCount();
@@ -720,6 +744,8 @@ SessionData readSession(const std::string& path, const SessionReadOptions& optio
         is.start = r.start, is.energy = r.energy, is.boxLength = L, is.ok = r.ok != 0, is.message = fromFixed(r.message);
         is.positions = Eigen::Map<const Eigen::VectorXd>(isPos.data() + k * 3 * n, static_cast<Eigen::Index>(3 * n));
         is.species.assign(isSpecies.begin() + static_cast<long>(k * n), isSpecies.begin() + static_cast<long>((k + 1) * n));
+        if (diameters)
+            is.diameters.assign(isDiameter.begin() + static_cast<long>(k * n), isDiameter.begin() + static_cast<long>((k + 1) * n));
         StartSummary sum;
         sum.start = r.start, sum.ok = r.ok != 0, sum.message = is.message, sum.energy = r.energy;
         sum.attempts = r.attempts, sum.returnedToStart = r.returned, sum.tooFar = r.tooFar;
@@ -773,6 +799,12 @@ SessionData readSession(const std::string& path, const SessionReadOptions& optio
     hsize_t available = rows.size();
     available = std::min(available, readAll(t, "dwp_sorted_profile", H5T_NATIVE_DOUBLE, {n}, prof, where));
     available = std::min(available, readAll(t, "dwp_species", H5T_NATIVE_INT32, {n}, dSpecies, where));
+    std::vector<double> dDiameter;
+    if (diameters) {
+        available = std::min(available, readAll(t, "dwp_diameter", H5T_NATIVE_DOUBLE, {n}, dDiameter, where));
+        for (double x : dDiameter)
+            if (!(x > 0.0) || !std::isfinite(x)) damaged("a DWP diameter is not a finite value > 0");
+    }
     if (options.paths) {
         available = std::min(available, readAll(t, "dwp_minimum1", H5T_NATIVE_DOUBLE, {3 * n}, m1, where));
         available = std::min(available, readAll(t, "dwp_minimum2", H5T_NATIVE_DOUBLE, {3 * n}, m2, where));
@@ -794,6 +826,8 @@ SessionData readSession(const std::string& path, const SessionReadOptions& optio
         DwpRecord rec;
         rec.start = r.start, rec.minimum = r.minimum, rec.findCount = r.findCount, rec.startEnergy = r.startEnergy;
         rec.species.assign(dSpecies.begin() + static_cast<long>(k * n), dSpecies.begin() + static_cast<long>((k + 1) * n));
+        if (diameters)
+            rec.diameters.assign(dDiameter.begin() + static_cast<long>(k * n), dDiameter.begin() + static_cast<long>((k + 1) * n));
         DoubleWell& w = rec.dwp;
         w.centralParticle = r.centralParticle, w.centralSpecies = r.centralSpecies, w.saddleIndex = r.saddleIndex;
         w.isTls = r.isTls != 0, w.e1 = r.e1, w.e2 = r.e2, w.eSaddle = r.eSaddle, w.asymmetry = r.asymmetry;
@@ -967,6 +1001,7 @@ void writeAlignedFrames(const SessionData& s, const DwpRecord& r, const std::vec
         Configuration c;
         c.boxLength = L;
         c.species = r.species;
+        c.diameters = r.diameters;
         c.positions = alignedTo(r.dwp.minimum1, *xs[k], L);
         XyzWriteOptions o;
         o.wrap = false;

@@ -5,13 +5,15 @@
 // file, another process can follow it, and a run can resume.
 //
 //   /h5md                          version 1.1, author, creator
-//   /particles/inherent_structures box (periodic, edges), position and species per start (frames)
+//   /particles/inherent_structures box (periodic, edges), position and species per start (frames);
+//                                  diameter too for models with per-particle diameters (soft spheres)
 //   /observables/inherent_structures/potential_energy
 //   /tlscope                       format, format_version; model and parameters as text
 //   /tlscope/starts                one row per finished start (compound)
 //   /tlscope/minima, minima_positions        every kept minimum, its status and reason
 //   /tlscope/dwp                   one row per DWP, every quantity of PHYSICS.md §5-6
 //   /tlscope/dwp_{species,minimum1,minimum2,saddle,sorted_profile,path_positions,path_s,path_energy}
+//   /tlscope/dwp_diameter          per DWP, for models with per-particle diameters
 #include "core/search/Search.h"
 
 #include <memory>

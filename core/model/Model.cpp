@@ -25,9 +25,16 @@ int Model::speciesIndex(const std::string& n) const {
 }
 
 double Model::maxCutoff() const {
+    if (interaction == Interaction::SoftSphere) return softSphere.cutoffFactor * softSphere.sigmaMax();
     double rc = 0.0;
     for (const auto& p : pairs_) rc = std::max(rc, p.cutoff);
     return rc;
+}
+
+double Model::maxCutoff(const std::vector<double>& diameters) const {
+    if (interaction != Interaction::SoftSphere || diameters.empty()) return maxCutoff();
+    // sigma_ij <= (sigma_i + sigma_j)/2 <= the largest diameter.
+    return softSphere.cutoffFactor * *std::max_element(diameters.begin(), diameters.end());
 }
 
 std::vector<int> Model::composition(int n) const {
@@ -62,6 +69,21 @@ void Model::validate() const {
         throw InputError("model '" + name + "': species fractions sum to " +
                          std::to_string(total) + ", expected 1");
     if (!(density > 0.0) || !std::isfinite(density)) throw InputError("model '" + name + "': density must be finite and > 0");
+    if (interaction == Interaction::SoftSphere) {
+        const auto& ss = softSphere;
+        if (species.size() != 1)
+            throw InputError("model '" + name + "': soft spheres have one species (diameters are per particle)");
+        if (!(ss.epsilon > 0.0 && ss.epsilon <= 1e6)) throw InputError("model '" + name + "': soft-sphere epsilon must be in (0, 1e6]");
+        if (!(ss.ratio >= 1.0 && ss.ratio <= 10.0))
+            throw InputError("model '" + name + "': soft-sphere diameter ratio must be in [1, 10], got " + std::to_string(ss.ratio));
+        if (!(ss.nonAdditivity >= 0.0 && ss.nonAdditivity * (ss.sigmaMax() - ss.sigmaMin()) < 1.0))
+            throw InputError("model '" + name + "': soft-sphere non-additivity must be >= 0 and keep every sigma_ij > 0");
+        if (!(ss.cutoffFactor > 1.0 && ss.cutoffFactor <= 10.0))
+            throw InputError("model '" + name + "': soft-sphere cutoff factor must be in (1, 10]");
+        if (!(ss.maxSwapDifference >= 0.0) || !std::isfinite(ss.maxSwapDifference))
+            throw InputError("model '" + name + "': soft-sphere max swap difference must be finite and >= 0");
+        return;
+    }
     const std::size_t n = species.size();
     if (pairs_.size() != n * n) throw InputError("model '" + name + "': pair table incomplete");
     for (int a = 0; a < speciesCount(); ++a)
@@ -118,10 +140,23 @@ Model kobAndersen2(const std::string& name) {
     return m;
 }
 
+/// Polydisperse soft spheres of Ninarello, Berthier & Coslovich (PRX 7, 021039 (2017)), as
+/// Khomenko et al. (PRL 124, 225901 (2020)) use them: density 1.0, masses 1.
+Model softSpheres(const std::string& name) {
+    Model m;
+    m.name = name;
+    m.interaction = Interaction::SoftSphere;
+    m.species = {{"S", 1.0, 1.0}};
+    m.density = 1.0;
+    m.setPair(0, 0, {1.0, m.softSphere.epsilon, m.maxCutoff()}); // not used by the potential
+    return m;
+}
+
 } // namespace
 
 Model Model::preset(const std::string& n) {
     if (n == "ka2") return kobAndersen2(n);
+    if (n == "soft-spheres") return softSpheres(n);
     if (n == "ka-rh") return kobAndersen(n, 0.5, true, 1.8, CutoffMode::ForceShifted);
     if (n == "ka-rh-perpair") return kobAndersen(n, 0.5, false, 1.8, CutoffMode::ForceShifted);
     if (n == "ka") return kobAndersen(n, 1.0, false, 2.5, CutoffMode::ForceShifted);
@@ -133,7 +168,7 @@ Model Model::preset(const std::string& n) {
 }
 
 std::vector<std::string> Model::presetNames() {
-    return {"ka-rh", "ka-rh-perpair", "ka", "ka-energy-shifted", "ka2"};
+    return {"ka-rh", "ka-rh-perpair", "ka", "ka-energy-shifted", "ka2", "soft-spheres"};
 }
 
 Model Model::fromNameOrFile(const std::string& nameOrPath) {
@@ -206,6 +241,17 @@ Model Model::parse(const std::string& text, const std::string& source) {
                 m.cutoffMode = CutoffMode::EnergyShifted;
             else
                 fail("unknown cutoff-mode '" + w[1] + "', expected force-shifted or energy-shifted");
+        } else if (key == "soft-spheres") {
+            m.interaction = Interaction::SoftSphere;
+            for (const auto& [k, v] : keyValues(1)) {
+                if (k == "epsilon") m.softSphere.epsilon = v;
+                else if (k == "ratio") m.softSphere.ratio = v;
+                else if (k == "non-additivity") m.softSphere.nonAdditivity = v;
+                else if (k == "cutoff-factor") m.softSphere.cutoffFactor = v;
+                else if (k == "max-swap-difference") m.softSphere.maxSwapDifference = v;
+                else fail("unknown soft-spheres field '" + k +
+                          "', expected epsilon, ratio, non-additivity, cutoff-factor or max-swap-difference");
+            }
         } else if (key == "density") {
             if (w.size() != 2) fail("expected 'density VALUE'");
             m.density = number(w[1], "density");
@@ -239,10 +285,23 @@ Model Model::parse(const std::string& text, const std::string& source) {
             if (!haveSigma || !haveEps || !haveCut) fail("pair needs sigma, epsilon and cutoff");
             pending.push_back(pp);
         } else {
-            fail("unknown keyword '" + key + "', expected name, cutoff-mode, density, species or pair");
+            fail("unknown keyword '" + key + "', expected name, cutoff-mode, soft-spheres, density, species or pair");
         }
     }
     if (m.species.empty()) throw InputError(source + ": no 'species' lines");
+    if (m.interaction == Interaction::SoftSphere) {
+        if (!pending.empty()) {
+            lineNo = pending.front().line;
+            fail("soft spheres take their pair parameters from the diameters: no 'pair' lines");
+        }
+        if (m.species.size() == 1) m.setPair(0, 0, {1.0, m.softSphere.epsilon, m.maxCutoff()});
+        try {
+            m.validate();
+        } catch (const InputError& e) {
+            throw InputError(source + ": " + e.what());
+        }
+        return m;
+    }
     const auto n = static_cast<std::size_t>(m.speciesCount());
     m.pairs_.assign(n * n, PairParameters{-1.0, -1.0, -1.0});
     std::vector<int> definedOn(n * n, 0); // the line that set each pair, 0: none yet
@@ -280,6 +339,12 @@ std::string Model::serialize() const {
     out << "density " << density << "\n";
     for (const auto& s : species)
         out << "species " << s.name << " mass " << s.mass << " fraction " << s.fraction << "\n";
+    if (interaction == Interaction::SoftSphere) {
+        out << "soft-spheres epsilon " << softSphere.epsilon << " ratio " << softSphere.ratio << " non-additivity "
+            << softSphere.nonAdditivity << " cutoff-factor " << softSphere.cutoffFactor << " max-swap-difference "
+            << softSphere.maxSwapDifference << "\n";
+        return out.str();
+    }
     for (int a = 0; a < speciesCount(); ++a)
         for (int b = a; b < speciesCount(); ++b) {
             const auto& p = pair(a, b);

@@ -1,5 +1,6 @@
 #pragma once
 // A particle model: species, masses, composition and pair potentials (PHYSICS.md §1).
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -9,6 +10,36 @@ namespace tlscope {
 enum class CutoffMode {
     ForceShifted,  ///< V - V(rc) - (r - rc) V'(rc): energy and force continuous (lj/smooth/linear)
     EnergyShifted, ///< V - V(rc): energy continuous, force jumps at rc
+};
+
+/// The pair-potential family of a model.
+enum class Interaction {
+    LennardJones, ///< per species pair (sigma, epsilon, cutoff), cut as cutoffMode says
+    SoftSphere,   ///< continuously polydisperse soft spheres: per-particle diameters
+};
+
+/// Polydisperse soft spheres (Ninarello, Berthier & Coslovich, PRX 7, 021039 (2017);
+/// PHYSICS.md §1.3): diameters from P(sigma) ~ sigma^-3 on [sigma_min, sigma_max] with
+/// sigma_max/sigma_min = `ratio` and mean 1, sigma_ij = (sigma_i + sigma_j)/2 (1 - nonAdditivity
+/// |sigma_i - sigma_j|), V = eps [(sigma_ij/r)^12 + c0 + c2 (r/sigma_ij)^2 + c4 (r/sigma_ij)^4]
+/// for r < cutoffFactor sigma_ij, the c's making V, V' and V'' vanish at the cutoff.
+struct SoftSphereParameters {
+    double epsilon = 1.0;
+    double ratio = 2.219;          ///< sigma_max / sigma_min
+    double nonAdditivity = 0.2;
+    double cutoffFactor = 1.25;
+    double maxSwapDifference = 0.2; ///< diameter swaps with |sigma_i - sigma_j| above this are rejected
+    /// The diameter range of the distribution (mean 1).
+    double sigmaMin() const { return (1.0 + ratio) / (2.0 * ratio); }
+    double sigmaMax() const { return ratio * sigmaMin(); }
+    /// The diameter below which a fraction u of P(sigma) lies (the inverse of its CDF).
+    double quantile(double u) const {
+        const double a = 1.0 / (sigmaMin() * sigmaMin()), b = 1.0 / (sigmaMax() * sigmaMax());
+        return 1.0 / std::sqrt(a - u * (a - b));
+    }
+    double pairSigma(double si, double sj) const {
+        return 0.5 * (si + sj) * (1.0 - nonAdditivity * std::abs(si - sj));
+    }
 };
 
 /// One particle species.
@@ -31,6 +62,8 @@ public:
     std::string name;
     std::vector<Species> species;
     CutoffMode cutoffMode = CutoffMode::ForceShifted;
+    Interaction interaction = Interaction::LennardJones;
+    SoftSphereParameters softSphere; ///< used when interaction == SoftSphere
     double density = 1.2; ///< number density used by `generate` and the built-in demo
 
     /// Pair parameters, symmetric: pair(a,b) == pair(b,a).
@@ -40,7 +73,13 @@ public:
     int speciesCount() const { return static_cast<int>(species.size()); }
     /// Index of a species by name, or -1.
     int speciesIndex(const std::string& name) const;
+    /// The largest pair cutoff (soft spheres: that of two particles of the largest diameter the
+    /// distribution draws; see maxCutoff(diameters) for a given configuration).
     double maxCutoff() const;
+    /// The largest cutoff among particles with these diameters (ignored for Lennard-Jones).
+    double maxCutoff(const std::vector<double>& diameters) const;
+    /// True for models whose particles carry their own diameters.
+    bool perParticleDiameters() const { return interaction == Interaction::SoftSphere; }
 
     /// Number of particles of each species for a system of n particles. The last species takes
     /// the remainder so that ka-rh at N=65 gives 52 A + 13 B (round(0.2 N) B particles).
@@ -52,7 +91,8 @@ public:
     /// Cubic box edge for n particles at this model's density.
     double boxLengthFor(int n) const;
 
-    /// Built-in presets: "ka-rh" (default), "ka-rh-perpair", "ka", "ka-energy-shifted", "ka2".
+    /// Built-in presets: "ka-rh" (default), "ka-rh-perpair", "ka", "ka-energy-shifted", "ka2",
+    /// "soft-spheres".
     static Model preset(const std::string& name);
     static std::vector<std::string> presetNames();
     /// A preset name or a path to a model file (see docs/model-files.md).

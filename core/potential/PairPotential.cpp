@@ -15,11 +15,22 @@ constexpr int kListThreshold = 128;
 } // namespace
 
 PairPotential::PairPotential(const Model& model, const std::vector<int>& species,
-                             double boxLength, NeighbourMethod method, double skin)
-    : model_(model), species_(species), box_(boxLength), speciesCount_(model.speciesCount()) {
+                             double boxLength, NeighbourMethod method, double skin,
+                             const std::vector<double>& diameters)
+    : model_(model), species_(species), box_(boxLength), speciesCount_(model.speciesCount()),
+      diameters_(diameters), soft_(model.perParticleDiameters()) {
     setKernel(kernel::activePath());
     model_.validate();
-    checkCutoffFitsBox(model_, box_);
+    if (soft_) {
+        softPair_ = SoftSpherePair::make(model_.softSphere);
+        if (diameters_.size() != species_.size())
+            throw InputError("model '" + model_.name + "' needs a diameter for each of the " +
+                             std::to_string(species_.size()) + " particles, got " + std::to_string(diameters_.size()));
+        for (double d : diameters_)
+            if (!(d > 0.0) || !std::isfinite(d)) throw InputError("a particle diameter is not a finite value > 0");
+    }
+    checkCutoffFitsBox(model_, box_, diameters_);
+    const double maxCutoff = model_.maxCutoff(diameters_);
     for (std::size_t i = 0; i < species_.size(); ++i)
         if (species_[i] < 0 || species_[i] >= speciesCount_)
             throw InputError("particle " + std::to_string(i) + " has species index " +
@@ -31,13 +42,13 @@ PairPotential::PairPotential(const Model& model, const std::vector<int>& species
             table_[static_cast<std::size_t>(a * speciesCount_ + b)] = t;
         }
     const int n = static_cast<int>(species_.size());
-    const bool listFits = NeighbourList::fits(model_.maxCutoff(), skin, box_);
+    const bool listFits = NeighbourList::fits(maxCutoff, skin, box_);
     bool useList = method == NeighbourMethod::VerletList ||
                    (method == NeighbourMethod::Auto && n >= kListThreshold);
     if (method == NeighbourMethod::VerletList && !listFits)
         throw InputError("box too small for a Verlet list (the cutoff must be < L/2)");
     if (useList && listFits)
-        list_ = std::make_unique<NeighbourList>(model_.maxCutoff(), skin, box_);
+        list_ = std::make_unique<NeighbourList>(maxCutoff, skin, box_);
     if (list_) list_->setScan(kernel::scanFunction(kernelPath_));
     {
         const auto padded = static_cast<std::size_t>(n + kernel::kPadding),
@@ -108,20 +119,17 @@ void PairPotential::setKernel(kernel::Path path) {
 }
 
 PairPotential::PairPotential(const Model& model, const Configuration& conf, NeighbourMethod method)
-    : PairPotential(model, conf.species, conf.boxLength, method) {}
+    : PairPotential(model, conf.species, conf.boxLength, method, 0.3, conf.diameters) {}
 
-template <class Visit> void PairPotential::forEachPair(const Eigen::VectorXd& x, Visit&& visit) {
+template <class Visit> void PairPotential::forEachCandidate(const Eigen::VectorXd& x, Visit&& visit) {
     const double L = box_, invL = 1.0 / L;
     const double* p = x.data();
-    const int* s = species_.data();
     const int n = static_cast<int>(species_.size());
     auto pair = [&](int i, int j) {
         const double dx = minimumImage(p[3 * i] - p[3 * j], L, invL);
         const double dy = minimumImage(p[3 * i + 1] - p[3 * j + 1], L, invL);
         const double dz = minimumImage(p[3 * i + 2] - p[3 * j + 2], L, invL);
-        const double r2 = dx * dx + dy * dy + dz * dz;
-        const PairTerm& t = table_[static_cast<std::size_t>(s[i] * speciesCount_ + s[j])];
-        if (r2 < t.rc2) visit(i, j, dx, dy, dz, r2, t);
+        visit(i, j, dx, dy, dz, dx * dx + dy * dy + dz * dz);
     };
     if (list_) {
         list_->update(x);
@@ -136,12 +144,55 @@ template <class Visit> void PairPotential::forEachPair(const Eigen::VectorXd& x,
     }
 }
 
+template <class Visit> void PairPotential::forEachPair(const Eigen::VectorXd& x, Visit&& visit) {
+    const int* s = species_.data();
+    forEachCandidate(x, [&](int i, int j, double dx, double dy, double dz, double r2) {
+        const PairTerm& t = table_[static_cast<std::size_t>(s[i] * speciesCount_ + s[j])];
+        if (r2 < t.rc2) visit(i, j, dx, dy, dz, r2, t);
+    });
+}
+
+template <class Visit> void PairPotential::forEachRadial(const Eigen::VectorXd& x, Visit&& visit) {
+    if (soft_) {
+        const double* d = diameters_.data();
+        forEachCandidate(x, [&](int i, int j, double dx, double dy, double dz, double r2) {
+            const double s = softPair_.sigma(d[i], d[j]);
+            if (!(r2 < softPair_.cutoff2(s))) return;
+            double e, g, h;
+            softPair_.derivatives(r2, s, e, g, h);
+            visit(i, j, dx, dy, dz, r2, e, g, h);
+        });
+        return;
+    }
+    forEachPair(x, [&](int i, int j, double dx, double dy, double dz, double r2, const PairTerm& t) {
+        const double r = std::sqrt(r2);
+        const double inv2 = t.sigma2 / r2;
+        const double s6 = inv2 * inv2 * inv2;
+        const double s12 = s6 * s6;
+        const double e = t.eps4 * (s12 - s6) - t.vAtCutoff - (r - t.rc) * t.dvAtCutoff;
+        const double dEdr = -t.eps4 * (12.0 * s12 - 6.0 * s6) / r - t.dvAtCutoff;
+        const double d2Edr2 = t.eps4 * (156.0 * s12 - 42.0 * s6) / r2;
+        visit(i, j, dx, dy, dz, r2, e, dEdr / r, d2Edr2);
+    });
+}
+
 double PairPotential::energyAndForce(const Eigen::VectorXd& x, Eigen::VectorXd& force) {
+    if (soft_) return referenceEnergyForce(x, force);
     return kernelEnergyForce(x, force);
 }
 
 double PairPotential::referenceEnergyForce(const Eigen::VectorXd& x, Eigen::VectorXd& force) {
     force.setZero(x.size());
+    if (soft_) {
+        double* f = force.data();
+        double e = 0.0;
+        forEachRadial(x, [&](int i, int j, double dx, double dy, double dz, double, double v, double g, double) {
+            e += v;
+            f[3 * i] -= g * dx, f[3 * i + 1] -= g * dy, f[3 * i + 2] -= g * dz;
+            f[3 * j] += g * dx, f[3 * j + 1] += g * dy, f[3 * j + 2] += g * dz;
+        });
+        return e;
+    }
     double* f = force.data();
     double e = 0.0;
     forEachPair(x, [&](int i, int j, double dx, double dy, double dz, double r2,
@@ -169,6 +220,13 @@ double PairPotential::referenceEnergyForce(const Eigen::VectorXd& x, Eigen::Vect
 
 double PairPotential::energy(const Eigen::VectorXd& x) {
     double e = 0.0;
+    if (soft_) {
+        const double* d = diameters_.data();
+        forEachCandidate(x, [&](int i, int j, double, double, double, double r2) {
+            e += softPair_.energy(r2, softPair_.sigma(d[i], d[j]));
+        });
+        return e;
+    }
     forEachPair(x, [&](int, int, double, double, double, double r2, const PairTerm& t) {
         const double inv2 = t.sigma2 / r2;
         const double s6 = inv2 * inv2 * inv2;
@@ -180,11 +238,7 @@ double PairPotential::energy(const Eigen::VectorXd& x) {
 
 Eigen::VectorXd PairPotential::particleEnergies(const Eigen::VectorXd& x) {
     Eigen::VectorXd pe = Eigen::VectorXd::Zero(x.size() / 3);
-    forEachPair(x, [&](int i, int j, double, double, double, double r2, const PairTerm& t) {
-        const double inv2 = t.sigma2 / r2;
-        const double s6 = inv2 * inv2 * inv2;
-        double e = t.eps4 * (s6 * s6 - s6) - t.vAtCutoff;
-        if (t.dvAtCutoff != 0.0) e -= (std::sqrt(r2) - t.rc) * t.dvAtCutoff;
+    forEachRadial(x, [&](int i, int j, double, double, double, double, double e, double, double) {
         pe[i] += 0.5 * e;
         pe[j] += 0.5 * e;
     });
@@ -194,17 +248,9 @@ Eigen::VectorXd PairPotential::particleEnergies(const Eigen::VectorXd& x) {
 Eigen::MatrixXd PairPotential::hessian(const Eigen::VectorXd& x) {
     const Eigen::Index dim = x.size();
     Eigen::MatrixXd h = Eigen::MatrixXd::Zero(dim, dim);
-    forEachPair(x, [&](int i, int j, double dx, double dy, double dz, double r2,
-                       const PairTerm& t) {
-        const double r = std::sqrt(r2);
-        const double inv2 = t.sigma2 / r2;
-        const double s6 = inv2 * inv2 * inv2;
-        const double s12 = s6 * s6;
-        const double dEdr = -t.eps4 * (12.0 * s12 - 6.0 * s6) / r - t.dvAtCutoff;
-        const double d2Edr2 = t.eps4 * (156.0 * s12 - 42.0 * s6) / r2;
-        const Eigen::Vector3d u(dx / r, dy / r, dz / r);
-        const Eigen::Matrix3d k =
-            (d2Edr2 - dEdr / r) * (u * u.transpose()) + (dEdr / r) * Eigen::Matrix3d::Identity();
+    forEachRadial(x, [&](int i, int j, double dx, double dy, double dz, double r2, double, double g, double d2Edr2) {
+        const Eigen::Vector3d u = Eigen::Vector3d(dx, dy, dz) / std::sqrt(r2);
+        const Eigen::Matrix3d k = (d2Edr2 - g) * (u * u.transpose()) + g * Eigen::Matrix3d::Identity();
         h.block<3, 3>(3 * i, 3 * i) += k;
         h.block<3, 3>(3 * j, 3 * j) += k;
         h.block<3, 3>(3 * i, 3 * j) -= k;
@@ -217,17 +263,12 @@ Eigen::SparseMatrix<double> PairPotential::sparseHessian(const Eigen::VectorXd& 
     const Eigen::Index dim = x.size();
     std::vector<Eigen::Triplet<double>> t;
     t.reserve(static_cast<std::size_t>(dim) * 3 * 40);
-    forEachPair(x, [&](int i, int j, double dx, double dy, double dz, double r2, const PairTerm& p) {
+    forEachRadial(x, [&](int i, int j, double dx, double dy, double dz, double r2, double, double g, double d2Edr2) {
         const double r = std::sqrt(r2);
-        const double inv2 = p.sigma2 / r2;
-        const double s6 = inv2 * inv2 * inv2;
-        const double s12 = s6 * s6;
-        const double dEdr = -p.eps4 * (12.0 * s12 - 6.0 * s6) / r - p.dvAtCutoff;
-        const double d2Edr2 = p.eps4 * (156.0 * s12 - 42.0 * s6) / r2;
         const double u[3] = {dx / r, dy / r, dz / r};
         for (int a = 0; a < 3; ++a)
             for (int b = 0; b < 3; ++b) {
-                const double k = (d2Edr2 - dEdr / r) * u[a] * u[b] + (a == b ? dEdr / r : 0.0);
+                const double k = (d2Edr2 - g) * u[a] * u[b] + (a == b ? g : 0.0);
                 t.emplace_back(3 * i + a, 3 * i + b, k);
                 t.emplace_back(3 * j + a, 3 * j + b, k);
                 t.emplace_back(3 * i + a, 3 * j + b, -k);

@@ -4,6 +4,7 @@
 #include "core/potential/EnergySurface.h"
 #include "core/potential/LjPair.h"
 #include "core/potential/PairKernel.h"
+#include "core/potential/SoftSpherePair.h"
 #include "core/system/NeighbourList.h"
 
 #include <memory>
@@ -15,12 +16,14 @@ struct Configuration;
 
 enum class NeighbourMethod { Auto, AllPairs, VerletList };
 
-/// The potential energy surface of one system (model, species, box). Keeps a neighbour list
-/// cache, so use one instance per thread.
+/// The potential energy surface of one system (model, species, box; for soft-sphere models the
+/// per-particle diameters). Keeps a neighbour list cache, so use one instance per thread.
+/// Lennard-Jones models run the vectorised kernels; soft spheres a scalar neighbour-list loop.
 class PairPotential final : public EnergySurface {
 public:
     PairPotential(const Model& model, const std::vector<int>& species, double boxLength,
-                  NeighbourMethod method = NeighbourMethod::Auto, double skin = 0.3);
+                  NeighbourMethod method = NeighbourMethod::Auto, double skin = 0.3,
+                  const std::vector<double>& diameters = {});
     PairPotential(const Model& model, const Configuration& conf,
                   NeighbourMethod method = NeighbourMethod::Auto);
 
@@ -48,10 +51,14 @@ public:
     double boxLength() const { return box_; }
     const std::vector<int>& species() const { return species_; }
     const Model& model() const { return model_; }
+    const std::vector<double>& diameters() const { return diameters_; }
 
 private:
     using PairTerm = LjPair;
+    template <class Visit> void forEachCandidate(const Eigen::VectorXd& x, Visit&& visit);
     template <class Visit> void forEachPair(const Eigen::VectorXd& x, Visit&& visit);
+    /// Every interacting pair with its energy e, (dV/dr)/r and d2V/dr2, for either family.
+    template <class Visit> void forEachRadial(const Eigen::VectorXd& x, Visit&& visit);
     double kernelEnergyForce(const Eigen::VectorXd& x, Eigen::VectorXd& force);
     void layoutRows();
     std::vector<int> rowParticle_; ///< particle held in each SoA row (cell order with a list)
@@ -70,6 +77,9 @@ private:
     double box_;
     int speciesCount_;
     std::vector<PairTerm> table_;
+    std::vector<double> diameters_;
+    bool soft_ = false;
+    SoftSpherePair softPair_;
     std::unique_ptr<NeighbourList> list_;
 };
 

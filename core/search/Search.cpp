@@ -214,7 +214,8 @@ Exploration explore(const SearchParameters& p, int start, const Hooks& h, const 
     if (stopped()) return out;
     out.is.boxLength = c.boxLength;
     out.is.species = c.species;
-    PairPotential pot(p.model, c.species, c.boxLength);
+    out.is.diameters = c.diameters;
+    PairPotential pot(p.model, c);
     if (out.is.ok) {
         const MinimizationResult q = minimize(pot, c.positions, p.quenchMinimizer, mo);
         if (q.status == MinimizationStatus::Stopped) return out;
@@ -425,6 +426,7 @@ void Search::runStart(int start, Serializer& out) {
             snap.attempt = attempt;
             snap.boxLength = isCopy.boxLength;
             snap.species = isCopy.species;
+            snap.diameters = isCopy.diameters;
             snap.reference = isCopy.positions;
             snap.positions = x;
             out.attemptDone(&snap);
@@ -443,7 +445,7 @@ void Search::runStart(int start, Serializer& out) {
         out.startDone(p_.attempts);
         return;
     }
-    PairPotential pot(p_.model, ex.is.species, ex.is.boxLength);
+    PairPotential pot(p_.model, ex.is.species, ex.is.boxLength, NeighbourMethod::Auto, 0.3, ex.is.diameters);
     DoubleWellOptions dw;
     dw.method = p_.saddleMethod;
     dw.tlsThreshold = units::fromKelvin(p_.tlsThresholdKelvin);
@@ -467,6 +469,7 @@ void Search::runStart(int start, Serializer& out) {
             rec.findCount = m.findCount;
             rec.startEnergy = ex.is.energy;
             rec.species = ex.is.species;
+            rec.diameters = ex.is.diameters;
             rec.dwp = a.dwp;
             ++ex.summary.doubleWells;
             out.count(&SearchProgress::doubleWells);

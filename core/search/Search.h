@@ -86,6 +86,7 @@ struct StartingStructure {
     double energy = 0.0;
     double boxLength = 0.0;
     std::vector<int> species;
+    std::vector<double> diameters; ///< soft spheres: each start draws its own arrangement
     Eigen::VectorXd positions;
     bool ok = true;          ///< false if the quench failed (then `message` says why)
     std::string message;
@@ -112,6 +113,7 @@ struct DwpRecord {
     int findCount = 0;
     double startEnergy = 0.0;
     std::vector<int> species; ///< of the system (each start has its own arrangement)
+    std::vector<double> diameters; ///< likewise, for models with per-particle diameters
     DoubleWell dwp;
 };
 
@@ -131,6 +133,7 @@ struct SearchSnapshot {
     int start = -1, attempt = -1;
     double boxLength = 0.0;
     std::vector<int> species;
+    std::vector<double> diameters;
     Eigen::VectorXd reference, positions;
 };
 

@@ -32,8 +32,21 @@ void Configuration::validateAgainst(const Model& model, const std::string& where
                              " has a species the model '" + model.name + "' does not define");
     if (!(boxLength > 0.0) || !std::isfinite(boxLength)) throw InputError(where + ": box edge must be finite and > 0");
     if (!positions.allFinite()) throw InputError(where + ": a position is not a finite number");
+    if (model.perParticleDiameters()) {
+        if (diameters.size() != species.size())
+            throw InputError(where + ": model '" + model.name + "' needs a diameter for every particle (" +
+                             std::to_string(size()) + "), got " + std::to_string(diameters.size()) +
+                             (diameters.empty() ? " (an extended XYZ file needs a 'diameter' column)" : ""));
+        for (int i = 0; i < size(); ++i)
+            if (!(diameters[static_cast<std::size_t>(i)] > 0.0) || !(diameters[static_cast<std::size_t>(i)] < 1e3))
+                throw InputError(where + ": particle " + std::to_string(i) + " has diameter " +
+                                 std::to_string(diameters[static_cast<std::size_t>(i)]) + ", expected a finite value > 0");
+    } else if (!diameters.empty() && diameters.size() != species.size()) {
+        throw InputError(where + ": " + std::to_string(diameters.size()) + " diameters for " + std::to_string(size()) +
+                         " particles");
+    }
     try {
-        checkCutoffFitsBox(model, boxLength);
+        checkCutoffFitsBox(model, boxLength, diameters);
     } catch (const InputError& e) {
         throw InputError(where + ": " + e.what());
     }
@@ -47,8 +60,8 @@ Eigen::VectorXd minimumImageDisplacement(const Eigen::VectorXd& a, const Eigen::
     return d;
 }
 
-void checkCutoffFitsBox(const Model& model, double L) {
-    const double rc = model.maxCutoff();
+void checkCutoffFitsBox(const Model& model, double L, const std::vector<double>& diameters) {
+    const double rc = model.maxCutoff(diameters);
     if (!(rc < 0.5 * L)) {
         std::ostringstream msg;
         msg << "cutoff " << rc << " does not fit the box: the minimum-image convention needs "

@@ -16,6 +16,8 @@ struct Configuration {
     double boxLength = 0.0;
     std::vector<int> species;
     Eigen::VectorXd positions;
+    /// Per-particle diameters for models that have them (soft spheres); empty otherwise.
+    std::vector<double> diameters;
 
     int size() const { return static_cast<int>(species.size()); }
     Eigen::Vector3d position(int i) const { return positions.segment<3>(3 * i); }
@@ -39,7 +41,8 @@ inline double minimumImage(double dx, double L, double invL) {
 Eigen::VectorXd minimumImageDisplacement(const Eigen::VectorXd& a, const Eigen::VectorXd& b,
                                          double boxLength);
 
-/// Throws InputError unless the largest cutoff is below half the box edge.
-void checkCutoffFitsBox(const Model& model, double boxLength);
+/// Throws InputError unless the largest cutoff is below half the box edge (for soft spheres:
+/// the largest among these diameters, or of the model's distribution when none are given).
+void checkCutoffFitsBox(const Model& model, double boxLength, const std::vector<double>& diameters = {});
 
 } // namespace tlscope

@@ -69,11 +69,11 @@ private slots:
         // id 1 at (0,0,0) + image (1,0,-1) * 4, then shifted by +1.
         QCOMPARE(atomic.conf.position(0), Eigen::Vector3d(5, 1, -3));
         QCOMPARE(atomic.conf.position(2), Eigen::Vector3d(1.5, 1.5, 1.5));
-        QVERIFY(!atomic.diameters);
+        QVERIFY(atomic.conf.diameters.empty());
 
         const LammpsImport sphere = data(std::string(kHeader) + "Atoms # sphere\n\n1 1 1.1 1.0 0 0 0\n2 2 0.9 1.0 1 1 1\n3 1 1.3 1.0 2 0 0\n");
-        QVERIFY(sphere.diameters);
-        QCOMPARE((*sphere.diameters)[1], 0.9);
+        QCOMPARE(sphere.conf.diameters.size(), std::size_t(3));
+        QCOMPARE(sphere.conf.diameters[1], 0.9);
         QCOMPARE(sphere.conf.position(2), Eigen::Vector3d(3, 1, 1));
 
         const LammpsImport full = data(std::string(kHeader) + "Atoms # full\n\n1 7 2 0.0 0 0 0\n2 7 1 0.0 1 1 1\n3 7 1 0.0 2 0 0\n");
@@ -128,8 +128,8 @@ private slots:
         QCOMPARE(first.conf.species, (std::vector<int>{0, 1}));
         const LammpsImport scaled = dump(file, 1);
         QCOMPARE(scaled.conf.position(0), Eigen::Vector3d(1, 2, 3));
-        QVERIFY(scaled.diameters);
-        QCOMPARE((*scaled.diameters)[1], 0.8);
+        QVERIFY(!scaled.conf.diameters.empty());
+        QCOMPARE(scaled.conf.diameters[1], 0.8);
         const LammpsImport last = dump(file);
         QCOMPARE(last.timestep, 200L);
         QCOMPARE(last.conf.position(1), Eigen::Vector3d(5, 0, 0));

@@ -4,6 +4,7 @@
 #include "core/common/Error.h"
 #include "core/io/ExtendedXyz.h"
 #include "core/io/SessionFile.h"
+#include "core/potential/PairPotential.h"
 #include "core/search/Search.h"
 #include "core/tls/Displacement.h"
 
@@ -321,6 +322,38 @@ private slots:
             const auto& is = *std::find_if(s.starts.begin(), s.starts.end(), [&](auto& x) { return x.start == r.start; });
             QVERIFY(is.positions == r.dwp.minimum1);
             QCOMPARE(is.species, r.species);
+        }
+    }
+
+    /// Soft spheres: each start draws its own diameters; the session stores them per start and
+    /// per DWP (H5MD per-particle data), and the energies recomputed from the file agree.
+    void softSphereSessionsCarryDiameters() {
+        SearchParameters p = small(2);
+        p.model = Model::preset("soft-spheres");
+        p.particles = 100;
+        p.starts = 2;
+        p.attempts = 40;
+        const std::string path = dir.filePath("soft.tls.h5").toStdString();
+        {
+            SessionWriter writer(path, p);
+            Search search(p);
+            QVERIFY(search.run(writer));
+            writer.close();
+        }
+        const SessionData s = readSession(path);
+        QCOMPARE(s.starts.size(), std::size_t(2));
+        QVERIFY(s.starts[0].diameters != s.starts[1].diameters);
+        for (const StartingStructure& is : s.starts) {
+            QCOMPARE(is.diameters.size(), std::size_t(100));
+            Configuration c;
+            c.boxLength = is.boxLength, c.species = is.species, c.diameters = is.diameters, c.positions = is.positions;
+            PairPotential pot(p.model, c);
+            QVERIFY(std::abs(pot.energy(c.positions) - is.energy) < 1e-9 * std::abs(is.energy));
+        }
+        QVERIFY2(!s.doubleWells.empty(), "no soft-sphere DWP: nothing to check the DWP diameters on");
+        for (const DwpRecord& r : s.doubleWells) {
+            const auto& is = *std::find_if(s.starts.begin(), s.starts.end(), [&](auto& x) { return x.start == r.start; });
+            QCOMPARE(r.diameters, is.diameters);
         }
     }
 
