@@ -9,6 +9,8 @@
 #include "core/tls/Displacement.h"
 #include "ui/Panels.h"
 #include "ui/PlotPanel.h"
+#include "ui/PreparePanel.h"
+#include "ui/PrepareWorker.h"
 #include "ui/SearchWorker.h"
 #include "ui/VtkView.h"
 
@@ -112,6 +114,54 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         if (!snapshotTimer_->isActive()) snapshotTimer_->start(); // bounded rate, latest wins
     });
     connect(controller_, &SearchController::finished, this, &MainWindow::onSearchFinished);
+
+    preparer_ = new PrepareController(this);
+    prepareTimer_ = new QTimer(this);
+    prepareTimer_->setSingleShot(true);
+    prepareTimer_->setInterval(kSnapshotIntervalMs);
+    connect(prepareTimer_, &QTimer::timeout, this, &MainWindow::onPrepareSnapshot);
+    connect(preparer_, &PrepareController::progress, prepare_, &PreparePanel::setProgress);
+    connect(preparer_, &PrepareController::snapshotAvailable, this, [this] {
+        if (!prepareTimer_->isActive()) prepareTimer_->start();
+    });
+    connect(preparer_, &PrepareController::finished, this, [this](std::shared_ptr<const PreparedGlass> g, const QString& message) {
+        prepare_->setState(false, false);
+        if (!g) {
+            error(tr("Prepare glass"), message);
+            return;
+        }
+        prepared_ = g;
+        prepare_->setResult(*g);
+        if (!controller_->running()) {
+            shownDwp_.reset();
+            displacement_.resize(0);
+            showConfiguration(g->result.stopped ? g->result.configuration : g->inherentStructure, g->model,
+                              g->result.stopped ? tr("prepared glass (stopped)") : tr("prepared glass, inherent structure"));
+        }
+        statusBar()->showMessage(g->result.stopped ? tr("Preparation stopped") : tr("Glass prepared"), 5000);
+    });
+    connect(prepare_, &PreparePanel::startRequested, this, &MainWindow::startPreparation);
+    connect(prepare_, &PreparePanel::pauseRequested, this, [this] {
+        preparer_->pause();
+        prepare_->setState(true, true);
+    });
+    connect(prepare_, &PreparePanel::resumeRequested, this, [this] {
+        preparer_->resume();
+        prepare_->setState(true, false);
+    });
+    connect(prepare_, &PreparePanel::stopRequested, preparer_, &PrepareController::stop);
+    connect(prepare_, &PreparePanel::saveRequested, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Save glass"), "glass.xyz",
+                                                          tr("Extended XYZ (*.xyz);;LAMMPS data (*.data)"));
+        if (path.isEmpty()) return;
+        const QString e = savePreparedGlass(path);
+        if (!e.isEmpty()) error(tr("Save glass"), e);
+        else statusBar()->showMessage(tr("Saved %1").arg(path), 5000);
+    });
+    connect(prepare_, &PreparePanel::searchRequested, this, [this] {
+        const QString e = searchPreparedGlass();
+        if (!e.isEmpty()) error(tr("Search this glass"), e);
+    });
     connect(view_, &VtkView::clicked, this, &MainWindow::picked);
 
     QSettings settings;
@@ -237,13 +287,16 @@ void MainWindow::applyDefaultLayout(QSize screenSize) {
     const bool compact = avail.width() < 1500 || avail.height() < 950;
     auto dock = [this](const char* name) { return findChild<QDockWidget*>(name); };
     QDockWidget *runDock = dock("runDock"), *teachDock = dock("teachDock"), *detailDock = dock("detailDock"),
-                *tableDock = dock("tableDock"), *plotDock = dock("plotDock"), *particleDock = dock("particleDock");
-    for (QDockWidget* d : {runDock, teachDock, detailDock, tableDock, plotDock, particleDock}) {
+                *tableDock = dock("tableDock"), *plotDock = dock("plotDock"), *particleDock = dock("particleDock"),
+                *prepareDock = dock("prepareDock");
+    for (QDockWidget* d : {runDock, teachDock, detailDock, tableDock, plotDock, particleDock, prepareDock}) {
         d->setFloating(false);
         d->show();
     }
     addDockWidget(Qt::LeftDockWidgetArea, runDock);
     addDockWidget(Qt::LeftDockWidgetArea, teachDock);
+    addDockWidget(Qt::LeftDockWidgetArea, prepareDock);
+    tabifyDockWidget(runDock, prepareDock);
     tabifyDockWidget(runDock, teachDock);
     runDock->raise();
     addDockWidget(Qt::RightDockWidgetArea, detailDock);
@@ -397,6 +450,18 @@ void MainWindow::buildDocks() {
     teachDock->setWidget(teach_);
     addDockWidget(Qt::LeftDockWidgetArea, teachDock);
     tabifyDockWidget(runDock, teachDock);
+    prepare_ = new PreparePanel;
+    auto* prepareScroll = new QScrollArea; // the form and two traces need ~800 px
+    prepareScroll->setWidget(prepare_);
+    prepareScroll->setWidgetResizable(true);
+    prepareScroll->setFrameShape(QFrame::NoFrame);
+    prepareScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    prepare_->setMinimumHeight(720);
+    auto* prepareDock = new QDockWidget(tr("Prepare glass"), this);
+    prepareDock->setObjectName("prepareDock");
+    prepareDock->setWidget(prepareScroll);
+    addDockWidget(Qt::LeftDockWidgetArea, prepareDock);
+    tabifyDockWidget(runDock, prepareDock);
     runDock->raise();
 
     detail_ = new DetailPanel;
@@ -1127,6 +1192,95 @@ void MainWindow::startSearch() {
         error(tr("Search"), QString::fromUtf8(e.what()));
         return;
     }
+    startSearchWith(p);
+}
+
+void MainWindow::startPreparation() {
+    if (preparer_->running()) return;
+    QString message;
+    try {
+        const Model m = prepare_->model();
+        const int n = prepare_->particles();
+        const SwapPreparationParameters p = prepare_->parameters();
+        prepare_->reset();
+        if (!preparer_->start(m, n, p, prepare_->seed(), &message)) {
+            error(tr("Prepare glass"), message);
+            return;
+        }
+        prepared_.reset();
+        prepare_->setState(true, false);
+        if (auto* d = findChild<QDockWidget*>("prepareDock")) d->raise();
+    } catch (const std::exception& e) {
+        error(tr("Prepare glass"), QString::fromUtf8(e.what()));
+    }
+}
+
+void MainWindow::startDemoPreparation() {
+    prepare_->setModel("soft-spheres");
+    prepare_->setParticles(500);
+    prepare_->setFinalTemperature(0.1);
+    prepare_->setSweeps(500, 3000);
+    startPreparation();
+}
+
+void MainWindow::onPrepareSnapshot() {
+    const auto c = preparer_->takeSnapshot();
+    if (!c || controller_->running() || !preparer_->running()) return; // a running search keeps the view
+    shownDwp_.reset();
+    displacement_.resize(0);
+    model_ = prepare_->model();
+    conf_ = *c;
+    scene_->setConfiguration(*c, model_, {}, -1);
+    view_->requestRender();
+}
+
+QString MainWindow::savePreparedGlass(const QString& path) {
+    if (!prepared_) return tr("no glass has been prepared");
+    const PreparedGlass& g = *prepared_;
+    try {
+        XyzWriteOptions w;
+        w.energy = g.result.energy;
+        w.info["model"] = g.model.name;
+        w.info["T_f"] = QString::number(g.parameters.finalTemperature).toStdString();
+        w.info["prepared"] = "swap-mc";
+        w.info["sweeps"] = std::to_string(g.parameters.coolingSweeps) + "+" + std::to_string(g.parameters.sweeps);
+        w.info["seed"] = std::to_string(g.seed);
+        if (g.quench.converged()) w.info["is_energy_per_particle"] = QString::number(g.quench.energy / g.particles, 'f', 10).toStdString();
+        writeConfigurationFile(path.toStdString(), g.result.configuration, g.model, w);
+    } catch (const std::exception& e) {
+        return QString::fromUtf8(e.what());
+    }
+    return {};
+}
+
+QString MainWindow::searchPreparedGlass(const QString& path) {
+    if (!prepared_ || prepared_->result.stopped) return tr("prepare a glass first");
+    if (controller_->running()) return tr("a search is already running");
+    QString file = path;
+    if (file.isEmpty()) {
+        const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) + "/autosave";
+        QDir().mkpath(dir);
+        file = dir + QString("/glass-%1.xyz").arg(QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss-zzz"));
+    }
+    if (const QString e = savePreparedGlass(file); !e.isEmpty()) return e;
+    SearchParameters p;
+    try {
+        p = run_->parameters();
+    } catch (const std::exception&) {
+        p = SearchParameters{};
+    }
+    p.model = prepared_->model;
+    p.particles = prepared_->particles;
+    p.starts = 1;
+    p.inputFile = file.toStdString();
+    run_->setParameters(p);
+    if (auto* d = findChild<QDockWidget*>("runDock")) d->raise();
+    startSearchWith(p);
+    return {};
+}
+
+void MainWindow::startSearchWith(const SearchParameters& p) {
+    if (controller_->running()) return;
     if (!confirmDiscard(tr("Start a search"))) return;
     QString path = run_->sessionPath();
     const bool autosave = path.isEmpty();

@@ -28,6 +28,9 @@ class PlotPanel;
 class RunPanel;
 class DetailPanel;
 class TeachingPanel;
+class PreparePanel;
+class PrepareController;
+struct PreparedGlass;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -83,6 +86,19 @@ public:
     void openFileDialog();
     /// Starts a search with the run panel's parameters (Search > Start, F5).
     void startSearch();
+    /// Starts a search with these parameters (the run panel shows them).
+    void startSearchWith(const SearchParameters& p);
+    /// Prepares a glass by swap Monte Carlo with the Prepare panel's settings (live in the view).
+    void startPreparation();
+    /// A short soft-sphere preparation (N = 500), for the demo and screenshots.
+    void startDemoPreparation();
+    /// Writes the prepared glass (extended XYZ with diameters, or LAMMPS data for *.data).
+    QString savePreparedGlass(const QString& path);
+    /// A DWP search from the prepared glass (saved to `path`, or to an autosave file).
+    QString searchPreparedGlass(const QString& path = {});
+    PreparePanel* preparePanel() const { return prepare_; }
+    PrepareController* preparer() const { return preparer_; }
+    std::shared_ptr<const PreparedGlass> preparedGlass() const { return prepared_; }
     /// True when the current results live only in an autosave file (a search started without a
     /// session file) and have not been saved under a name.
     bool hasUnsavedResults() const;
@@ -171,6 +187,11 @@ private:
     QString lastPickText_;
     QLabel* inspector_ = nullptr;
     TeachingPanel* teach_ = nullptr;
+    PreparePanel* prepare_ = nullptr;
+    PrepareController* preparer_ = nullptr;
+    std::shared_ptr<const PreparedGlass> prepared_;
+    QTimer* prepareTimer_ = nullptr;
+    void onPrepareSnapshot();
     bool presenting_ = false;
     QByteArray layoutBeforePresentation_;
     QFont fontBeforePresentation_;

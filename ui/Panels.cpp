@@ -683,6 +683,20 @@ and <b>Delta0</b> the tunnelling amplitude through the barrier. When both levels
 well, E_qs is only that well's vibration quantum - no tunnelling pair at all. Only nearly
 symmetric DWPs with small distances and low barriers qualify, so TLS are rare - about one in
 many thousand particles.</p>
+<h4>Stable glasses and swap Monte Carlo</h4>
+<p>A glass is a liquid that fell out of equilibrium while cooling: the slower it was cooled, the
+lower the temperature at which it froze (its <b>fictive temperature T_f</b>) and the deeper and
+more stable its inherent structure. MD can equilibrate liquids only down to about the
+mode-coupling temperature T_MCT; real glasses are far more stable. <b>Swap Monte Carlo</b>
+(Prepare glass tab) gets much further: besides small random moves it exchanges the diameters of
+two particles (soft spheres) or the species of two particles (KA2), accepted with the Metropolis
+rule. A swap lets a particle that is too big for its cage become a smaller one at once, so the
+structure relaxes thousands of times faster than by motion alone, while every move keeps
+detailed balance, so the glass is a true equilibrium state at T_f. The traces show it: the
+energy per particle settles to a plateau, and F_s (how much of the starting structure is left)
+must fall below 1/e during the run at T_f. Mocanu et al. and Khomenko et al. found that
+tunnelling two-level systems become rarer as T_f falls: stable glasses have fewer soft spots.
+In the view, soft spheres are coloured by diameter (small orange, large blue).</p>
 <h4>The plots</h4>
 <p><b>Histograms</b>: how many DWPs have each asymmetry, distance and barrier (the paper's Fig. 1;
 click a bar to list its DWPs). <b>Barrier vs d</b>: higher barriers go with longer moves.

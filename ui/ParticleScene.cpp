@@ -288,6 +288,13 @@ double ParticleScene::sphereRadius(int species) const {
 }
 int ParticleScene::picked() const { return d->picked; }
 
+double ParticleScene::particleRadius(int i) const {
+    const auto& dia = d->conf.diameters;
+    if (dia.size() == static_cast<std::size_t>(d->conf.size()))
+        return 0.42 * std::clamp(d->style.sphereScale, 0.3, 1.5) * dia[static_cast<std::size_t>(i)];
+    return sphereRadius(d->conf.species[static_cast<std::size_t>(i)]);
+}
+
 void ParticleScene::setPicked(int i) {
     d->picked = d->hasConfiguration && i >= 0 && i < d->conf.size() ? i : -1;
     if (d->picked < 0) {
@@ -295,8 +302,7 @@ void ParticleScene::setPicked(int i) {
         return;
     }
     const double* x = d->wrapped.data() + 3 * d->picked;
-    const int s = d->conf.species[static_cast<std::size_t>(d->picked)];
-    const double r = sphereRadius(s);
+    const double r = particleRadius(d->picked);
     d->pickRing->SetInnerRadius(1.15 * r);
     d->pickRing->SetOuterRadius(1.35 * r);
     d->pickActor->SetPosition(x[0], x[1], x[2]);
@@ -369,6 +375,10 @@ void ParticleScene::rebuild() {
     d->legend->SetVisibility(byDisplacement);
     d->displacementColours = byDisplacement;
 
+    // Particles with their own diameters (soft spheres) are coloured by diameter instead of species.
+    const bool byDiameter = conf.diameters.size() == static_cast<std::size_t>(n) && n > 0;
+    const double dMin = byDiameter ? *std::min_element(conf.diameters.begin(), conf.diameters.end()) : 0.0;
+    const double dMax = byDiameter ? *std::max_element(conf.diameters.begin(), conf.diameters.end()) : 1.0;
     d->shown.clear();
     for (int i = 0; i < n; ++i) {
         const int s = conf.species[i];
@@ -392,12 +402,19 @@ void ParticleScene::rebuild() {
         std::copy(x, x + 3, d->drawPosition.begin() + static_cast<std::ptrdiff_t>(3 * ku));
         const int s = conf.species[i];
         // Spheres of 0.42 sigma_ss leave gaps in the dense glass so the structure stays visible.
-        d->drawRadius[ku] = sphereRadius(s);
+        d->drawRadius[ku] = particleRadius(i);
         unsigned char* rgb = d->drawColour.data() + 3 * ku;
         if (byDisplacement) {
             double c[3];
             d->lut->GetColor(std::min(mag[i], top), c);
             for (int j = 0; j < 3; ++j) rgb[j] = static_cast<unsigned char>(std::lround(255 * c[j]));
+        } else if (byDiameter) {
+            // Small orange to large blue, as B and A of the binary mixtures.
+            const double t = std::clamp((conf.diameters[static_cast<std::size_t>(i)] - dMin) / std::max(1e-12, dMax - dMin), 0.0, 1.0);
+            const QColor a = speciesColour(1), b = speciesColour(0);
+            rgb[0] = static_cast<unsigned char>(std::lround(a.red() + t * (b.red() - a.red())));
+            rgb[1] = static_cast<unsigned char>(std::lround(a.green() + t * (b.green() - a.green())));
+            rgb[2] = static_cast<unsigned char>(std::lround(a.blue() + t * (b.blue() - a.blue())));
         } else {
             const QColor c = speciesColour(s);
             rgb[0] = static_cast<unsigned char>(c.red()), rgb[1] = static_cast<unsigned char>(c.green()),
@@ -429,7 +446,7 @@ void ParticleScene::rebuild() {
     if (hl) {
         const int i = d->highlight;
         const double* x = d->wrapped.data() + 3 * i;
-        const double r = sphereRadius(conf.species[i]);
+        const double r = particleRadius(i);
         d->coreSphere->SetCenter(x[0], x[1], x[2]);
         d->coreSphere->SetRadius(1.35 * r);
         d->ring->SetInnerRadius(2.05 * r);
@@ -437,13 +454,17 @@ void ParticleScene::rebuild() {
         d->haloActor->SetPosition(x[0], x[1], x[2]);
         const QString name = static_cast<std::size_t>(conf.species[i]) < d->model.species.size()
             ? QString::fromStdString(d->model.species[static_cast<std::size_t>(conf.species[i])].name) : QString("?");
-        caption = QString("central particle #%1 (%2), ringed").arg(i).arg(name);
+        caption = byDiameter ? QString("central particle #%1 (diameter %2), ringed").arg(i).arg(conf.diameters[static_cast<std::size_t>(i)], 0, 'f', 3)
+                             : QString("central particle #%1 (%2), ringed").arg(i).arg(name);
     }
     if (d->nothingMoved && d->hasConfiguration)
-        caption += QString(caption.isEmpty() ? "" : "  -  ") + "no displacement: coloured by species";
+        caption += QString(caption.isEmpty() ? "" : "  -  ") + (byDiameter ? "no displacement: coloured by diameter" : "no displacement: coloured by species");
     if (!d->displacementColours && d->hasConfiguration) {
         // The species legend (the displacement scale has its colour bar instead).
         QStringList parts;
+        if (byDiameter)
+            parts << QString("diameter %1 (%2) to %3 (%4)").arg(dMin, 0, 'f', 2).arg(speciesColourName(1)).arg(dMax, 0, 'f', 2).arg(speciesColourName(0));
+        else
         for (std::size_t sp = 0; sp < d->model.species.size(); ++sp)
             parts << QString("%1 %2").arg(QString::fromStdString(d->model.species[sp].name), speciesColourName(static_cast<int>(sp)));
         caption += QString(caption.isEmpty() ? "" : "\n") + parts.join(", ");
@@ -512,6 +533,7 @@ std::array<double, 6> ParticleScene::fitBounds() const {
     const double L = d->boxLength > 0 ? d->boxLength : 1.0;
     double ring = 0.0;
     for (int s = 0; s < d->model.speciesCount(); ++s) ring = std::max(ring, 2.3 * sphereRadius(s));
+    for (double dia : d->conf.diameters) ring = std::max(ring, 2.3 * 0.42 * std::clamp(d->style.sphereScale, 0.3, 1.5) * dia);
     return {-ring, L + ring, -ring, L + ring, -ring, L + ring};
 }
 
@@ -552,8 +574,7 @@ int ParticleScene::pick(double x, double y) const {
     double bestT = HUGE_VAL;
     for (int i : d->shown) {
         const Eigen::Vector3d c(d->wrapped[3 * i], d->wrapped[3 * i + 1], d->wrapped[3 * i + 2]);
-        const int s = d->conf.species[i];
-        double r = sphereRadius(s);
+        double r = particleRadius(i);
         if (i == d->highlight) r *= 1.35;
         const double b = (c - o).dot(dir);
         const double h2 = (c - o).squaredNorm() - b * b;

@@ -59,6 +59,8 @@ public:
     int highlighted() const;
     /// The drawn radius of a particle of this species (sigma).
     double sphereRadius(int species) const;
+    /// The drawn radius of particle i: by its own diameter where the configuration has them.
+    double particleRadius(int i) const;
     /// The box widened by the largest highlight ring: what the camera resets fit into view.
     std::array<double, 6> fitBounds() const;
     /// The particle the user picked, marked by an amber ring (-1: none).

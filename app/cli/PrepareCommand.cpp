@@ -44,13 +44,14 @@ int prepareCommand(const Args& args) {
                 "--t-start to --t-f over --cool-sweeps (the translation step is tuned towards 40 %\n"
                 "acceptance during cooling only), then --sweeps at T_f with every parameter fixed, so\n"
                 "that detailed balance holds in production. A move is, with probability --p-swap, an\n"
-                "exchange of the species of two random particles (only --swap-pairs, if given),\n"
-                "otherwise a random translation; Metropolis acceptance; a sweep is N moves, each\n"
+                "exchange of the species of two random particles (only --swap-pairs, if given) or,\n"
+                "for soft spheres, of their diameters (rejected outright when they differ by more\n"
+                "than 0.2), otherwise a random translation; Metropolis acceptance; a sweep is N moves, each\n"
                 "costing O(neighbours). Prints acceptances, the energy and its check against a full\n"
                 "recomputation; writes each glass (extended XYZ, or a LAMMPS data file for *.data).",
-                {{"model", "M", "model preset or model file (a discrete mixture)", "ka2", false},
+                {{"model", "M", "model preset or model file: ka2, soft-spheres, ...", "ka2", false},
                  {"n", "N", "particles", "1500", false},
-                 {"t-start", "T", "temperature the cooling starts from", "2.0", false},
+                 {"t-start", "T", "temperature the cooling starts from (auto: 2.0, soft spheres 0.3, both ~3 T_MCT or more)", "auto", false},
                  {"t-f", "T", "preparation (fictive) temperature of the glass", "", true},
                  {"cool-sweeps", "S", "sweeps of linear cooling from --t-start to --t-f", "1000", false},
                  {"sweeps", "S", "sweeps of production at --t-f", "", true},
@@ -58,6 +59,7 @@ int prepareCommand(const Args& args) {
                  {"step", "D", "initial maximum displacement per coordinate", "0.12", false},
                  {"no-tune", "", "keep --step (no tuning during cooling)", "", false},
                  {"swap-pairs", "LIST", "allowed swaps, e.g. A-C,B-C for ka2 (default: any two different species; A-B swaps of ka2 are almost never accepted)", "", false},
+                 {"q", "Q", "wavenumber of F_s(q, t) (auto: first peak of S(q), 7.25 at density 1.2, scaled as density^(1/3))", "auto", false},
                  {"glasses", "K", "independent glasses (seed streams 0..K-1)", "1", false},
                  {"threads", "P", "worker threads (0: all cores); never changes the glasses", "0", false},
                  {"seed", "X", "random seed", "1", false},
@@ -67,7 +69,8 @@ int prepareCommand(const Args& args) {
     const Model model = Model::fromNameOrFile(a.get("model"));
     const int n = static_cast<int>(a.integer("n", 2, 10'000'000));
     SwapPreparationParameters p;
-    p.startTemperature = a.positive("t-start");
+    p.startTemperature = a.get("t-start") == "auto" ? (model.perParticleDiameters() ? 0.3 : 2.0) : a.positive("t-start");
+    p.relaxationWavenumber = a.get("q") == "auto" ? 7.25 * std::cbrt(model.density / 1.2) : a.positive("q");
     p.finalTemperature = a.positive("t-f");
     p.coolingSweeps = a.integer("cool-sweeps", 0, 1'000'000'000);
     p.sweeps = a.integer("sweeps", 0, 1'000'000'000);

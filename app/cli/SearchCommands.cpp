@@ -3,6 +3,7 @@
 #include "app/cli/Commands.h"
 #include "core/analysis/Analysis.h"
 #include "core/io/SafeWrite.h"
+#include "core/io/ConfigurationFile.h"
 #include "core/io/SessionFile.h"
 #include "core/model/Units.h"
 #include "core/search/Search.h"
@@ -54,7 +55,8 @@ std::vector<OptionSpec> runOptions() {
             {"irc-step", "H", "step of the resolved reaction path (mass-weighted sigma; docs/quantum.md)", "0.004", false},
             {"min-barrier", "B", "pairs whose smaller barrier is below this (eps) are shoulders, not DWPs", "1e-05", false},
             {"minimizer", "KIND", "quench minimizer: lbfgs (half the force evaluations), cg (the paper's) or fire", "lbfgs", false},
-            {"seed", "X", "random seed; same seed, same catalog for any thread count", "1", false}};
+            {"seed", "X", "random seed; same seed, same catalog for any thread count", "1", false},
+            {"input", "FILE", "start from this glass (e.g. made by prepare) instead of equilibrated liquids: one start, N from the file", "", false}};
 }
 
 SearchParameters parametersFrom(const Arguments& a) {
@@ -79,6 +81,12 @@ SearchParameters parametersFrom(const Arguments& a) {
     p.quenchMinimizer = parseMinimizer(a.get("minimizer"));
     p.seed = a.seed("seed");
     p.threads = static_cast<int>(a.integer("threads", 0));
+    if (a.has("input") && !a.get("input").empty()) {
+        // Absolute, so that a resumed run finds the glass from any directory.
+        p.inputFile = std::filesystem::absolute(a.get("input")).string();
+        p.particles = readConfigurationFile(p.inputFile, p.model).conf.size();
+        if (!a.has("starts")) p.starts = 1;
+    }
     p.validate();
     return p;
 }

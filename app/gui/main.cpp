@@ -23,9 +23,10 @@ int main(int argc, char** argv) {
     QCommandLineOption viewShotOpt("view-screenshot", "save a PNG of the 3D view alone, then quit", "FILE");
     QCommandLineOption shotOpt("screenshot", "save a PNG of the window, then quit", "FILE");
     QCommandLineOption movieOpt("movie", "save the selected DWP's transition as an animated GIF (48 frames, rocking), then quit", "FILE");
+    QCommandLineOption prepareOpt("prepare-demo", "prepare a small soft-sphere glass by swap Monte Carlo, live (Prepare glass panel)");
     QCommandLineOption presentOpt("presentation", "start in presentation mode (large text, the 3D view and the profile; F11 leaves it)");
     QCommandLineOption quitOpt("quit-after", "quit after this many seconds", "SECONDS");
-    parser.addOptions({modelOpt, demoOpt, shotOpt, quitOpt, selectOpt, viewShotOpt, movieOpt, presentOpt});
+    parser.addOptions({modelOpt, demoOpt, shotOpt, quitOpt, selectOpt, viewShotOpt, movieOpt, presentOpt, prepareOpt});
     // --help and --version print and exit anywhere, also without a display (a QApplication
     // aborts when there is none): answer them before the GUI starts.
     for (int k = 1; k < argc; ++k) {
@@ -64,6 +65,8 @@ int main(int argc, char** argv) {
     if (parser.isSet(presentOpt)) window.setPresentationMode(true);
     if (parser.isSet(demoOpt)) {
         window.startDemoSearch();
+    } else if (parser.isSet(prepareOpt)) {
+        window.startDemoPreparation();
     } else if (files.isEmpty() && !screenshot) {
         // Welcome: what the user can do first.
         QTimer::singleShot(0, &window, [&window] {
@@ -91,7 +94,7 @@ int main(int argc, char** argv) {
             return 2;
         }
     } else if (screenshot) {
-        quitAfter = parser.isSet(demoOpt) ? 12.0 : 1.5; // the demo: time for DWPs to arrive
+        quitAfter = parser.isSet(demoOpt) ? 12.0 : parser.isSet(prepareOpt) ? 8.0 : 1.5; // the demo: time for DWPs to arrive
     }
     int exitCode = 0;
     if (quitAfter >= 0) {

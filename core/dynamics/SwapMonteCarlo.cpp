@@ -293,6 +293,8 @@ SwapPreparationResult prepareSwapGlass(const Model& model, int n, const SwapPrep
             now.energyPerParticle = mc.energy() / n;
             now.translationAcceptance = stats.translationAcceptance();
             now.swapAcceptance = stats.swapAcceptance();
+            now.production = !cooling;
+            now.state = &mc;
             progress(now);
         }
     }

@@ -129,6 +129,9 @@ struct SwapPreparationProgress {
     double temperature = 0.0;
     double energyPerParticle = 0.0;
     double translationAcceptance = 0.0, swapAcceptance = 0.0; ///< of the current stage so far
+    bool production = false;         ///< in the production stage (else cooling)
+    /// The running simulation, valid only during the callback (for snapshots: state->configuration()).
+    const SwapMonteCarlo* state = nullptr;
     double fraction() const { return totalSweeps > 0 ? double(sweep) / double(totalSweeps) : 1.0; }
 };
 

@@ -7,6 +7,7 @@
 #include "core/dynamics/Random.h"
 #include "core/landscape/Minimizer.h"
 #include "core/model/Units.h"
+#include "core/io/ConfigurationFile.h"
 #include "core/potential/PairPotential.h"
 #include "core/system/Configuration.h"
 
@@ -44,6 +45,8 @@ void SearchParameters::validate() const {
     checkCutoffFitsBox(model, model.boxLengthFor(particles));
     if (starts < 1 || starts > 10000000) fail("--starts must be from 1 to 10000000 (got " + std::to_string(starts) + ")");
     if (attempts < 1 || attempts > 10000000) fail("--attempts must be from 1 to 10000000 (got " + std::to_string(attempts) + ")");
+    if (!inputFile.empty() && starts != 1)
+        fail("--input gives one starting glass: use --starts 1 and raise --attempts to search it longer");
     if (!(tEquil > 0.0) || !(tEquil <= 100.0)) fail("--t-equil must be in (0, 100]");
     if (!(tSearch > 0.0) || !(tSearch <= 100.0)) fail("--t-search must be in (0, 100]");
     if (nSearch < 1 || nSearch > 100000000) fail("--n-search must be from 1 to 1e8 MD steps");
@@ -92,6 +95,7 @@ std::string SearchParameters::serialize() const {
       << "minimum_barrier = " << minimumBarrier << "\n"
       << "minimizer_tolerance = " << minimizerTolerance << "\n"
       << "quench_minimizer = " << minimizerName(quenchMinimizer) << "\n";
+    if (!inputFile.empty()) o << "input = " << inputFile << "\n";
     return o.str();
 }
 
@@ -147,6 +151,7 @@ SearchParameters SearchParameters::parse(const std::string& text, const Model& m
             else if (key == "minimum_barrier") p.minimumBarrier = num();
             else if (key == "minimizer_tolerance") p.minimizerTolerance = num();
             else if (key == "quench_minimizer") p.quenchMinimizer = parseMinimizer(value);
+            else if (key == "input") p.inputFile = value;
             else throw InputError(where + ": unknown run parameter '" + key + "'");
         } catch (const std::logic_error&) {
             throw InputError(where + ": '" + value + "' is not a valid value for " + key);
@@ -382,7 +387,19 @@ private:
     double snapshotInterval_;
 };
 
-Search::Search(SearchParameters parameters) : p_(std::move(parameters)) { p_.validate(); }
+Search::Search(SearchParameters parameters) : p_(std::move(parameters)) {
+    p_.validate();
+    if (!p_.inputFile.empty()) {
+        Configuration glass = readConfigurationFile(p_.inputFile, p_.model).conf;
+        if (glass.size() != p_.particles)
+            throw InputError(p_.inputFile + ": the glass has " + std::to_string(glass.size()) + " particles, the search expects " +
+                             std::to_string(p_.particles));
+        if (std::abs(glass.boxLength - p_.model.boxLengthFor(p_.particles)) > 1e-9 * glass.boxLength)
+            throw InputError(p_.inputFile + ": box edge " + std::to_string(glass.boxLength) + " is not the model's " +
+                             std::to_string(p_.model.boxLengthFor(p_.particles)) + " at density " + std::to_string(p_.model.density));
+        sampledStarts_ = {std::move(glass)};
+    }
+}
 
 void Search::stop() {
     stop_ = true;

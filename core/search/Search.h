@@ -58,6 +58,10 @@ struct SearchParameters {
     /// paper's choice. Descents from the saddle always use CG.
     MinimizerKind quenchMinimizer = MinimizerKind::Lbfgs;
     int threads = 0;               ///< 0: hardware concurrency. Never changes the results.
+    /// A glass to start from (extended XYZ, LAMMPS data or dump; e.g. one `prepare` made)
+    /// instead of an equilibrated liquid: its inherent structure is the one start (starts = 1;
+    /// raise `attempts` to search it longer). Empty: equilibrated liquids.
+    std::string inputFile;
 
     /// Throws InputError naming the first impossible value.
     void validate() const;

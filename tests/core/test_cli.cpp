@@ -114,6 +114,31 @@ private slots:
         QCOMPARE(bad.exitCode, 2);
         QVERIFY2(bad.err.contains("no species Z"), qPrintable(bad.err));
     }
+    /// Soft spheres from the command line: prepare writes the diameters, the energy recomputed
+    /// from the file matches the printed one, and a search starts from the glass (--input).
+    void softSphereGlassPreparedAndSearched() {
+        const QString glass = dir.filePath("ss.xyz"), session = dir.filePath("ss.tls.h5");
+        const Run r = cli({"prepare", "--model", "soft-spheres", "--n", "150", "--t-f", "0.2", "--cool-sweeps", "50", "--sweeps", "100",
+                           "--out", glass});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains("q = 6.82"), qPrintable(r.out)); // F_s at S(q)'s first peak for density 1.0
+        const Model m = Model::preset("soft-spheres");
+        const XyzFrame f = readXyzFile(glass.toStdString());
+        QCOMPARE(f.diameters.size(), std::size_t(150));
+        const Configuration c = f.toConfiguration(m, "ss");
+        PairPotential pot(m, c);
+        QVERIFY(std::abs(pot.energy(c.positions) - *f.energy) < 1e-9 * std::abs(*f.energy));
+        const Run s = cli({"search", "--model", "soft-spheres", "--input", glass, "--attempts", "5", "--out", session});
+        QVERIFY2(s.exitCode == 0, qPrintable(s.err));
+        const SessionData d = readSession(session.toStdString(), {false, false});
+        QCOMPARE(d.parameters.particles, 150);
+        QCOMPARE(d.starts.size(), std::size_t(1));
+        QCOMPARE(d.starts[0].diameters, c.diameters);
+        // One glass is one start.
+        const Run two = cli({"search", "--model", "soft-spheres", "--input", glass, "--starts", "2", "--out", dir.filePath("x.tls.h5")});
+        QCOMPARE(two.exitCode, 2);
+        QVERIFY2(two.err.contains("--starts 1"), qPrintable(two.err));
+    }
     void badInputGivesOneLineReason_data() {
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("expected");

@@ -1,6 +1,8 @@
 // The main window under a real X server: the 3D view renders the demo glass.
 #include "ui/MainWindow.h"
 #include "ui/Panels.h"
+#include "ui/PreparePanel.h"
+#include "ui/PrepareWorker.h"
 #include "ui/SearchWorker.h"
 #include "ui/ParticleScene.h"
 #include "ui/VtkView.h"
@@ -129,6 +131,64 @@ private slots:
         const tlscope::SessionData s = tlscope::readSession(saved.toStdString(), {false, false});
         QVERIFY(s.complete());
         QCOMPARE(s.doubleWells.size(), w.table()->all().size());
+    }
+
+    /// Prepare glass: a soft-sphere glass anneals live (traces, progress, the view coloured by
+    /// diameter), pauses and resumes, finishes with its inherent-structure energy, saves with its
+    /// diameters, and a DWP search starts from it.
+    void prepareGlassWorkflow() {
+        MainWindow w;
+        QVERIFY(showDemo(w));
+        PreparePanel* panel = w.preparePanel();
+        panel->setModel("soft-spheres");
+        panel->setParticles(200);
+        panel->setFinalTemperature(0.2);
+        panel->setSweeps(200, 1500);
+        QSignalSpy finished(w.preparer(), &PrepareController::finished);
+        QSignalSpy progress(w.preparer(), &PrepareController::progress);
+        w.startPreparation();
+        QVERIFY(w.preparer()->running());
+        QTRY_VERIFY_WITH_TIMEOUT(progress.count() > 5, 30000);
+        w.preparer()->pause();
+        QTest::qWait(300);
+        const int held = static_cast<int>(progress.count());
+        QTest::qWait(300);
+        QVERIFY2(progress.count() <= held + 1, "the preparation went on while paused");
+        QVERIFY(w.preparer()->running());
+        w.preparer()->resume();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 120000);
+        QTest::qWait(50);
+        QVERIFY(panel->energyPoints() > 10);
+        QVERIFY2(panel->resultText().contains("Glass ready"), qPrintable(panel->resultText()));
+        QVERIFY2(panel->statusText().contains("ETA"), qPrintable(panel->statusText()));
+        const auto glass = w.preparedGlass();
+        QVERIFY(glass && glass->quench.converged());
+        QCOMPARE(w.scene()->particleCount(), 200);
+        QVERIFY(w.scene()->caption().contains("diameter"));
+        // Particles are drawn by their own diameters.
+        const auto& d = glass->inherentStructure.diameters;
+        const int big = int(std::max_element(d.begin(), d.end()) - d.begin()), small = int(std::min_element(d.begin(), d.end()) - d.begin());
+        QVERIFY(w.scene()->particleRadius(big) > 2.0 * w.scene()->particleRadius(small));
+        QTemporaryDir dir;
+        const QString path = dir.filePath("glass.xyz");
+        QCOMPARE(w.savePreparedGlass(path), QString());
+        const tlscope::XyzFrame f = tlscope::readXyzFile(path.toStdString());
+        QCOMPARE(f.diameters, glass->result.configuration.diameters);
+        QCOMPARE(f.info.at("model"), std::string("soft-spheres"));
+        // A short search from it: one start whose IS is the prepared glass's.
+        tlscope::SearchParameters p;
+        p.attempts = 5;
+        w.runPanel()->setParameters(p);
+        w.runPanel()->setSessionPath(dir.filePath("s.tls.h5"));
+        QSignalSpy searched(w.controller(), &SearchController::finished);
+        QCOMPARE(w.searchPreparedGlass(dir.filePath("for-search.xyz")), QString());
+        QTRY_COMPARE_WITH_TIMEOUT(searched.count(), 1, 120000);
+        QTest::qWait(50);
+        const tlscope::SessionData s = tlscope::readSession(dir.filePath("s.tls.h5").toStdString(), {false, false});
+        QCOMPARE(s.parameters.inputFile, dir.filePath("for-search.xyz").toStdString());
+        QCOMPARE(s.starts.size(), std::size_t(1));
+        QCOMPARE(s.starts[0].diameters, glass->result.configuration.diameters);
+        QVERIFY(std::abs(s.starts[0].energy - glass->quench.energy) < 1e-6 * std::abs(glass->quench.energy));
     }
 
     /// Issue 14 finding 7: a row the user clicks wins over "show newest" until they tick it again.
