@@ -4,6 +4,7 @@
 #include "app/cli/Commands.h"
 #include "core/common/Error.h"
 #include "core/dynamics/SwapMonteCarlo.h"
+#include "core/io/Checkpoint.h"
 #include "core/io/ConfigurationFile.h"
 #include "core/io/ExtendedXyz.h"
 #include "core/io/SafeWrite.h"
@@ -15,6 +16,11 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <sstream>
+#include <optional>
+#include <map>
+#include <fstream>
+#include <filesystem>
 #include <cmath>
 #include <cstdio>
 #include <mutex>
@@ -63,6 +69,9 @@ int prepareCommand(const Args& args) {
                  {"glasses", "K", "independent glasses (seed streams 0..K-1)", "1", false},
                  {"threads", "P", "worker threads (0: all cores); never changes the glasses", "0", false},
                  {"seed", "X", "random seed", "1", false},
+                 {"checkpoint-every", "S", "write FILE.checkpoint.xyz every S sweeps while a glass runs (0: never); removed when it is done", "1000", false},
+                 {"resume", "", "continue each unfinished glass from its checkpoint (same settings), skip finished ones", "", false},
+                 {"snapshots", "S", "append the configuration every S sweeps to FILE-snapshots.xyz (a movie of the annealing; 0: none)", "0", false},
                  {"log", "FILE", "write glass,sweep,temperature,energy_per_particle rows", "", false},
                  {"out", "FILE", "glass file (several glasses: FILE-000.xyz, ...)", "", true}});
     if (!a.parse(args)) return 0;
@@ -85,6 +94,16 @@ int prepareCommand(const Args& args) {
     if (threads == 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     const std::uint64_t seed = a.seed("seed");
     const std::string out = a.get("out");
+    const long checkpointEvery = a.integer("checkpoint-every", 0, 1'000'000'000);
+    const long snapshotEvery = a.integer("snapshots", 0, 1'000'000'000);
+    const bool resume = a.has("resume");
+    // What a checkpoint must share with this run to be continued by it.
+    std::map<std::string, std::string> identity{{"model", model.name}, {"n", std::to_string(n)}, {"t_start", a.get("t-start")},
+                                                {"t_f", a.get("t-f")}, {"cool_sweeps", std::to_string(p.coolingSweeps)},
+                                                {"sweeps", std::to_string(p.sweeps)}, {"p_swap", a.get("p-swap")},
+                                                {"step", a.get("step")}, {"tune", p.tune ? "yes" : "no"},
+                                                {"swap_pairs", a.has("swap-pairs") ? a.get("swap-pairs") : "any"},
+                                                {"seed", std::to_string(a.seed("seed"))}};
     checkCutoffFitsBox(model, model.boxLengthFor(n));
     if (p.maxDisplacement >= 0.5 * model.boxLengthFor(n)) throw InputError("prepare: --step must be below half the box");
 
@@ -92,6 +111,33 @@ int prepareCommand(const Args& args) {
                 model.name.c_str(), n, model.boxLengthFor(n), glasses, glasses == 1 ? "" : "es", p.startTemperature,
                 p.finalTemperature, p.coolingSweeps, p.sweeps, p.swapProbability);
     std::vector<SwapPreparationResult> results(static_cast<std::size_t>(glasses));
+    std::vector<bool> done(static_cast<std::size_t>(glasses), false); ///< finished by an earlier run (--resume)
+    std::vector<std::optional<SwapCheckpoint>> checkpoints(static_cast<std::size_t>(glasses));
+    for (int g = 0; g < glasses; ++g) {
+        const std::string path = numbered(out, g, glasses), cpPath = path + ".checkpoint.xyz";
+        if (!resume) continue;
+        std::map<std::string, std::string> id = identity;
+        id["glass"] = std::to_string(g);
+        if (std::filesystem::exists(cpPath)) {
+            checkpoints[static_cast<std::size_t>(g)] = readSwapCheckpoint(cpPath, model, id);
+            std::printf("glass %d: resuming from %s at sweep %ld\n", g, cpPath.c_str(), checkpoints[static_cast<std::size_t>(g)]->sweep);
+        } else if (std::filesystem::exists(path)) {
+            // Kept only if an earlier run of these settings wrote it.
+            const XyzFrame f = readXyzFile(path);
+            const std::map<std::string, std::string> expected{
+                {"model", model.name}, {"t_f", a.get("t-f")}, {"sweeps", std::to_string(p.coolingSweeps) + "+" + std::to_string(p.sweeps)},
+                {"seed", std::to_string(seed) + "/" + std::to_string(g)}};
+            for (const auto& [k, v] : expected) {
+                const auto it = f.info.find(k);
+                if (it == f.info.end() || it->second != v)
+                    throw InputError("prepare --resume: " + path + " was not made by this run (" + k + " is " +
+                                     (it == f.info.end() ? std::string("missing") : it->second) + ", expected " + v +
+                                     "); move it away or use another --out");
+            }
+            done[static_cast<std::size_t>(g)] = true;
+            std::printf("glass %d: %s is finished (no checkpoint): kept\n", g, path.c_str());
+        }
+    }
     std::vector<std::string> errors(static_cast<std::size_t>(glasses));
     // The inherent structure of each glass (L-BFGS to max |F| < 1e-8): its energy per particle
     // is the stability measure the papers compare (it falls as T_f falls).
@@ -121,22 +167,101 @@ int prepareCommand(const Args& args) {
                      percent, g, now.sweep, now.totalSweeps, now.temperature, now.energyPerParticle,
                      100.0 * now.translationAcceptance, 100.0 * now.swapAcceptance, rate, eta);
     };
+    auto writeGlass = [&](int g) {
+        const SwapPreparationResult& r = results[static_cast<std::size_t>(g)];
+        if (std::abs(r.energyDrift) > 1e-6 * std::max(1.0, std::abs(r.energy)))
+            throw NumericalError("the running energy drifted by " + std::to_string(r.energyDrift) + " from a full recomputation");
+        XyzWriteOptions w;
+        w.energy = r.energy;
+        w.info["model"] = model.name;
+        w.info["T_f"] = a.get("t-f");
+        w.info["prepared"] = "swap-mc";
+        w.info["sweeps"] = std::to_string(p.coolingSweeps) + "+" + std::to_string(p.sweeps);
+        w.info["seed"] = std::to_string(seed) + "/" + std::to_string(g);
+        const MinimizationResult& is = quenches[static_cast<std::size_t>(g)];
+        if (is.converged()) {
+            char isText[32];
+            std::snprintf(isText, sizeof isText, "%.10f", is.energy / n);
+            w.info["is_energy_per_particle"] = isText;
+        }
+        if (p.sweeps > 0) {
+            char fs[64];
+            std::snprintf(fs, sizeof fs, "%.6g", r.productionFs);
+            w.info["F_s"] = fs;
+        }
+        writeConfigurationFile(numbered(out, g, glasses), r.configuration, model, w);
+    };
     std::vector<std::thread> pool;
     for (int t = 0; t < std::min(threads, glasses); ++t)
         pool.emplace_back([&] {
             for (int g; (g = next++) < glasses;) {
+                if (done[static_cast<std::size_t>(g)]) {
+                    std::lock_guard lock(printMutex);
+                    progress[static_cast<std::size_t>(g)] = 1.0;
+                    continue;
+                }
+                const std::string path = numbered(out, g, glasses), cpPath = path + ".checkpoint.xyz";
+                const std::string moviePath = numbered(out, g, glasses).substr(0, path.find_last_of('.') == std::string::npos ? path.size() : path.find_last_of('.')) + "-snapshots.xyz";
                 try {
+                    std::map<std::string, std::string> id = identity;
+                    id["glass"] = std::to_string(g);
+                    SwapCheckpointing cps;
+                    cps.every = checkpointEvery;
+                    cps.write = [&, id, cpPath](const SwapCheckpoint& cp) { writeSwapCheckpoint(cpPath, cp, model, id); };
+                    if (checkpoints[static_cast<std::size_t>(g)]) cps.resumeFrom = &*checkpoints[static_cast<std::size_t>(g)];
+                    if (snapshotEvery > 0 && !cps.resumeFrom) std::filesystem::remove(moviePath);
+                    if (snapshotEvery > 0 && cps.resumeFrom && std::filesystem::exists(moviePath)) {
+                        // Keep the frames up to the checkpoint (a killed run may have written later
+                        // ones, the last perhaps in part): the resumed run writes those again.
+                        std::ifstream in(moviePath);
+                        std::ostringstream kept;
+                        int line = 0;
+                        XyzFrame f;
+                        try {
+                            while (readXyzFrame(in, moviePath, line, f)) {
+                                const auto it = f.info.find("sweep");
+                                if (it == f.info.end() || std::stol(it->second) > cps.resumeFrom->sweep) break;
+                                Configuration c = f.toConfiguration(model, moviePath);
+                                XyzWriteOptions w;
+                                w.energy = f.energy;
+                                w.info["sweep"] = it->second;
+                                w.info["T"] = f.info.count("t") ? f.info.at("t") : f.info.count("T") ? f.info.at("T") : "";
+                                writeXyzFrame(kept, c, model, w);
+                            }
+                        } catch (const std::exception&) {
+                            // a frame cut short by the kill: everything before it is kept
+                        }
+                        in.close();
+                        writeFileSafely(moviePath, [&](std::ostream& o) { o << kept.str(); });
+                    }
+                    long lastSnapshot = cps.resumeFrom ? cps.resumeFrom->sweep : -1;
                     results[static_cast<std::size_t>(g)] = prepareSwapGlass(model, n, p, startSeed(seed, g), [&](const SwapPreparationProgress& now) {
+                        if (snapshotEvery > 0 && now.state && now.sweep / snapshotEvery != lastSnapshot / snapshotEvery) {
+                            // One frame per crossing of a multiple of --snapshots (progress comes every 16 sweeps).
+                            lastSnapshot = now.sweep;
+                            std::ostringstream frame;
+                            XyzWriteOptions w;
+                            w.energy = now.energyPerParticle * n;
+                            w.info["sweep"] = std::to_string(now.sweep);
+                            w.info["T"] = std::to_string(now.temperature);
+                            writeXyzFrame(frame, now.state->configuration(), model, w);
+                            std::ofstream movie(moviePath, std::ios::app);
+                            movie << frame.str() << std::flush; // whole frames only
+                        }
                         std::lock_guard lock(printMutex);
                         progress[static_cast<std::size_t>(g)] = now.fraction();
                         report(g, now);
-                    });
+                    }, nullptr, cps);
                     const Configuration& c = results[static_cast<std::size_t>(g)].configuration;
                     PairPotential surface(model, c);
                     Eigen::VectorXd x = c.positions;
                     MinimizerOptions q;
                     q.forceTolerance = 1e-8;
                     quenches[static_cast<std::size_t>(g)] = minimize(surface, x, MinimizerKind::Lbfgs, q);
+                    // Each glass is written as soon as it is done (a later failure or kill keeps it),
+                    // and only then is its checkpoint removed.
+                    writeGlass(g);
+                    std::filesystem::remove(cpPath);
                 } catch (const std::exception& e) {
                     errors[static_cast<std::size_t>(g)] = e.what();
                 }
@@ -153,24 +278,20 @@ int prepareCommand(const Args& args) {
     int relaxed = 0, frozen = 0;
     for (int g = 0; g < glasses; ++g) {
         const SwapPreparationResult& r = results[static_cast<std::size_t>(g)];
-        if (std::abs(r.energyDrift) > 1e-6 * std::max(1.0, std::abs(r.energy)))
-            throw NumericalError("prepare: glass " + std::to_string(g) + ": the running energy drifted by " +
-                                 std::to_string(r.energyDrift) + " from a full recomputation");
         const std::string path = numbered(out, g, glasses);
-        XyzWriteOptions w;
-        w.energy = r.energy;
-        w.info["model"] = model.name;
-        w.info["T_f"] = a.get("t-f");
-        w.info["prepared"] = "swap-mc";
-        w.info["sweeps"] = std::to_string(p.coolingSweeps) + "+" + std::to_string(p.sweeps);
-        w.info["seed"] = std::to_string(seed) + "/" + std::to_string(g);
+        if (done[static_cast<std::size_t>(g)]) {
+            // Finished by an earlier run: what its file says.
+            const XyzFrame f = readXyzFile(path);
+            const auto isE = f.info.find("is_energy_per_particle"), fs = f.info.find("f_s");
+            std::printf("%5d %16.10f %16s %12s %10s %10s %10s %10s %8s %s (earlier run)\n", g, f.energy ? *f.energy / n : NAN,
+                        isE != f.info.end() ? isE->second.c_str() : "-", "-", "-", "-", "-", "-",
+                        fs != f.info.end() ? fs->second.c_str() : "-", path.c_str());
+            if (p.sweeps > 0 && fs != f.info.end()) ++(std::stod(fs->second) < std::exp(-1.0) ? relaxed : frozen);
+            continue;
+        }
         const MinimizationResult& is = quenches[static_cast<std::size_t>(g)];
         char isText[32] = "not converged";
-        if (is.converged()) {
-            std::snprintf(isText, sizeof isText, "%.10f", is.energy / n);
-            w.info["is_energy_per_particle"] = isText;
-        }
-        writeConfigurationFile(path, r.configuration, model, w);
+        if (is.converged()) std::snprintf(isText, sizeof isText, "%.10f", is.energy / n);
         std::printf("%5d %16.10f %16s %12.3e %10.4f %9.1f%% %9.1f%% %10.4g %8.4f %s\n", g, r.energy / n, isText, r.energyDrift,
                     r.displacement, 100.0 * r.production.translationAcceptance(), 100.0 * r.production.swapAcceptance(),
                     r.productionMsd, r.productionFs, path.c_str());
@@ -182,7 +303,11 @@ int prepareCommand(const Args& args) {
                     "(F_s < 1/e)%s\n",
                     p.relaxationWavenumber, p.sweeps, relaxed, glasses,
                     frozen ? "; a glass with F_s above 1/e did not relax at T_f within the run: more --sweeps show whether it is in equilibrium" : "");
-    const double moves = double(glasses) * double(n) * double(p.coolingSweeps + p.sweeps);
+    double sweepsRun = 0.0; // this run's, not earlier runs' (--resume)
+    for (int g = 0; g < glasses; ++g)
+        if (!done[static_cast<std::size_t>(g)])
+            sweepsRun += double(p.coolingSweeps + p.sweeps - (checkpoints[static_cast<std::size_t>(g)] ? checkpoints[static_cast<std::size_t>(g)]->sweep : 0));
+    const double moves = double(n) * sweepsRun;
     std::printf("time %.2f s (%.3g moves/s on %d thread%s)\n", seconds, moves / std::max(seconds, 1e-9),
                 std::min(threads, glasses), std::min(threads, glasses) == 1 ? "" : "s");
     if (a.has("log")) {

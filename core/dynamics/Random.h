@@ -48,6 +48,12 @@ public:
         std::uint64_t sm = seed ^ (0xD1B54A32D192ED03ull * (stream + 1));
         for (auto& w : s_) w = splitMix64(sm);
     }
+    /// The generator's whole state (checkpoints) and its restoration.
+    using State = std::array<std::uint64_t, 4>;
+    State state() const { return {s_[0], s_[1], s_[2], s_[3]}; }
+    void setState(const State& s) {
+        for (std::size_t k = 0; k < 4; ++k) s_[k] = s[k];
+    }
     std::uint64_t next() {
         const std::uint64_t result = rotl(s_[1] * 5, 7) * 9;
         const std::uint64_t t = s_[1] << 17;

@@ -222,6 +222,13 @@ void SwapMonteCarlo::sweep(const SwapMcParameters& p, SwapMcStatistics& stats) {
     for (std::size_t k = 0; k < species_.size(); ++k) move(p, stats);
 }
 
+void SwapMonteCarlo::restore(const RandomStream::State& rng, double runningEnergy, const std::vector<Eigen::Vector3d>& travelled) {
+    if (travelled.size() != x_.size()) throw InputError("checkpoint: " + std::to_string(travelled.size()) + " travelled displacements for " + std::to_string(x_.size()) + " particles");
+    rng_.setState(rng);
+    energy_ = runningEnergy;
+    travel_ = travelled;
+}
+
 double SwapMonteCarlo::recomputeEnergy() {
     double e = 0.0;
     for (int i = 0; i < static_cast<int>(species_.size()); ++i)
@@ -244,7 +251,7 @@ Configuration SwapMonteCarlo::configuration() const {
 
 SwapPreparationResult prepareSwapGlass(const Model& model, int n, const SwapPreparationParameters& p, std::uint64_t seed,
                                        const std::function<void(const SwapPreparationProgress&)>& progress,
-                                       const std::atomic<bool>* stop) {
+                                       const std::atomic<bool>* stop, const SwapCheckpointing& checkpoints) {
     if (n < 2) throw InputError("prepare: --n must be at least 2");
     if (!(p.finalTemperature > 0.0) || !(p.startTemperature > 0.0) || !std::isfinite(p.startTemperature) ||
         !std::isfinite(p.finalTemperature))
@@ -253,20 +260,34 @@ SwapPreparationResult prepareSwapGlass(const Model& model, int n, const SwapPrep
     if (!(p.targetAcceptance > 0.0 && p.targetAcceptance < 1.0)) throw InputError("prepare: the target acceptance must be in (0, 1)");
     checkCutoffFitsBox(model, model.boxLengthFor(n));
     model.validate();
+    const SwapCheckpoint* resume = checkpoints.resumeFrom;
+    const long total = p.coolingSweeps + p.sweeps;
+    if (resume && (resume->configuration.size() != n || resume->sweep < 0 || resume->sweep > total ||
+                   std::abs(resume->configuration.boxLength - model.boxLengthFor(n)) > 1e-9 * model.boxLengthFor(n)))
+        throw InputError("the checkpoint does not belong to this preparation (N, box or sweep count differ)");
     RandomStream rng(seed, 0);
-    const Configuration start = randomLatticeStart(model, n, rng);
+    const Configuration start = resume ? resume->configuration : randomLatticeStart(model, n, rng);
     SwapMonteCarlo mc(model, start, RandomStream(seed, 1));
     SwapPreparationResult r;
     SwapMcParameters mp;
     mp.swapProbability = p.swapProbability;
     mp.maxDisplacement = p.maxDisplacement;
     mp.allowedSwaps = p.allowedSwaps;
-    const long total = p.coolingSweeps + p.sweeps;
     auto log = [&](long sweep) {
         if (p.logEvery > 0 && sweep % p.logEvery == 0) r.energyPerParticle.emplace_back(sweep, mc.energy() / n);
     };
     std::vector<Eigen::Vector3d> atProduction = mc.travelled();
-    for (long s = 0; s < total; ++s) {
+    long first = 0;
+    if (resume) {
+        mc.restore(resume->rng, resume->energy, resume->travelled);
+        mp.maxDisplacement = resume->maxDisplacement;
+        atProduction = resume->atProduction.size() == static_cast<std::size_t>(n) ? resume->atProduction : mc.travelled();
+        r.cooling = resume->cooling;
+        r.production = resume->production;
+        r.energyPerParticle = resume->energyPerParticle;
+        first = resume->sweep;
+    }
+    for (long s = first; s < total; ++s) {
         if (s == p.coolingSweeps) atProduction = mc.travelled();
         if (stop && stop->load(std::memory_order_relaxed)) {
             r.stopped = true;
@@ -285,6 +306,20 @@ SwapPreparationResult prepareSwapGlass(const Model& model, int n, const SwapPrep
                                             0.25 * model.boxLengthFor(n));
         }
         log(s + 1);
+        if (checkpoints.write && checkpoints.every > 0 && (s + 1) % checkpoints.every == 0 && s + 1 < total) {
+            SwapCheckpoint cp;
+            cp.sweep = s + 1;
+            cp.maxDisplacement = mp.maxDisplacement;
+            cp.rng = mc.randomState();
+            cp.energy = mc.energy();
+            cp.configuration = mc.configuration();
+            cp.travelled = mc.travelled();
+            cp.atProduction = atProduction;
+            cp.cooling = r.cooling;
+            cp.production = r.production;
+            cp.energyPerParticle = r.energyPerParticle;
+            checkpoints.write(cp);
+        }
         if (progress && (s % 16 == 15 || s + 1 == total)) {
             SwapPreparationProgress now;
             now.sweep = s + 1;

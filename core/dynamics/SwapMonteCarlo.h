@@ -56,6 +56,10 @@ public:
     /// Each particle's displacement since the start, summed over its accepted translations (not
     /// wrapped: what the mean-squared displacement and F_s(q, t) of the dynamics are made of).
     const std::vector<Eigen::Vector3d>& travelled() const { return travel_; }
+    /// The random generator's state: with the configuration, travelled() and energy() all a
+    /// checkpoint needs to continue this run exactly (restore()).
+    RandomStream::State randomState() const { return rng_.state(); }
+    void restore(const RandomStream::State& rng, double runningEnergy, const std::vector<Eigen::Vector3d>& travelled);
     /// The energy of particle i with every other particle (except `exclude`), as if it had
     /// species s (soft spheres: diameter `diameter`) at position x.
     double particleEnergy(int i, int s, const Eigen::Vector3d& x, int exclude = -1) const {
@@ -135,8 +139,29 @@ struct SwapPreparationProgress {
     double fraction() const { return totalSweeps > 0 ? double(sweep) / double(totalSweeps) : 1.0; }
 };
 
+/// Everything a preparation needs to continue after `sweep` sweeps exactly as if it had not
+/// stopped (the same glass, bit for bit): written by prepare's checkpoints, read by --resume.
+struct SwapCheckpoint {
+    long sweep = 0;                   ///< sweeps done (cooling and production together)
+    double maxDisplacement = 0.0;     ///< the translation step at that point
+    RandomStream::State rng{};
+    double energy = 0.0;              ///< the running energy
+    Configuration configuration;      ///< positions (wrapped), species, diameters
+    std::vector<Eigen::Vector3d> travelled, atProduction; ///< displacements since the start; at production's start
+    SwapMcStatistics cooling, production;
+    std::vector<std::pair<long, double>> energyPerParticle;
+};
+
+/// Checkpoints of a preparation: `write` is called every `every` sweeps (0: never; not after
+/// the last); `resumeFrom` continues a checkpoint of the same model, N, parameters and seed.
+struct SwapCheckpointing {
+    long every = 0;
+    std::function<void(const SwapCheckpoint&)> write;
+    const SwapCheckpoint* resumeFrom = nullptr;
+};
+
 SwapPreparationResult prepareSwapGlass(const Model& model, int n, const SwapPreparationParameters& p, std::uint64_t seed,
                                        const std::function<void(const SwapPreparationProgress&)>& progress = {},
-                                       const std::atomic<bool>* stop = nullptr);
+                                       const std::atomic<bool>* stop = nullptr, const SwapCheckpointing& checkpoints = {});
 
 } // namespace tlscope

@@ -191,6 +191,7 @@ bool readXyzFrame(std::istream& in, const std::string& source, int& lineNo, XyzF
     // Grow with the lines actually read: a short file claiming a huge count allocates nothing.
     std::vector<double> positions, forces, velocities;
     frame.diameters.clear();
+    frame.realColumns.clear();
     const std::size_t reserve = static_cast<std::size_t>(std::min(n, 100000L));
     frame.speciesNames.clear();
     frame.speciesNames.reserve(reserve);
@@ -235,6 +236,10 @@ bool readXyzFrame(std::istream& in, const std::string& source, int& lineNo, XyzF
                 const double d = parseNumber(tok[uat], source, lineNo, "a " + c.name);
                 if (!(d > 0.0)) fail(source, lineNo, c.name + " " + tok[uat] + " must be > 0");
                 frame.diameters.push_back(c.name == "radius" ? 2.0 * d : d);
+            } else if (c.type == 'R' && c.name != "forces" && c.name != "velo" && c.name != "velocities") {
+                auto& column = frame.realColumns[c.name];
+                for (std::size_t k = 0; k < static_cast<std::size_t>(c.width); ++k)
+                    column.push_back(parseNumber(tok[uat + k], source, lineNo, "a value of " + c.name));
             }
             at += c.width;
         }

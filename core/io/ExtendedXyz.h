@@ -20,6 +20,8 @@ struct XyzFrame {
     std::optional<Eigen::VectorXd> forces;
     std::optional<Eigen::VectorXd> velocities;
     std::vector<double> diameters; ///< a `diameter` (or `radius`, doubled) column, where present
+    /// Every other real (R) column by name, `width` values per particle (e.g. a checkpoint's travel:R:3).
+    std::map<std::string, std::vector<double>> realColumns;
     std::optional<double> energy;
     std::map<std::string, std::string> info; ///< every key=value of the comment line
 

@@ -139,6 +139,36 @@ private slots:
         QCOMPARE(two.exitCode, 2);
         QVERIFY2(two.err.contains("--starts 1"), qPrintable(two.err));
     }
+    /// prepare killed mid-run and run again with --resume writes the same glass, byte for byte,
+    /// as a run that was never interrupted; its snapshot movie too.
+    void prepareResumesAfterAKill() {
+        const QStringList args{"prepare", "--model", "soft-spheres", "--n", "300", "--t-f", "0.12", "--cool-sweeps", "200",
+                               "--sweeps", "4000", "--checkpoint-every", "200", "--snapshots", "500", "--seed", "4"};
+        const QString full = dir.filePath("full.xyz"), part = dir.filePath("part.xyz");
+        QCOMPARE(cli(args + QStringList{"--out", full}).exitCode, 0);
+        QProcess p;
+        p.start(TLSCOPE_CLI, args + QStringList{"--out", part});
+        QVERIFY(p.waitForStarted());
+        const QString checkpoint = part + ".checkpoint.xyz";
+        QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(checkpoint) || p.state() == QProcess::NotRunning, 60000);
+        p.kill();
+        p.waitForFinished();
+        QVERIFY2(QFile::exists(checkpoint) && !QFile::exists(part), "the run finished before it could be killed");
+        const Run r = cli(args + QStringList{"--out", part, "--resume"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains("resuming from"), qPrintable(r.out));
+        QVERIFY(!QFile::exists(checkpoint));
+        for (const auto& [a, b] : {std::pair{full, part}, std::pair{dir.filePath("full-snapshots.xyz"), dir.filePath("part-snapshots.xyz")}}) {
+            QFile fa(a), fb(b);
+            QVERIFY(fa.open(QIODevice::ReadOnly) && fb.open(QIODevice::ReadOnly));
+            QVERIFY2(fa.readAll() == fb.readAll(), qPrintable(b + " differs from " + a));
+        }
+        // A finished glass is kept by --resume, but only for the settings that made it.
+        QVERIFY(cli(args + QStringList{"--out", part, "--resume"}).out.contains("finished"));
+        const Run other = cli(QStringList(args).replaceInStrings("0.12", "0.13") + QStringList{"--out", part, "--resume"});
+        QCOMPARE(other.exitCode, 2);
+        QVERIFY2(other.err.contains("not made by this run"), qPrintable(other.err));
+    }
     void badInputGivesOneLineReason_data() {
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("expected");

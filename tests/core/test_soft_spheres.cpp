@@ -5,6 +5,7 @@
 #include "core/common/Error.h"
 #include "core/dynamics/Preparation.h"
 #include "core/dynamics/SwapMonteCarlo.h"
+#include "core/io/Checkpoint.h"
 #include "core/io/ConfigurationFile.h"
 #include "core/io/LammpsData.h"
 #include "core/landscape/Minimizer.h"
@@ -260,6 +261,52 @@ private slots:
         // Ninarello et al. report 20-30 % accepted diameter swaps near T_MCT.
         QVERIFY2(a.production.swapAcceptance() > 0.1 && a.production.swapAcceptance() < 0.5,
                  qPrintable(QString::number(a.production.swapAcceptance())));
+    }
+
+    /// A preparation continued from any checkpoint (through its file) ends in the same glass,
+    /// bit for bit, as one that never stopped: during cooling (the step still tuning) and in
+    /// production (the relaxation measured from production's start).
+    void checkpointsResumeToTheSameGlass() {
+        const Model m = Model::preset("soft-spheres");
+        SwapPreparationParameters p;
+        p.startTemperature = 0.3;
+        p.finalTemperature = 0.15;
+        p.coolingSweeps = 100;
+        p.sweeps = 120;
+        p.logEvery = 10;
+        std::vector<SwapCheckpoint> saved;
+        SwapCheckpointing every40;
+        every40.every = 40;
+        every40.write = [&](const SwapCheckpoint& cp) { saved.push_back(cp); };
+        const SwapPreparationResult full = prepareSwapGlass(m, 200, p, 9, {}, nullptr, every40);
+        QCOMPARE(saved.size(), std::size_t(5)); // sweeps 40, 80, 120, 160, 200
+        QTemporaryDir dir;
+        const std::map<std::string, std::string> id{{"seed", "9"}, {"t_f", "0.15"}};
+        for (std::size_t k : {std::size_t(1), std::size_t(3)}) {
+            const std::string path = dir.filePath("cp.xyz").toStdString();
+            writeSwapCheckpoint(path, saved[k], m, id);
+            const SwapCheckpoint back = readSwapCheckpoint(path, m, id);
+            QCOMPARE(back.sweep, saved[k].sweep);
+            QVERIFY(back.rng == saved[k].rng);
+            SwapCheckpointing resume;
+            resume.resumeFrom = &back;
+            const SwapPreparationResult r = prepareSwapGlass(m, 200, p, 9, {}, nullptr, resume);
+            QVERIFY(r.configuration.positions == full.configuration.positions);
+            QCOMPARE(r.configuration.diameters, full.configuration.diameters);
+            QCOMPARE(r.energy, full.energy);
+            QCOMPARE(r.displacement, full.displacement);
+            QCOMPARE(r.production.swapsAccepted, full.production.swapsAccepted);
+            QCOMPARE(r.productionFs, full.productionFs);
+            QCOMPARE(r.energyPerParticle.size(), full.energyPerParticle.size());
+        }
+        // A checkpoint of another run is refused, naming the difference.
+        const std::string path = dir.filePath("cp.xyz").toStdString();
+        try {
+            readSwapCheckpoint(path, m, {{"seed", "10"}, {"t_f", "0.15"}});
+            QFAIL("accepted another run's checkpoint");
+        } catch (const InputError& e) {
+            QVERIFY2(QString(e.what()).contains("seed"), e.what());
+        }
     }
 
     void diametersTravelThroughFiles() {
