@@ -46,6 +46,7 @@
 #include <QStandardPaths>
 #include <QSettings>
 
+#include <algorithm>
 #include <cmath>
 #include <QStatusBar>
 #include <QTableView>
@@ -712,7 +713,17 @@ void MainWindow::error(const QString& title, const QString& message) {
 
 QString MainWindow::openConfiguration(const QString& path, const QString& modelName) {
     try {
-        const Model model = Model::fromNameOrFile(modelName.toStdString());
+        // No model given: the one the file names (prepare and TLScope write model=...), else the
+        // current one.
+        std::string name = modelName.toStdString();
+        if (name.empty() && detectConfigurationFormat(path.toStdString()) == ConfigurationFormat::Xyz) {
+            const XyzFrame f = readXyzFile(path.toStdString());
+            const auto it = f.info.find("model");
+            const auto presets = Model::presetNames();
+            if (it != f.info.end() && std::find(presets.begin(), presets.end(), it->second) != presets.end()) name = it->second;
+        }
+        if (name.empty()) name = model_.name.empty() ? "ka-rh" : model_.name;
+        const Model model = Model::fromNameOrFile(name);
         const std::string p = path.toStdString();
         const LoadedConfiguration loaded = readConfigurationFile(p, model);
         const Configuration& conf = loaded.conf;
@@ -950,7 +961,7 @@ void MainWindow::newSession() {
 
 void MainWindow::openPath(const QString& path) {
     const bool session = path.endsWith(".h5", Qt::CaseInsensitive) || path.endsWith(".hdf5", Qt::CaseInsensitive);
-    const QString message = session ? openSession(path) : openConfiguration(path, QString::fromStdString(model_.name.empty() ? "ka-rh" : model_.name));
+    const QString message = session ? openSession(path) : openConfiguration(path);
     if (!message.isEmpty()) error(session ? tr("Cannot open session") : tr("Cannot open configuration"), message);
 }
 

@@ -68,8 +68,9 @@ public:
     /// and back when `rock`), `width` pixels wide (0: the view's size). False with a message.
     bool exportMovie(const QString& path, int frames, bool rock, int width, QString* message = nullptr);
 
-    /// Loads an extended XYZ file; on failure shows nothing and returns the message.
-    QString openConfiguration(const QString& path, const QString& modelName = "ka-rh");
+    /// Loads a configuration file; on failure shows nothing and returns the message. Without a
+    /// model name: the model the file names (model=...), else the current one.
+    QString openConfiguration(const QString& path, const QString& modelName = {});
     /// Opens a session file (also one still being written, which then updates live).
     QString openSession(const QString& path);
     /// Loads the demo glass shipped in the resources.

@@ -17,7 +17,7 @@ int main(int argc, char** argv) {
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addPositionalArgument("file", "session (*.tls.h5) or configuration (extended XYZ) to open", "[file]");
-    QCommandLineOption modelOpt("model", "model preset or model file for the configuration", "M", "ka-rh");
+    QCommandLineOption modelOpt("model", "model preset or model file for the configuration (default: the model the file names, else ka-rh)", "M");
     QCommandLineOption demoOpt("demo", "start a live DWP search on a small glass (first DWP within seconds)");
     QCommandLineOption selectOpt("select", "select this DWP row after opening a session", "ROW");
     QCommandLineOption viewShotOpt("view-screenshot", "save a PNG of the 3D view alone, then quit", "FILE");
@@ -52,7 +52,7 @@ int main(int argc, char** argv) {
     if (!files.isEmpty()) {
         const QString f = files.first();
         const bool session = f.endsWith(".h5", Qt::CaseInsensitive) || f.endsWith(".hdf5", Qt::CaseInsensitive);
-        const QString error = session ? window.openSession(f) : window.openConfiguration(f, parser.value(modelOpt));
+        const QString error = session ? window.openSession(f) : window.openConfiguration(f, parser.isSet(modelOpt) ? parser.value(modelOpt) : QString());
         if (!error.isEmpty()) {
             std::fprintf(stderr, "tlscope: %s\n", qPrintable(error));
             return 2;

@@ -156,6 +156,11 @@ Model softSpheres(const std::string& name) {
 
 Model Model::preset(const std::string& n) {
     if (n == "ka2") return kobAndersen2(n);
+    if (n == "ka2-force-shifted") { // KA2 with force and energy continuous at r_c: smooth quenches (docs/stable-glasses.md)
+        Model m = kobAndersen2(n);
+        m.cutoffMode = CutoffMode::ForceShifted;
+        return m;
+    }
     if (n == "soft-spheres") return softSpheres(n);
     if (n == "ka-rh") return kobAndersen(n, 0.5, true, 1.8, CutoffMode::ForceShifted);
     if (n == "ka-rh-perpair") return kobAndersen(n, 0.5, false, 1.8, CutoffMode::ForceShifted);
@@ -168,7 +173,7 @@ Model Model::preset(const std::string& n) {
 }
 
 std::vector<std::string> Model::presetNames() {
-    return {"ka-rh", "ka-rh-perpair", "ka", "ka-energy-shifted", "ka2", "soft-spheres"};
+    return {"ka-rh", "ka-rh-perpair", "ka", "ka-energy-shifted", "ka2", "ka2-force-shifted", "soft-spheres"};
 }
 
 Model Model::fromNameOrFile(const std::string& nameOrPath) {

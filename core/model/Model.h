@@ -92,6 +92,7 @@ public:
     double boxLengthFor(int n) const;
 
     /// Built-in presets: "ka-rh" (default), "ka-rh-perpair", "ka", "ka-energy-shifted", "ka2",
+    /// "ka2-force-shifted",
     /// "soft-spheres".
     static Model preset(const std::string& name);
     static std::vector<std::string> presetNames();

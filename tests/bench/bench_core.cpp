@@ -288,4 +288,26 @@ static void BM_SwapMcSweep(benchmark::State& state) {
 }
 BENCHMARK(BM_SwapMcSweep)->Arg(500)->Arg(1500)->Unit(benchmark::kMillisecond);
 
+// The same for the polydisperse soft spheres at T = 0.11 (T_MCT = 0.104): diameter swaps.
+static void BM_SwapMcSoftSpheres(benchmark::State& state) {
+    const int n = static_cast<int>(state.range(0));
+    const Model model = Model::preset("soft-spheres");
+    SwapPreparationParameters prep;
+    prep.startTemperature = 0.3;
+    prep.finalTemperature = 0.11;
+    prep.coolingSweeps = 50;
+    prep.sweeps = 50;
+    const SwapPreparationResult start = prepareSwapGlass(model, n, prep, 3);
+    SwapMonteCarlo mc(model, start.configuration, RandomStream(11, 0));
+    SwapMcParameters p;
+    p.temperature = 0.11;
+    p.maxDisplacement = start.displacement;
+    SwapMcStatistics stats;
+    for (auto _ : state) mc.sweep(p, stats);
+    state.counters["moves/s"] = benchmark::Counter(static_cast<double>(n), benchmark::Counter::kIsIterationInvariantRate);
+    state.counters["acc_transl"] = stats.translationAcceptance();
+    state.counters["acc_swap"] = stats.swapAcceptance();
+}
+BENCHMARK(BM_SwapMcSoftSpheres)->Arg(500)->Arg(1500)->Unit(benchmark::kMillisecond);
+
 BENCHMARK_MAIN();
