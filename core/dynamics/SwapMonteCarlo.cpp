@@ -51,30 +51,8 @@ SwapMonteCarlo::SwapMonteCarlo(const Model& model, const Configuration& start, R
         for (int k = 0; k < 3; ++k) p[k] -= box_ * std::floor(p[k] / box_);
         x_[static_cast<std::size_t>(i)] = p;
     }
-    // Cells of at least half the largest cutoff with a 5 x 5 x 5 stencil: ~40 % fewer candidates
-    // per particle energy than cells of a whole cutoff with 3 x 3 x 3 (N = 1500 KA2: ~370
-    // instead of ~630). Each stencil must hold distinct cells, or a neighbour would count twice.
-    // Boxes under five such cells wide scan every particle.
-    const int half = static_cast<int>(std::floor(2.0 * box_ / model_.maxCutoff(diameters_)));
-    if (half >= 5) cells_ = half;
-    members_.assign(cells_ ? static_cast<std::size_t>(cells_ * cells_ * cells_) : 1, {});
-    if (cells_) {
-        const int width = 2 * kReach + 1, stencil = width * width * width;
-        stencil_.resize(static_cast<std::size_t>(cells_ * cells_ * cells_ * stencil));
-        for (int c = 0; c < cells_ * cells_ * cells_; ++c) {
-            const int cx = c / (cells_ * cells_), cy = (c / cells_) % cells_, cz = c % cells_;
-            int k = 0;
-            for (int dx = -kReach; dx <= kReach; ++dx)
-                for (int dy = -kReach; dy <= kReach; ++dy)
-                    for (int dz = -kReach; dz <= kReach; ++dz) {
-                        const int ox = (cx + dx + cells_) % cells_, oy = (cy + dy + cells_) % cells_, oz = (cz + dz + cells_) % cells_;
-                        stencil_[static_cast<std::size_t>(c * stencil + k++)] = (ox * cells_ + oy) * cells_ + oz;
-                    }
-        }
-    }
-    cell_.assign(static_cast<std::size_t>(n), 0);
-    slot_.assign(static_cast<std::size_t>(n), 0);
-    for (int i = 0; i < n; ++i) place(i);
+    maxCutoff_ = model_.maxCutoff(diameters_);
+    buildLists();
     recomputeEnergy();
 }
 
@@ -85,40 +63,76 @@ int SwapMonteCarlo::cellOf(const Eigen::Vector3d& x) const {
     return (c[0] * cells_ + c[1]) * cells_ + c[2];
 }
 
-void SwapMonteCarlo::place(int i) {
-    const auto ui = static_cast<std::size_t>(i);
-    cell_[ui] = cellOf(x_[ui]);
-    auto& m = members_[static_cast<std::size_t>(cell_[ui])];
-    slot_[ui] = static_cast<int>(m.size());
-    m.push_back(i);
-}
-
-void SwapMonteCarlo::unplace(int i) {
-    const auto ui = static_cast<std::size_t>(i);
-    auto& m = members_[static_cast<std::size_t>(cell_[ui])];
-    const int last = m.back();
-    m[static_cast<std::size_t>(slot_[ui])] = last;
-    slot_[static_cast<std::size_t>(last)] = slot_[ui];
-    m.pop_back();
-}
-
-template <class F> void SwapMonteCarlo::forNeighbours(const Eigen::Vector3d& x, F&& f) const {
-    if (!cells_) {
-        for (int j : members_[0]) f(j);
-        return;
+void SwapMonteCarlo::buildLists() {
+    const int n = static_cast<int>(x_.size());
+    const double radius = maxCutoff_ + skin_, radius2 = radius * radius, L = box_, invL = 1.0 / L;
+    // Cells of at least half the list radius with a 5 x 5 x 5 stencil (fewer candidates than
+    // whole-radius cells with 3 x 3 x 3); each stencil must hold distinct cells, or a neighbour
+    // would count twice. Boxes under five such cells wide take every particle as a candidate.
+    const int half = static_cast<int>(std::floor(2.0 * box_ / radius));
+    cells_ = half >= 5 ? half : 0;
+    const int cellCount = cells_ ? cells_ * cells_ * cells_ : 1;
+    std::vector<int> head(static_cast<std::size_t>(cellCount), -1), next(static_cast<std::size_t>(n), -1);
+    for (int i = n - 1; i >= 0; --i) {
+        const int c = cellOf(x_[static_cast<std::size_t>(i)]);
+        next[static_cast<std::size_t>(i)] = head[static_cast<std::size_t>(c)];
+        head[static_cast<std::size_t>(c)] = i;
     }
-    const int width = 2 * kReach + 1, stencil = width * width * width;
-    const int* cell = stencil_.data() + static_cast<std::size_t>(cellOf(x) * stencil);
-    for (int k = 0; k < stencil; ++k)
-        for (int j : members_[static_cast<std::size_t>(cell[k])]) f(j);
+    listStart_.assign(static_cast<std::size_t>(n + 1), 0);
+    list_.clear();
+    std::vector<int> row;
+    for (int i = 0; i < n; ++i) {
+        row.clear();
+        const Eigen::Vector3d& xi = x_[static_cast<std::size_t>(i)];
+        auto consider = [&](int j) {
+            if (j == i) return;
+            const Eigen::Vector3d& y = x_[static_cast<std::size_t>(j)];
+            double r2 = 0.0;
+            for (int k = 0; k < 3; ++k) {
+                const double d = minimumImage(xi[k] - y[k], L, invL);
+                r2 += d * d;
+            }
+            if (r2 < radius2) row.push_back(j);
+        };
+        if (!cells_) {
+            for (int j = 0; j < n; ++j) consider(j);
+        } else {
+            const int c = cellOf(xi), cx = c / (cells_ * cells_), cy = (c / cells_) % cells_, cz = c % cells_;
+            for (int dx = -kReach; dx <= kReach; ++dx)
+                for (int dy = -kReach; dy <= kReach; ++dy)
+                    for (int dz = -kReach; dz <= kReach; ++dz) {
+                        const int cell = (((cx + dx + cells_) % cells_) * cells_ + (cy + dy + cells_) % cells_) * cells_ +
+                                         (cz + dz + cells_) % cells_;
+                        for (int j = head[static_cast<std::size_t>(cell)]; j >= 0; j = next[static_cast<std::size_t>(j)]) consider(j);
+                    }
+        }
+        std::sort(row.begin(), row.end());
+        list_.insert(list_.end(), row.begin(), row.end());
+        listStart_[static_cast<std::size_t>(i + 1)] = static_cast<int>(list_.size());
+    }
+    travelAtBuild_ = travel_;
+    ++builds_;
+}
+
+void SwapMonteCarlo::ensureSkin(double maxDisplacement) {
+    // One translation moves a particle by at most sqrt(3) d: half the skin must hold that.
+    const double needed = 4.0 * std::sqrt(3.0) * maxDisplacement;
+    if (skin_ >= needed) return;
+    skin_ = needed;
+    buildLists();
 }
 
 double SwapMonteCarlo::particleEnergy(int i, int s, double diameter, const Eigen::Vector3d& x, int exclude) const {
     const double L = box_, invL = 1.0 / L;
     double e = 0.0;
+    // The list of i holds every particle within the cutoff of any position within half the
+    // skin of where i was at the last build (move() keeps trials there).
+    const int* begin = list_.data() + listStart_[static_cast<std::size_t>(i)];
+    const int* end = list_.data() + listStart_[static_cast<std::size_t>(i) + 1];
     if (soft_) {
-        forNeighbours(x, [&](int j) {
-            if (j == i || j == exclude) return;
+        for (const int* p = begin; p != end; ++p) {
+            const int j = *p;
+            if (j == exclude) continue;
             const Eigen::Vector3d& y = x_[static_cast<std::size_t>(j)];
             double r2 = 0.0;
             for (int k = 0; k < 3; ++k) {
@@ -126,12 +140,13 @@ double SwapMonteCarlo::particleEnergy(int i, int s, double diameter, const Eigen
                 r2 += d * d;
             }
             e += softPair_.energy(r2, softPair_.sigma(diameter, diameters_[static_cast<std::size_t>(j)]));
-        });
+        }
         return e;
     }
     const LjPair* row = table_.data() + static_cast<std::size_t>(s * species_count_);
-    forNeighbours(x, [&](int j) {
-        if (j == i || j == exclude) return;
+    for (const int* p = begin; p != end; ++p) {
+        const int j = *p;
+        if (j == exclude) continue;
         const Eigen::Vector3d& y = x_[static_cast<std::size_t>(j)];
         double r2 = 0.0;
         for (int k = 0; k < 3; ++k) {
@@ -139,7 +154,7 @@ double SwapMonteCarlo::particleEnergy(int i, int s, double diameter, const Eigen
             r2 += d * d;
         }
         e += row[species_[static_cast<std::size_t>(j)]].energy(r2);
-    });
+    }
     return e;
 }
 
@@ -194,6 +209,7 @@ bool SwapMonteCarlo::move(const SwapMcParameters& p, SwapMcStatistics& stats) {
         ++stats.swapsAccepted;
         return true;
     }
+    ensureSkin(p.maxDisplacement); // move() may be called without sweep()
     const int i = static_cast<int>(rng_.below(static_cast<std::uint64_t>(n)));
     const auto ui = static_cast<std::size_t>(i);
     Eigen::Vector3d trial = x_[ui], step;
@@ -203,13 +219,14 @@ bool SwapMonteCarlo::move(const SwapMcParameters& p, SwapMcStatistics& stats) {
         trial[k] -= box_ * std::floor(trial[k] / box_);
     }
     ++stats.translations;
+    // The trial must stay within half the skin of where the list was built, or the list may miss
+    // a pair: rebuild first (the step is at most half the skin: ensureSkin).
+    if ((travel_[ui] + step - travelAtBuild_[ui]).squaredNorm() > 0.25 * skin_ * skin_) buildLists();
     const int s = species_[ui];
     const double dE = particleEnergy(i, s, trial) - particleEnergy(i, s, x_[ui]);
     if (!metropolis(dE)) return false;
-    unplace(i);
     x_[ui] = trial;
     travel_[ui] += step;
-    place(i);
     energy_ += dE;
     ++stats.translationsAccepted;
     return true;
@@ -227,6 +244,7 @@ void SwapMonteCarlo::restore(const RandomStream::State& rng, double runningEnerg
     rng_.setState(rng);
     energy_ = runningEnergy;
     travel_ = travelled;
+    buildLists(); // the build reference is the restored travel
 }
 
 double SwapMonteCarlo::recomputeEnergy() {

@@ -1,8 +1,9 @@
 #pragma once
 // Swap Monte Carlo (PHYSICS.md §2; Ninarello, Berthier & Coslovich 2017): Metropolis
 // translations and, with probability p_swap, exchanges of the species of two particles
-// (discrete mixtures) or of their diameters (polydisperse soft spheres). Each move costs O(neighbours) through a cell list; the running energy is checked
-// against a full recomputation.
+// (discrete mixtures) or of their diameters (polydisperse soft spheres). Each move costs
+// O(neighbours) through per-particle Verlet lists; the running energy is checked against a full
+// recomputation.
 #include "core/dynamics/Random.h"
 #include "core/model/Model.h"
 #include "core/potential/LjPair.h"
@@ -61,17 +62,26 @@ public:
     RandomStream::State randomState() const { return rng_.state(); }
     void restore(const RandomStream::State& rng, double runningEnergy, const std::vector<Eigen::Vector3d>& travelled);
     /// The energy of particle i with every other particle (except `exclude`), as if it had
-    /// species s (soft spheres: diameter `diameter`) at position x.
+    /// species s (soft spheres: diameter `diameter`) at position x, which must lie within half
+    /// the skin of where i was when the lists were last built (as every trial of move() does).
     double particleEnergy(int i, int s, const Eigen::Vector3d& x, int exclude = -1) const {
         return particleEnergy(i, s, diameters_.empty() ? 0.0 : diameters_[static_cast<std::size_t>(i)], x, exclude);
     }
     double particleEnergy(int i, int s, double diameter, const Eigen::Vector3d& x, int exclude = -1) const;
 
+    /// Verlet-list rebuilds so far (tests, benchmarks).
+    int listBuilds() const { return builds_; }
+
 private:
-    void place(int i);
-    void unplace(int i);
+    /// Rebuilds every particle's list (radius: largest cutoff + skin) from a cell grid; each row
+    /// sorted by index, so that a particle's energy is summed in the same order whenever the list
+    /// was built (pairs beyond the cutoff add exactly zero): a run continued from a checkpoint
+    /// repeats the uninterrupted one bit for bit.
+    void buildLists();
+    /// Widens the skin (and rebuilds) when a translation of up to `maxDisplacement` per
+    /// coordinate could leave half the skin in one move.
+    void ensureSkin(double maxDisplacement);
     int cellOf(const Eigen::Vector3d& x) const;
-    template <class F> void forNeighbours(const Eigen::Vector3d& x, F&& f) const;
 
     Model model_;
     int species_count_;
@@ -83,11 +93,13 @@ private:
     SoftSpherePair softPair_;
     std::vector<Eigen::Vector3d> x_;
     std::vector<Eigen::Vector3d> travel_;
-    int cells_ = 0; ///< per side; 0: every particle is a neighbour (small boxes)
-    static constexpr int kReach = 2; ///< the stencil reaches this many cells (>= r_c / 2 each) each way
-    std::vector<int> stencil_; ///< for each cell, the cells of its stencil
-    std::vector<std::vector<int>> members_;
-    std::vector<int> cell_, slot_;
+    int cells_ = 0; ///< per side; 0: every particle is a candidate (small boxes)
+    static constexpr int kReach = 2; ///< the stencil reaches this many cells (>= radius / 2 each) each way
+    double skin_ = 0.6; ///< bench_core: 0.6-0.8 best (0.3: a rebuild every sweep, slower than cells)
+    double maxCutoff_ = 0.0;
+    std::vector<int> listStart_, list_;              ///< CSR: the neighbours of particle i, ascending
+    std::vector<Eigen::Vector3d> travelAtBuild_;    ///< travel_ when the lists were built
+    int builds_ = 0;
     RandomStream rng_;
     double energy_ = 0.0;
 };

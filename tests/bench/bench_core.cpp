@@ -285,6 +285,7 @@ static void BM_SwapMcSweep(benchmark::State& state) {
     state.counters["moves/s"] = benchmark::Counter(static_cast<double>(n), benchmark::Counter::kIsIterationInvariantRate);
     state.counters["acc_transl"] = stats.translationAcceptance();
     state.counters["acc_swap"] = stats.swapAcceptance();
+    state.counters["builds/sweep"] = benchmark::Counter(static_cast<double>(mc.listBuilds()) / static_cast<double>(state.iterations()));
 }
 BENCHMARK(BM_SwapMcSweep)->Arg(500)->Arg(1500)->Unit(benchmark::kMillisecond);
 
@@ -307,6 +308,7 @@ static void BM_SwapMcSoftSpheres(benchmark::State& state) {
     state.counters["moves/s"] = benchmark::Counter(static_cast<double>(n), benchmark::Counter::kIsIterationInvariantRate);
     state.counters["acc_transl"] = stats.translationAcceptance();
     state.counters["acc_swap"] = stats.swapAcceptance();
+    state.counters["builds/sweep"] = benchmark::Counter(static_cast<double>(mc.listBuilds()) / static_cast<double>(state.iterations()));
 }
 BENCHMARK(BM_SwapMcSoftSpheres)->Arg(500)->Arg(1500)->Unit(benchmark::kMillisecond);
 
