@@ -457,7 +457,7 @@ void MainWindow::buildDocks() {
     prepareScroll->setWidgetResizable(true);
     prepareScroll->setFrameShape(QFrame::NoFrame);
     prepareScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    prepare_->setMinimumHeight(720);
+    prepare_->setMinimumHeight(520);
     auto* prepareDock = new QDockWidget(tr("Prepare glass"), this);
     prepareDock->setObjectName("prepareDock");
     prepareDock->setWidget(prepareScroll);
@@ -1239,10 +1239,7 @@ void MainWindow::onPrepareSnapshot() {
     if (!c || controller_->running() || !preparer_->running()) return; // a running search keeps the view
     shownDwp_.reset();
     displacement_.resize(0);
-    model_ = prepare_->model();
-    conf_ = *c;
-    scene_->setConfiguration(*c, model_, {}, -1);
-    view_->requestRender();
+    showConfiguration(*c, prepare_->model(), tr("preparing a glass"));
 }
 
 QString MainWindow::savePreparedGlass(const QString& path) {

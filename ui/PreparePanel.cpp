@@ -6,7 +6,7 @@
 #include <QChartView>
 #include <QComboBox>
 #include <QDoubleSpinBox>
-#include <QFormLayout>
+#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -37,7 +37,7 @@ QChartView* smallChart(const QString& title, QValueAxis*& x, QValueAxis*& y, con
     chart->addAxis(y, Qt::AlignLeft);
     auto* view = new QChartView(chart);
     view->setRenderHint(QPainter::Antialiasing);
-    view->setMinimumHeight(150);
+    view->setMinimumHeight(190);
     return view;
 }
 
@@ -56,12 +56,14 @@ QLineSeries* addSeries(QChartView* v, QValueAxis* x, QValueAxis* y, const QStrin
 PreparePanel::PreparePanel(QWidget* parent) : QWidget(parent) {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
-    auto* intro = new QLabel(tr("Anneal a stable glass by swap Monte Carlo: cool linearly from T_start to T_f, then "
-                                "equilibrate at T_f with every parameter fixed. Swaps exchange species (KA2) or "
-                                "diameters (soft spheres)."));
+    auto* intro = new QLabel(tr("Swap Monte Carlo: cool from T start to T_f, then equilibrate at T_f."));
+    intro->setToolTip(tr("Swaps exchange diameters (soft spheres) or species (KA2); production at T_f keeps every\n"
+                         "parameter fixed, so detailed balance holds. The Learn tab explains why this makes stable glasses."));
     intro->setWordWrap(true);
     layout->addWidget(intro);
-    auto* form = new QFormLayout;
+    auto* form = new QGridLayout;
+    form->setHorizontalSpacing(6);
+    form->setVerticalSpacing(2);
     model_ = new QComboBox;
     model_->setObjectName("prepareModel");
     model_->addItems({"soft-spheres", "ka2"});
@@ -90,14 +92,17 @@ PreparePanel::PreparePanel(QWidget* parent) : QWidget(parent) {
     pSwap_->setSingleStep(0.05);
     pSwap_->setValue(0.2);
     seed_ = new QLineEdit("1");
-    form->addRow(tr("Model"), model_);
-    form->addRow(tr("N"), n_);
-    form->addRow(tr("T start"), tStart_);
-    form->addRow(tr("T_f"), tF_);
-    form->addRow(tr("Cooling sweeps"), coolSweeps_);
-    form->addRow(tr("Sweeps at T_f"), sweeps_);
-    form->addRow(tr("p_swap"), pSwap_);
-    form->addRow(tr("Seed"), seed_);
+    // Two label/field pairs per row: the panel shares the dock's height with the traces.
+    const std::pair<QString, QWidget*> fields[] = {{tr("Model"), model_},       {tr("N"), n_},
+                                                   {tr("T start"), tStart_},    {tr("T_f"), tF_},
+                                                   {tr("Cooling"), coolSweeps_}, {tr("At T_f"), sweeps_},
+                                                   {tr("p_swap"), pSwap_},      {tr("Seed"), seed_}};
+    for (int k = 0; k < 8; ++k) {
+        form->addWidget(new QLabel(fields[k].first), k / 2, 2 * (k % 2));
+        form->addWidget(fields[k].second, k / 2, 2 * (k % 2) + 1);
+    }
+    coolSweeps_->setToolTip(tr("sweeps of linear cooling from T start to T_f (a sweep is N moves)"));
+    sweeps_->setToolTip(tr("sweeps of production at T_f (every parameter fixed)"));
     layout->addLayout(form);
     auto* buttons = new QHBoxLayout;
     start_ = new QPushButton(tr("Prepare"));
@@ -120,6 +125,9 @@ PreparePanel::PreparePanel(QWidget* parent) : QWidget(parent) {
     result_->setObjectName("prepareResult");
     result_->setWordWrap(true);
     result_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    result_->setToolTip(tr("E_IS/N: the energy of the glass's inherent structure (L-BFGS quench), the stability measure;\n"
+                           "F_s: self-intermediate scattering at the first peak of S(q) over the production sweeps -\n"
+                           "below 1/e the structure relaxed within the run, so the glass is in equilibrium at T_f"));
     layout->addWidget(result_);
     auto* after = new QHBoxLayout;
     save_ = new QPushButton(tr("Save glass..."));
@@ -130,16 +138,19 @@ PreparePanel::PreparePanel(QWidget* parent) : QWidget(parent) {
     after->addWidget(search_);
     layout->addLayout(after);
 
-    QValueAxis* accY = nullptr;
-    auto* energyView = smallChart(tr("Energy per particle"), energyX_, energyY_, tr("E/N"));
-    energy_ = addSeries(energyView, energyX_, energyY_, tr("E/N"), QColor(31, 119, 180));
-    energyView->chart()->legend()->hide();
-    auto* accView = smallChart(tr("Acceptance"), accX_, accY, tr("%"));
+    // One chart: E/N on the left axis, both acceptances (%) on the right.
+    auto* traces = smallChart(tr("Energy and acceptance"), energyX_, energyY_, tr("E/N"));
+    traces->setObjectName("prepareTraces");
+    accX_ = energyX_;
+    auto* accY = new QValueAxis;
+    accY->setTitleText(tr("accepted %"));
     accY->setRange(0, 100);
-    translations_ = addSeries(accView, accX_, accY, tr("translations"), QColor(31, 119, 180));
-    swaps_ = addSeries(accView, accX_, accY, tr("swaps"), QColor(255, 127, 14));
-    layout->addWidget(energyView, 1);
-    layout->addWidget(accView, 1);
+    accY->setLabelFormat("%.0f");
+    traces->chart()->addAxis(accY, Qt::AlignRight);
+    energy_ = addSeries(traces, energyX_, energyY_, tr("E/N"), QColor(40, 40, 40));
+    translations_ = addSeries(traces, energyX_, accY, tr("translations"), QColor(31, 119, 180));
+    swaps_ = addSeries(traces, energyX_, accY, tr("swaps"), QColor(255, 127, 14));
+    layout->addWidget(traces, 1);
 
 
     connect(model_, &QComboBox::currentTextChanged, this, [this](const QString& m) { setModel(m); });
@@ -247,7 +258,6 @@ void PreparePanel::setProgress(const SwapPreparationProgress& p) {
             s->replace(kept);
         }
     energyX_->setRange(0, std::max<double>(1.0, double(p.totalSweeps)));
-    accX_->setRange(0, std::max<double>(1.0, double(p.totalSweeps)));
     const double pad = std::max(1e-3, 0.05 * (eMax_ - eMin_));
     energyY_->setRange(eMin_ - pad, eMax_ + pad);
 }
@@ -261,8 +271,8 @@ void PreparePanel::setResult(const PreparedGlass& g) {
                    .arg(energy_->count() ? static_cast<long>(energy_->points().back().x()) : 0L);
     } else {
         const bool relaxed = g.parameters.sweeps > 0 && r.productionFs < std::exp(-1.0);
-        text = tr("<b>Glass ready</b> (%1 s): E/N = %2 at T_f = %3; inherent structure E_IS/N = %4.<br>"
-                  "Production: translations %5 %, swaps %6 % accepted; MSD %7, F_s(q = %8) = %9: %10")
+        text = tr("<b>Glass ready</b> (%1 s): E/N %2 at T_f %3, E_IS/N %4.<br>"
+                  "Accepted %5 % / %6 %; MSD %7, F_s(%8) = %9: %10")
                    .arg(g.seconds, 0, 'f', 1)
                    .arg(r.energy / n, 0, 'f', 5)
                    .arg(g.parameters.finalTemperature)
@@ -273,8 +283,8 @@ void PreparePanel::setResult(const PreparedGlass& g) {
                    .arg(g.parameters.relaxationWavenumber, 0, 'f', 2)
                    .arg(r.productionFs, 0, 'f', 3)
                    .arg(g.parameters.sweeps == 0 ? tr("no production run")
-                        : relaxed ? tr("relaxed within the run (F_s < 1/e): in equilibrium at T_f")
-                                  : tr("<b>not relaxed</b> (F_s > 1/e): run more sweeps to show equilibrium"));
+                        : relaxed ? tr("relaxed, in equilibrium at T_f")
+                                  : tr("<b>not relaxed</b> (F_s &gt; 1/e): run more sweeps"));
     }
     result_->setText(text);
     save_->setEnabled(true);
