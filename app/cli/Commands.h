@@ -18,5 +18,6 @@ int exportCommand(const Args& args);
 int equilibriumCommand(const Args& args);
 int convertCommand(const Args& args);
 int prepareCommand(const Args& args);
+int exploreCommand(const Args& args);
 
 } // namespace tlscope::cli

@@ -28,6 +28,7 @@ const std::map<std::string, Command>& commands() {
         {"export", {exportCommand, "DWP table as CSV, one DWP as extended XYZ"}},
         {"equilibrium", {equilibriumCommand, "equilibrium inherent-structure energy distribution at T"}},
         {"prepare", {prepareCommand, "glasses by swap Monte Carlo: cooling to T_f, then production at T_f"}},
+        {"explore", {exploreCommand, "the metabasin of a glass: low-T MD, quenches, transitions, their DWPs and TLS"}},
         {"convert", {convertCommand, "extended XYZ <-> LAMMPS data/dump, with a LAMMPS energy check script"}},
     };
     return table;

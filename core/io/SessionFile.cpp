@@ -368,6 +368,7 @@ struct SessionWriter::Impl {
     Extendible starts, minima, minimaPositions;
     Extendible dwp, dwpSpecies, dwpMin1, dwpMin2, dwpSaddle, dwpProfile, dwpPath, dwpPathS, dwpPathE, dwpEnergyProfile;
     Extendible isDiameter, dwpDiameter; ///< only for models with per-particle diameters
+    Extendible exSequence, exStep, exEnergy, exVisits, exFirstStep, exPositions, exTransitions, exDwpPairs; ///< explorations
     bool diameters = false;
     Handle startType, minimumType, dwpType;
     int n = 0;
@@ -382,7 +383,8 @@ struct SessionWriter::Impl {
         // process is about to report the failure and exit, so leave the handles to the OS.
         for (Extendible* e : {&isPosition, &isSpecies, &isStep, &isEnergy, &isEnergyStep, &starts, &minima,
                               &minimaPositions, &dwp, &dwpSpecies, &dwpMin1, &dwpMin2, &dwpSaddle, &dwpProfile,
-                              &dwpPath, &dwpPathS, &dwpPathE, &dwpEnergyProfile, &isDiameter, &dwpDiameter})
+                              &dwpPath, &dwpPathS, &dwpPathE, &dwpEnergyProfile, &isDiameter, &dwpDiameter, &exSequence,
+                              &exStep, &exEnergy, &exVisits, &exFirstStep, &exPositions, &exTransitions, &exDwpPairs})
             e->release();
         startType.release(), minimumType.release(), dwpType.release(), file.release();
     }
@@ -511,7 +513,10 @@ struct SessionWriter::Impl {
     }
 };
 
-SessionWriter::SessionWriter(const std::string& path, const SearchParameters& p) : d_(std::make_unique<Impl>()), path_(path) {
+SessionWriter::SessionWriter(const std::string& path, const SearchParameters& p) : SessionWriter(path, p, std::string()) {}
+
+SessionWriter::SessionWriter(const std::string& path, const SearchParameters& p, const std::string& exploration)
+    : d_(std::make_unique<Impl>()), path_(path) {
     Impl& d = *d_;
     d.n = p.particles;
     d.path = path;
@@ -591,6 +596,18 @@ SessionWriter::SessionWriter(const std::string& path, const SearchParameters& p)
     d.dwpPathE = Extendible(t, "dwp_path_energy", H5T_NATIVE_DOUBLE, {kStoredPathImages});
     d.dwpEnergyProfile = Extendible(t, "dwp_energy_profile", H5T_NATIVE_DOUBLE, {2});
     d.dwp = Extendible(t, "dwp", d.dwpType, {});
+    if (!exploration.empty()) {
+        Handle ex = group(H5Gcreate2(t, "exploration", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+        writeTextDataset(ex, "parameters", exploration);
+        d.exSequence = Extendible(ex, "is_sequence", H5T_NATIVE_INT32, {});
+        d.exStep = Extendible(ex, "is_step", H5T_NATIVE_INT64, {});
+        d.exEnergy = Extendible(ex, "is_energy", H5T_NATIVE_DOUBLE, {});
+        d.exVisits = Extendible(ex, "is_visits", H5T_NATIVE_INT32, {});
+        d.exFirstStep = Extendible(ex, "is_first_step", H5T_NATIVE_INT64, {});
+        d.exPositions = Extendible(ex, "is_positions", H5T_NATIVE_DOUBLE, {3 * n});
+        d.exTransitions = Extendible(ex, "transitions", H5T_NATIVE_INT32, {3});
+        d.exDwpPairs = Extendible(ex, "dwp_pairs", H5T_NATIVE_INT32, {2});
+    }
     // From here on only datasets grow: readers may open the file at any time.
     if (H5Fstart_swmr_write(d.file) < 0) throw InputError(path + ": cannot start single-writer/multiple-reader mode");
 }
@@ -601,6 +618,43 @@ void SessionWriter::close() {
     if (!d_) return;
     std::lock_guard lock(d_->mutex);
     d_.reset();
+}
+
+void SessionWriter::writeExploration(const MetabasinWalk& w) {
+    std::lock_guard lock(d_->mutex);
+    Impl& d = *d_;
+    d.guarded([&] {
+        // The distinct IS first, then the sequence that refers to them, then the transitions.
+        for (const VisitedMinimum& m : w.minima) {
+            if (m.positions.size() != 3 * d.n) throw InputError("an explored minimum has the wrong size");
+            d.exPositions.append(m.positions.data());
+            d.exEnergy.append(&m.energy);
+            const std::int32_t visits = m.visits;
+            const std::int64_t first = m.firstStep;
+            d.exVisits.append(&visits);
+            d.exFirstStep.append(&first);
+        }
+        for (std::size_t k = 0; k < w.sequence.size(); ++k) {
+            const std::int32_t is = w.sequence[k];
+            const std::int64_t step = w.sequenceStep[k];
+            d.exStep.append(&step);
+            d.exSequence.append(&is);
+        }
+        for (const auto& [key, count] : w.transitions) {
+            const std::int32_t row[3] = {key.first, key.second, count};
+            d.exTransitions.append(row);
+        }
+        d.flush();
+    });
+}
+
+void SessionWriter::onExplorationDoubleWell(const DwpRecord& r, int first, int second) {
+    std::lock_guard lock(d_->mutex);
+    d_->guarded([&] {
+        const std::int32_t pair[2] = {first, second};
+        d_->exDwpPairs.append(pair); // before the row: a reader that sees the row sees its pair
+        d_->appendDwp(r);
+    });
 }
 
 void SessionWriter::onStartingStructure(const StartingStructure& s) {
@@ -874,6 +928,46 @@ SessionData readSession(const std::string& path, const SessionReadOptions& optio
         return std::tie(a.start, a.minimum) < std::tie(b.start, b.minimum);
     });
     for (const DwpRecord& r : s.doubleWells) s.doubleWellStartFinished.push_back(finished(r.start));
+    if (H5Lexists(t, "exploration", H5P_DEFAULT) > 0) {
+        Handle ex = group(H5Gopen2(t, "exploration", H5P_DEFAULT));
+        const std::string at = where + ":/tlscope/exploration";
+        SessionData::Exploration e;
+        e.parameters = readTextDataset(ex, "parameters", at);
+        std::vector<std::int32_t> seq, visits, transitions, pairs;
+        std::vector<std::int64_t> steps, first;
+        std::vector<double> energy, positions;
+        const hsize_t nSeq = std::min(readAll(ex, "is_sequence", H5T_NATIVE_INT32, {}, seq, at),
+                                      readAll(ex, "is_step", H5T_NATIVE_INT64, {}, steps, at));
+        hsize_t nIs = readAll(ex, "is_energy", H5T_NATIVE_DOUBLE, {}, energy, at);
+        nIs = std::min(nIs, readAll(ex, "is_visits", H5T_NATIVE_INT32, {}, visits, at));
+        nIs = std::min(nIs, readAll(ex, "is_first_step", H5T_NATIVE_INT64, {}, first, at));
+        nIs = std::min(nIs, readAll(ex, "is_positions", H5T_NATIVE_DOUBLE, {3 * n}, positions, at));
+        const hsize_t nTr = readAll(ex, "transitions", H5T_NATIVE_INT32, {3}, transitions, at);
+        const hsize_t nPairs = readAll(ex, "dwp_pairs", H5T_NATIVE_INT32, {2}, pairs, at);
+        const auto inRange = [&](std::int32_t i) { return i >= 0 && static_cast<hsize_t>(i) < nIs; };
+        for (hsize_t k = 0; k < nIs; ++k) {
+            if (!std::isfinite(energy[k]) || visits[k] < 0) damaged("exploration minimum " + std::to_string(k) + " is out of range");
+            VisitedMinimum m;
+            m.positions = Eigen::Map<const Eigen::VectorXd>(positions.data() + k * 3 * n, N3);
+            m.energy = energy[k], m.visits = visits[k], m.firstStep = first[k];
+            e.walk.minima.push_back(std::move(m));
+        }
+        for (hsize_t k = 0; k < nSeq; ++k) {
+            if (!inRange(seq[k])) damaged("exploration quench " + std::to_string(k) + " names IS " + std::to_string(seq[k]));
+            e.walk.sequence.push_back(seq[k]);
+            e.walk.sequenceStep.push_back(steps[k]);
+        }
+        for (hsize_t k = 0; k < nTr; ++k) {
+            const std::int32_t* row = transitions.data() + 3 * k;
+            if (!inRange(row[0]) || !inRange(row[1]) || row[2] < 1) damaged("exploration transition " + std::to_string(k) + " is out of range");
+            e.walk.transitions[{row[0], row[1]}] = row[2];
+        }
+        for (hsize_t k = 0; k < std::min<hsize_t>(nPairs, s.doubleWells.size()); ++k) {
+            if (!inRange(pairs[2 * k]) || !inRange(pairs[2 * k + 1])) damaged("exploration DWP pair " + std::to_string(k) + " is out of range");
+            e.dwpPairs.emplace_back(pairs[2 * k], pairs[2 * k + 1]);
+        }
+        s.exploration = std::move(e);
+    }
     return s;
 }
 

@@ -14,7 +14,13 @@
 //   /tlscope/dwp                   one row per DWP, every quantity of PHYSICS.md §5-6
 //   /tlscope/dwp_{species,minimum1,minimum2,saddle,sorted_profile,path_positions,path_s,path_energy}
 //   /tlscope/dwp_diameter          per DWP, for models with per-particle diameters
+//   /tlscope/exploration           explorations only: parameters (text), is_sequence + is_step (one
+//                                  row per quench), is_energy, is_visits, is_first_step and
+//                                  is_positions (one row per distinct IS), transitions (from, to, count)
+#include "core/explore/Metabasin.h"
 #include "core/search/Search.h"
+
+#include <optional>
 
 #include <memory>
 #include <string>
@@ -34,6 +40,14 @@ struct SessionData {
     /// Whether the start of each DWP has finished (a run still going or killed has DWPs of
     /// starts in flight; `--resume` recomputes those starts).
     std::vector<bool> doubleWellStartFinished;
+    /// The metabasin walk of an exploration session (`tlscope-cli explore`): minima[0] is the
+    /// quenched glass; DWP rows then pair IS `minimum` with the IS their minimum 1 is.
+    struct Exploration {
+        std::string parameters;
+        MetabasinWalk walk;
+        std::vector<std::pair<int, int>> dwpPairs; ///< the two IS of each DWP, aligned with doubleWells
+    };
+    std::optional<Exploration> exploration;
     bool complete() const { return static_cast<int>(starts.size()) == parameters.starts; }
     std::vector<int> finishedStarts() const;
 };
@@ -52,6 +66,12 @@ class SessionWriter final : public SearchObserver {
 public:
     /// Creates (or truncates) `path`. Throws InputError if it cannot be created.
     SessionWriter(const std::string& path, const SearchParameters& parameters);
+    /// An exploration session: the same layout plus /tlscope/exploration (its parameters text).
+    SessionWriter(const std::string& path, const SearchParameters& parameters, const std::string& explorationParameters);
+    /// The walk of an exploration session (once, after the walk and before the analyses).
+    void writeExploration(const MetabasinWalk& walk);
+    /// A DWP of an exploration between IS `first` (its minimum 1) and IS `second`.
+    void onExplorationDoubleWell(const DwpRecord& r, int first, int second);
     ~SessionWriter() override;
     SessionWriter(const SessionWriter&) = delete;
     SessionWriter& operator=(const SessionWriter&) = delete;

@@ -149,6 +149,8 @@ Model softSpheres(const std::string& name) {
     m.species = {{"S", 1.0, 1.0}};
     m.density = 1.0;
     m.setPair(0, 0, {1.0, m.softSphere.epsilon, m.maxCutoff()}); // not used by the potential
+    m.units = {119.8, 3.405, 39.948}; // argon, as PHYSICS.md §1.3 (hbar* = 0.0296)
+    m.tlsThreshold = 0.00151;         // Khomenko et al.'s published analysis
     return m;
 }
 
@@ -257,6 +259,19 @@ Model Model::parse(const std::string& text, const std::string& source) {
                 else fail("unknown soft-spheres field '" + k +
                           "', expected epsilon, ratio, non-additivity, cutoff-factor or max-swap-difference");
             }
+        } else if (key == "units") {
+            for (const auto& [k, v] : keyValues(1)) {
+                if (k == "epsilon-kelvin") m.units.epsilonKelvin = v;
+                else if (k == "sigma-angstrom") m.units.sigmaAngstrom = v;
+                else if (k == "mass-u") m.units.massU = v;
+                else fail("unknown units field '" + k + "', expected epsilon-kelvin, sigma-angstrom or mass-u");
+            }
+            if (!(m.units.epsilonKelvin > 0 && m.units.sigmaAngstrom > 0 && m.units.massU > 0))
+                fail("units must be > 0");
+        } else if (key == "tls-threshold") {
+            if (w.size() != 2) fail("expected 'tls-threshold E' (in eps)");
+            m.tlsThreshold = number(w[1], "tls-threshold");
+            if (!(m.tlsThreshold > 0.0)) fail("tls-threshold must be > 0");
         } else if (key == "density") {
             if (w.size() != 2) fail("expected 'density VALUE'");
             m.density = number(w[1], "density");
@@ -290,7 +305,7 @@ Model Model::parse(const std::string& text, const std::string& source) {
             if (!haveSigma || !haveEps || !haveCut) fail("pair needs sigma, epsilon and cutoff");
             pending.push_back(pp);
         } else {
-            fail("unknown keyword '" + key + "', expected name, cutoff-mode, soft-spheres, density, species or pair");
+            fail("unknown keyword '" + key + "', expected name, cutoff-mode, soft-spheres, units, tls-threshold, density, species or pair");
         }
     }
     if (m.species.empty()) throw InputError(source + ": no 'species' lines");
@@ -342,6 +357,8 @@ std::string Model::serialize() const {
     out << "cutoff-mode "
         << (cutoffMode == CutoffMode::ForceShifted ? "force-shifted" : "energy-shifted") << "\n";
     out << "density " << density << "\n";
+    out << "units epsilon-kelvin " << units.epsilonKelvin << " sigma-angstrom " << units.sigmaAngstrom << " mass-u " << units.massU << "\n";
+    out << "tls-threshold " << tlsThreshold << "\n";
     for (const auto& s : species)
         out << "species " << s.name << " mass " << s.mass << " fraction " << s.fraction << "\n";
     if (interaction == Interaction::SoftSphere) {

@@ -42,6 +42,21 @@ struct SoftSphereParameters {
     }
 };
 
+/// How the model's reduced units map onto a real material (PHYSICS.md §1.1, §1.3): eps in
+/// kelvin, sigma in angstrom, the mass unit in u. Sets hbar* and the kelvin scale of E_qs.
+struct UnitMapping {
+    double epsilonKelvin = 933.9; ///< NiP (Reinisch & Heuer)
+    double sigmaAngstrom = 2.2;
+    double massU = 62.0;
+    /// hbar / (sigma sqrt(m eps)): 0.013157 for NiP, 0.0296 for argon.
+    double hbar() const {
+        const double hbarSI = 1.054571817e-34, kB = 1.380649e-23, u = 1.66053906660e-27;
+        return hbarSI / (sigmaAngstrom * 1e-10 * std::sqrt(massU * u * epsilonKelvin * kB));
+    }
+    double toKelvin(double energy) const { return energy * epsilonKelvin; }
+    double fromKelvin(double kelvin) const { return kelvin / epsilonKelvin; }
+};
+
 /// One particle species.
 struct Species {
     std::string name;
@@ -64,6 +79,10 @@ public:
     CutoffMode cutoffMode = CutoffMode::ForceShifted;
     Interaction interaction = Interaction::LennardJones;
     SoftSphereParameters softSphere; ///< used when interaction == SoftSphere
+    UnitMapping units;
+    /// A DWP is a TLS when its E_qs is below this (in eps): 1 K with the NiP mapping for the KA
+    /// models; 0.00151 eps for the soft spheres (the threshold of Khomenko et al.'s analysis).
+    double tlsThreshold = 1.0 / 933.9;
     double density = 1.2; ///< number density used by `generate` and the built-in demo
 
     /// Pair parameters, symmetric: pair(a,b) == pair(b,a).

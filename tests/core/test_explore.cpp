@@ -1,0 +1,197 @@
+// The metabasin exploration: the IS bookkeeping on a hand-made two-minimum landscape (every
+// quench's IS predicted from the side of the barrier it started on), reproducibility, and a
+// real glass explored, its transition pairs analysed and stored in a session file.
+#include "TestSystems.h"
+#include "core/common/Error.h"
+#include "core/explore/Exploration.h"
+#include "core/io/SessionFile.h"
+#include "core/tls/Displacement.h"
+
+#include <QTemporaryDir>
+
+using namespace tlscope;
+
+namespace {
+
+/// V(x, y) = a (x^2 - 1)^2 + y^2 / 2: two minima at (+-1, 0) with E = 0, a barrier a at x = 0,
+/// and the basin boundary of any descent exactly on x = 0 (V is symmetric in x).
+class TwoWells final : public EnergySurface {
+public:
+    explicit TwoWells(double a) : a_(a) {}
+    Eigen::Index dimension() const override { return 2; }
+    double energyAndForce(const Eigen::VectorXd& p, Eigen::VectorXd& f) override {
+        const double x = p[0], y = p[1], u = x * x - 1.0;
+        f.resize(2);
+        f[0] = -4.0 * a_ * x * u;
+        f[1] = -y;
+        return a_ * u * u + 0.5 * y * y;
+    }
+    Eigen::MatrixXd hessian(const Eigen::VectorXd& p) override {
+        Eigen::MatrixXd h = Eigen::MatrixXd::Zero(2, 2);
+        h(0, 0) = a_ * (12.0 * p[0] * p[0] - 4.0);
+        h(1, 1) = 1.0;
+        return h;
+    }
+
+private:
+    double a_;
+};
+
+MetabasinWalk walkTwoWells(std::uint64_t seed, std::vector<double>* startX = nullptr) {
+    TwoWells surface(0.25);
+    WalkParameters p;
+    p.temperature = 0.2; // barrier / T = 1.25: a crossing every ~15 time units
+    p.quenchEvery = 50;
+    p.steps = 50 * 400;
+    p.seed = seed;
+    WalkHooks hooks;
+    if (startX) hooks.beforeQuench = [&](const Eigen::VectorXd& x) { startX->push_back(x[0]); };
+    const SameMinimum same = [](const Eigen::VectorXd& a, double ea, const Eigen::VectorXd& b, double eb) {
+        return std::abs(ea - eb) < 1e-7 && (a - b).norm() < 1e-3;
+    };
+    return walkMetabasin(surface, Eigen::VectorXd::Ones(2), Eigen::Vector2d(0.9, 0.2), p, same, hooks);
+}
+
+} // namespace
+
+class TestExplore : public QObject {
+    Q_OBJECT
+private slots:
+    void twoWellBookkeepingIsExact() {
+        std::vector<double> x;
+        const MetabasinWalk w = walkTwoWells(3, &x);
+        QCOMPARE(w.minima.size(), std::size_t(2)); // exactly the two wells, found again and again
+        QCOMPARE(w.sequence.size(), x.size() + 1);  // the start, then one per quench
+        for (const VisitedMinimum& m : w.minima) {
+            QVERIFY(std::abs(m.energy) < 1e-12);
+            QVERIFY(std::abs(std::abs(m.positions[0]) - 1.0) < 1e-5 && std::abs(m.positions[1]) < 1e-5);
+        }
+        QVERIFY(w.minima[0].positions[0] > 0); // the start at x = 0.9 quenches to (+1, 0)
+        // Each quench lands in the well on whose side of x = 0 it started (away from the ridge).
+        int checked = 0;
+        for (std::size_t k = 0; k < x.size(); ++k) {
+            if (std::abs(x[k]) < 0.05) continue;
+            const int expected = (x[k] > 0) == (w.minima[0].positions[0] > 0) ? 0 : 1;
+            QCOMPARE(w.sequence[k + 1], expected);
+            ++checked;
+        }
+        QVERIFY(checked > 350);
+        // Transitions: every change of well in the sequence, counted by direction.
+        int forward = 0, backward = 0;
+        for (std::size_t k = 1; k < w.sequence.size(); ++k) {
+            if (w.sequence[k - 1] == 0 && w.sequence[k] == 1) ++forward;
+            if (w.sequence[k - 1] == 1 && w.sequence[k] == 0) ++backward;
+        }
+        QVERIFY2(forward >= 5, "too few barrier crossings for the test to mean anything");
+        QCOMPARE(w.transitions.at({0, 1}), forward);
+        QCOMPARE(w.transitions.at({1, 0}), backward);
+        QCOMPARE(std::abs(forward - backward) <= 1, true);
+        QCOMPARE(w.transitions.size(), std::size_t(2));
+        QCOMPARE(w.transitionPairs(), (std::vector<std::pair<int, int>>{{0, 1}}));
+        QCOMPARE(w.minima[0].visits + w.minima[1].visits, int(w.sequence.size()));
+    }
+
+    void sameSeedSameWalk() {
+        const MetabasinWalk a = walkTwoWells(5), b = walkTwoWells(5), c = walkTwoWells(6);
+        QCOMPARE(a.sequence, b.sequence);
+        QVERIFY(a.sequence != c.sequence);
+    }
+
+    void impossibleParametersAreRefused() {
+        WalkParameters p;
+        p.quenchEvery = 0;
+        QVERIFY_THROWS_EXCEPTION(InputError, p.validate());
+        p = WalkParameters{};
+        p.temperature = -1;
+        QVERIFY_THROWS_EXCEPTION(InputError, p.validate());
+        p = WalkParameters{};
+        p.steps = 10;
+        p.quenchEvery = 100;
+        QVERIFY_THROWS_EXCEPTION(InputError, p.validate());
+    }
+
+    /// A KA-RH glass of 65: the walk finds several IS; every pair seen in succession is analysed
+    /// (the same for 1 and 2 threads); each DWP joins exactly the two IS of its pair, with their
+    /// energies, a verified saddle of index 1 and the model's TLS rule; the session keeps it all.
+    void glassExplorationAndItsSession() {
+        const Configuration glass = test::demoGlass();
+        ExploreParameters p;
+        p.model = Model::preset("ka-rh");
+        p.walk.temperature = 0.25;
+        p.walk.quenchEvery = 100;
+        p.walk.steps = 15000;
+        p.walk.seed = 1;
+        p.threads = 1;
+        const ExplorationResult one = exploreGlass(glass, p);
+        p.threads = 2;
+        const ExplorationResult two = exploreGlass(glass, p);
+        QVERIFY2(one.walk.minima.size() >= 3, "the walk found too few IS for the test");
+        QCOMPARE(one.pairs.size(), one.walk.transitionPairs().size());
+        QCOMPARE(two.pairs.size(), one.pairs.size());
+        QVERIFY(one.doubleWells() > 0);
+        const Eigen::VectorXd mass = relativeMasses(p.model, glass.species);
+        for (std::size_t k = 0; k < one.pairs.size(); ++k) {
+            const PairAnalysis &a = one.pairs[k], &b = two.pairs[k];
+            QCOMPARE(a.accepted, b.accepted);
+            QCOMPARE(a.reason, b.reason);
+            if (!a.accepted) {
+                QVERIFY(!a.reason.empty());
+                continue;
+            }
+            QCOMPARE(a.dwp.eSaddle, b.dwp.eSaddle);
+            QCOMPARE(a.dwp.saddleIndex, 1);
+            const auto& m1 = one.walk.minima[std::size_t(a.first)];
+            const auto& m2 = one.walk.minima[std::size_t(a.second)];
+            QVERIFY(std::abs(a.dwp.e1 - m1.energy) < 1e-7 && std::abs(a.dwp.e2 - m2.energy) < 1e-7);
+            QVERIFY(std::abs(a.dwp.asymmetry - std::abs(m1.energy - m2.energy)) < 1e-7);
+            QCOMPARE(a.dwp.isTls, a.dwp.quantum.splitting < p.model.tlsThreshold);
+        }
+        // Through a session file: the walk and the pairs of its DWPs come back.
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("ex.tls.h5").toStdString();
+        {
+            SearchParameters sp;
+            sp.model = p.model;
+            sp.particles = glass.size();
+            sp.starts = 1;
+            SessionWriter w(path, sp, p.serialize());
+            w.writeExploration(one.walk);
+            for (std::size_t k = 0; k < one.pairs.size(); ++k)
+                if (one.pairs[k].accepted) {
+                    DwpRecord r;
+                    r.start = 0, r.minimum = int(k), r.species = glass.species, r.dwp = one.pairs[k].dwp;
+                    w.onExplorationDoubleWell(r, one.pairs[k].first, one.pairs[k].second);
+                }
+        }
+        const SessionData s = readSession(path);
+        QVERIFY(s.exploration.has_value());
+        QCOMPARE(s.exploration->walk.sequence, one.walk.sequence);
+        QCOMPARE(s.exploration->walk.transitions, one.walk.transitions);
+        QCOMPARE(s.exploration->walk.minima.size(), one.walk.minima.size());
+        QVERIFY(s.exploration->walk.minima.back().positions == one.walk.minima.back().positions);
+        QCOMPARE(int(s.doubleWells.size()), one.doubleWells());
+        QCOMPARE(s.exploration->dwpPairs.size(), s.doubleWells.size());
+        std::size_t j = 0;
+        for (const PairAnalysis& a : one.pairs)
+            if (a.accepted) {
+                QCOMPARE(s.exploration->dwpPairs[j], std::make_pair(a.first, a.second));
+                QCOMPARE(s.doubleWells[j].dwp.e1, a.dwp.e1);
+                ++j;
+            }
+        QVERIFY(s.exploration->parameters.find("t_explore = 0.25") != std::string::npos);
+    }
+
+    void modelUnitsGiveHbarAndThreshold() {
+        // hbar* = hbar / (sigma sqrt(m eps)): PHYSICS.md gives 0.013157 (NiP) and 0.0296 (argon).
+        QVERIFY(std::abs(Model::preset("ka-rh").units.hbar() - 0.013157) < 2e-6);
+        const Model ss = Model::preset("soft-spheres");
+        QVERIFY(std::abs(ss.units.hbar() - 0.0296) < 1e-4);
+        QCOMPARE(ss.tlsThreshold, 0.00151);
+        const Model back = Model::parse(ss.serialize(), "ss.model");
+        QCOMPARE(back.tlsThreshold, 0.00151);
+        QCOMPARE(back.units.sigmaAngstrom, 3.405);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestExplore)
+#include "test_explore.moc"
