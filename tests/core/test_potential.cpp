@@ -2,6 +2,7 @@
 #include "TestSystems.h"
 #include "core/common/Error.h"
 #include "core/landscape/HessianAnalysis.h"
+#include "core/dynamics/SwapMonteCarlo.h"
 #include "core/potential/PairPotential.h"
 
 using namespace tlscope;
@@ -83,6 +84,41 @@ private slots:
         const Configuration c = test::liquid(200, 0.8, 12, 1.0, "ka-energy-shifted");
         PairPotential p(Model::preset("ka-energy-shifted"), c);
         QVERIFY(forceError(p, c.positions) < 1e-5);
+    }
+    /// KA2 (three species, energy-shifted at 2.5 sigma_ab): forces and Hessian columns against
+    /// central differences, every pair energy against the formula at and across its cutoff.
+    void ka2ForcesHessianAndPairFormula() {
+        const Model m = Model::preset("ka2");
+        SwapPreparationParameters prep;
+        prep.finalTemperature = 1.0;
+        prep.coolingSweeps = 20;
+        prep.sweeps = 20;
+        const Configuration c = prepareSwapGlass(m, 300, prep, 21).configuration;
+        PairPotential p(m, c);
+        QVERIFY(forceError(p, c.positions) < 1e-5);
+        const Eigen::MatrixXd h = p.hessian(c.positions);
+        Eigen::VectorXd x = c.positions, fp, fm;
+        double worst = 0.0;
+        for (Eigen::Index k : {Eigen::Index(0), Eigen::Index(100), Eigen::Index(899)}) {
+            x[k] += 1e-6;
+            p.energyAndForce(x, fp);
+            x[k] -= 2e-6;
+            p.energyAndForce(x, fm);
+            x[k] += 1e-6;
+            worst = std::max(worst, (-(fp - fm) / 2e-6 - h.col(k)).cwiseAbs().maxCoeff() / std::max(1.0, h.col(k).cwiseAbs().maxCoeff()));
+        }
+        QVERIFY2(worst < 1e-5, qPrintable(QString::number(worst)));
+        for (int a = 0; a < 3; ++a)
+            for (int b = a; b < 3; ++b) {
+                const auto& pp = m.pair(a, b);
+                auto v = [&](double r) { return 4 * pp.epsilon * (std::pow(pp.sigma / r, 12) - std::pow(pp.sigma / r, 6)); };
+                for (double r : {0.9 * pp.sigma, 1.3 * pp.sigma, pp.cutoff - 1e-6, pp.cutoff + 1e-6}) {
+                    Configuration d = dimer(a, b, r, 6.0);
+                    PairPotential q(m, d);
+                    const double expected = r < pp.cutoff ? v(r) - v(pp.cutoff) : 0.0;
+                    QVERIFY(std::abs(q.energy(d.positions) - expected) < 1e-12 * std::max(1.0, std::abs(expected)));
+                }
+            }
     }
     void hessianMatchesFiniteDifferenceJacobian() {
         const Configuration c = test::demoGlass();
