@@ -57,6 +57,7 @@ int exploreCommand(const Args& args) {
                  {"irc-step", "H", "step of the resolved reaction path (docs/quantum.md)", "0.004", false},
                  {"min-barrier", "B", "pairs whose smaller barrier is below this are shoulders", "1e-05", false},
                  {"seed", "X", "random seed", "1", false},
+                 {"t-f", "T", "the glass's fictive temperature, for analyze --compare (default: T_f from the glass file's header)", "", false},
                  {"threads", "P", "threads for the pair analyses (0: all cores); never changes the result", "0", false},
                  {"out", "FILE", "session file to write (*.tls.h5)", "", true},
                  {"overwrite", "", "replace an existing --out file", "", false},
@@ -82,6 +83,11 @@ int exploreCommand(const Args& args) {
     p.ircStep = a.positive("irc-step");
     p.minimumBarrier = a.number("min-barrier");
     p.threads = static_cast<int>(a.integer("threads", 0, 4096));
+    if (a.has("t-f")) p.glassFictiveTemperature = a.get("t-f");
+    else if (detectConfigurationFormat(input) == ConfigurationFormat::Xyz) {
+        const XyzFrame f = readXyzFile(input);
+        if (const auto it = f.info.find("t_f"); it != f.info.end()) p.glassFictiveTemperature = it->second;
+    }
     p.validate();
     const int n = glass.conf.size();
     if (std::abs(glass.conf.boxLength - p.model.boxLengthFor(n)) > 1e-9 * glass.conf.boxLength)

@@ -2,6 +2,7 @@
 #include "app/cli/Arguments.h"
 #include "app/cli/Commands.h"
 #include "core/analysis/Analysis.h"
+#include "core/analysis/Stability.h"
 #include "core/io/SafeWrite.h"
 #include "core/io/ConfigurationFile.h"
 #include "core/io/SessionFile.h"
@@ -272,11 +273,31 @@ int calibrateCommand(const Args& args) {
 int analyzeCommand(const Args& args) {
     Arguments a("analyze", "The analyses of PHYSICS.md §7 for a session file (also one still being written):\n"
                            "DWPs per starting minimum, central-B share, Table I, Fig. 1/2/6 histograms,\n"
-                           "low-asymmetry densities, TLS density, same-central-particle fraction.\n"
-                           "usage: tlscope-cli analyze run.tls.h5 [--json FILE] [--csv FILE]",
+                           "low-asymmetry densities, TLS density, same-central-particle fraction. For an\n"
+                           "exploration (`explore`): its walk (quenches, distinct IS, transitions, saturation),\n"
+                           "DWP and TLS densities per particle, per m^3 and per J per m^3, the cumulative n(E_qs).\n"
+                           "--compare: several explorations grouped by their glasses' T_f, means and errors.\n"
+                           "usage: tlscope-cli analyze run.tls.h5 [--json FILE] [--csv FILE]\n"
+                           "       tlscope-cli analyze --compare a.tls.h5 b.tls.h5 ... [--csv FILE]",
                 {{"json", "FILE", "write every number as JSON ('-' for stdout)", "", false},
-                 {"csv", "FILE", "write the histograms and profiles as CSV", "", false}});
+                 {"csv", "FILE", "write the histograms and profiles (with --compare: the T_f table) as CSV", "", false},
+                 {"compare", "", "compare explorations: TLS density against T_f", "", false}});
     if (!a.parse(args)) return 0;
+    if (a.has("compare")) {
+        if (a.positional().empty()) throw InputError("analyze --compare: give the exploration session files");
+        std::vector<ExplorationSummary> sessions;
+        for (const std::string& path : a.positional()) sessions.push_back(summarizeExploration(readSession(path, {false, false})));
+        for (const ExplorationSummary& e : sessions)
+            std::printf("%s: T_f %s, N %d, %ld quenches, %ld IS, %ld DWPs, %ld TLS\n", e.path.c_str(), e.fictiveTemperature.c_str(),
+                        e.particles, e.quenches, e.distinctMinima, e.doubleWells, e.tls);
+        const auto groups = groupByFictiveTemperature(sessions);
+        std::cout << "\n" << formatComparison(groups);
+        if (a.has("csv")) {
+            writeFileSafely(a.get("csv"), [&](std::ostream& out) { out << comparisonCsv(groups); });
+            std::printf("wrote %s\n", a.get("csv").c_str());
+        }
+        return 0;
+    }
     if (a.positional().size() != 1) throw InputError("analyze: give exactly one session file (see --help)");
     const SessionData s = readSession(a.positional()[0], {false, false});
     const CatalogAnalysis an = analyzeCatalog(s);
@@ -293,6 +314,7 @@ int analyzeCommand(const Args& args) {
     }
     std::cout << "session " << s.path << " (" << s.creator << ", seed " << s.parameters.seed << ", "
               << (s.complete() ? "complete" : "incomplete") << ")\n";
+    if (s.exploration) std::cout << formatExploration(summarizeExploration(s)) << "\nThe DWP catalog:\n";
     std::cout << formatReport(an);
     if (a.has("json")) write(a.get("json"), toJson(an));
     if (a.has("csv")) write(a.get("csv"), toCsv(an));

@@ -38,7 +38,8 @@ std::string ExploreParameters::serialize() const {
       << "irc_step = " << ircStep << "\n"
       << "minimum_barrier = " << minimumBarrier << "\n"
       << "hbar = " << model.units.hbar() << "\n"
-      << "tls_threshold = " << model.tlsThreshold << "\n";
+      << "tls_threshold = " << model.tlsThreshold << "\n"
+      << "glass_t_f = " << glassFictiveTemperature << "\n";
     return o.str();
 }
 

@@ -28,6 +28,7 @@ struct ExploreParameters {
     double ircStep = ReactionPathOptions{}.step;
     double minimumBarrier = DoubleWellOptions{}.minimumBarrier;
     int threads = 0; ///< for the pair analyses; 0: all cores. Never changes the results.
+    std::string glassFictiveTemperature = "?"; ///< T_f of the glass (from its file), for `analyze --compare`
     void validate() const;
     /// One "key = value" per line (stored in sessions).
     std::string serialize() const;

@@ -2,6 +2,7 @@
 // quench's IS predicted from the side of the barrier it started on), reproducibility, and a
 // real glass explored, its transition pairs analysed and stored in a session file.
 #include "TestSystems.h"
+#include "core/analysis/Stability.h"
 #include "core/common/Error.h"
 #include "core/explore/Exploration.h"
 #include "core/io/SessionFile.h"
@@ -179,6 +180,58 @@ private slots:
                 ++j;
             }
         QVERIFY(s.exploration->parameters.find("t_explore = 0.25") != std::string::npos);
+    }
+
+    /// analyze's exploration numbers on hand-made sessions: counts, densities (per particle, per
+    /// m^3, per J per m^3 computed here by hand), saturation, and the grouping by T_f.
+    void stabilityAnalysisOfHandMadeSessions() {
+        auto session = [](const std::string& tf, std::vector<double> eqs, double isEnergy) {
+            SessionData s;
+            s.parameters.model = Model::preset("soft-spheres");
+            s.parameters.particles = 1000; // box 10 sigma at density 1: 1000 sigma^3
+            s.exploration = SessionData::Exploration{};
+            s.exploration->parameters = "t_explore = 0.04\nglass_t_f = " + tf + "\n";
+            MetabasinWalk& w = s.exploration->walk;
+            w.minima.resize(3);
+            w.minima[0].energy = isEnergy * 1000, w.minima[0].firstStep = 0;
+            w.minima[1].firstStep = 100, w.minima[2].firstStep = 900;
+            w.sequence = {0, 1, 0, 2};
+            w.sequenceStep = {0, 100, 500, 1000};
+            w.transitions = {{{0, 1}, 1}, {{1, 0}, 1}, {{0, 2}, 1}};
+            for (double e : eqs) {
+                DwpRecord r;
+                r.dwp.quantum.splitting = e;
+                s.doubleWells.push_back(r);
+            }
+            return s;
+        };
+        const ExplorationSummary a = summarizeExploration(session("0.07", {0.001, 0.0014, 0.002, 0.01}, 0.19));
+        QCOMPARE(a.doubleWells, 4L);
+        QCOMPARE(a.tls, 2L); // E_qs < 0.00151
+        QCOMPARE(a.quenches, 4L);
+        QCOMPARE(a.distinctMinima, 3L);
+        QCOMPARE(a.transitions, 3L);
+        QCOMPARE(a.transitionPairs, 2L);
+        QCOMPARE(a.newMinimaSecondHalf, 1L); // IS 2, first seen at step 900 > 1000 / 2
+        QCOMPARE(a.fictiveTemperature, std::string("0.07"));
+        QCOMPARE(a.tlsPerParticle, 0.002);
+        // 1000 sigma^3 with sigma = 3.405 A; the threshold 0.00151 x 119.8 K x k_B.
+        const double volume = 1000 * std::pow(3.405e-10, 3), joule = 0.00151 * 119.8 * 1.380649e-23;
+        QVERIFY(std::abs(a.tlsPerM3 / (2 / volume) - 1) < 1e-9);
+        QVERIFY(std::abs(a.tlsPerJouleM3 / (2 / (volume * joule)) - 1) < 1e-9);
+        const ExplorationSummary b = summarizeExploration(session("0.07", {0.001}, 0.18));
+        const ExplorationSummary c = summarizeExploration(session("0.062", {}, 0.17));
+        const auto groups = groupByFictiveTemperature({a, b, c});
+        QCOMPARE(groups.size(), std::size_t(2));
+        QCOMPARE(groups[0].fictiveTemperature, std::string("0.07"));
+        QCOMPARE(groups[0].sessions, 2);
+        QCOMPARE(groups[0].tlsPerParticle, 0.0015);                 // (0.002 + 0.001) / 2
+        QVERIFY(std::abs(groups[0].tlsError - 0.0005) < 1e-15);     // sd 0.000707 / sqrt(2)
+        QVERIFY(std::abs(groups[0].isEnergyPerParticle - 0.185) < 1e-12);
+        QCOMPARE(groups[1].tls, 0L);
+        QVERIFY(comparisonCsv(groups).find("0.062,1,1000,0,0,") != std::string::npos);
+        SessionData search;
+        QVERIFY_THROWS_EXCEPTION(InputError, summarizeExploration(search));
     }
 
     void modelUnitsGiveHbarAndThreshold() {

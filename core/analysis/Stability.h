@@ -1,0 +1,52 @@
+#pragma once
+// Explorations against glass stability (issue 11; Khomenko et al. 2020, Mocanu et al. 2023):
+// per session the DWP and TLS counts and densities (per particle, per volume, per J per m^3
+// with the model's unit mapping), the cumulative E_qs distribution, and whether the walk looks
+// saturated; several sessions grouped by the fictive temperature of their glasses.
+#include "core/io/SessionFile.h"
+
+#include <string>
+#include <vector>
+
+namespace tlscope {
+
+struct ExplorationSummary {
+    std::string path;
+    std::string fictiveTemperature;  ///< T_f of the glass (from its file), "?" when unknown
+    int particles = 0;
+    double volumeSigma3 = 0.0;        ///< box volume in sigma^3
+    double glassIsEnergyPerParticle = 0.0;
+    long quenches = 0, distinctMinima = 0, transitions = 0, transitionPairs = 0;
+    long newMinimaSecondHalf = 0;     ///< distinct IS first found in the second half of the walk
+    long doubleWells = 0, tls = 0;
+    double tlsThreshold = 0.0;        ///< eps
+    double tlsThresholdKelvin = 0.0;
+    double dwpPerParticle = 0.0, tlsPerParticle = 0.0;
+    double tlsPerM3 = 0.0;            ///< with the model's sigma in angstrom
+    double tlsPerJouleM3 = 0.0;       ///< TLS per J per m^3: N_TLS / (threshold in J x volume)
+    std::vector<double> eqs;          ///< every DWP's E_qs (eps), ascending: the cumulative n(E_qs)
+};
+
+/// Throws InputError if the session holds no exploration.
+ExplorationSummary summarizeExploration(const SessionData& s);
+
+struct StabilityGroup {
+    std::string fictiveTemperature;
+    int sessions = 0;
+    double dwpPerParticle = 0.0, dwpError = 0.0;  ///< mean over sessions, standard error (0 for one)
+    double tlsPerParticle = 0.0, tlsError = 0.0;
+    double tlsPerJouleM3 = 0.0, tlsPerJouleM3Error = 0.0;
+    double isEnergyPerParticle = 0.0, isEnergyError = 0.0;
+    long tls = 0, doubleWells = 0, particles = 0;
+};
+
+/// Sessions grouped by T_f (in the order of first appearance), with means and standard errors.
+std::vector<StabilityGroup> groupByFictiveTemperature(const std::vector<ExplorationSummary>& sessions);
+
+/// The text `analyze` prints for one exploration, and for a comparison.
+std::string formatExploration(const ExplorationSummary& s);
+std::string formatComparison(const std::vector<StabilityGroup>& groups);
+/// The comparison as CSV (t_f, sessions, means and errors).
+std::string comparisonCsv(const std::vector<StabilityGroup>& groups);
+
+} // namespace tlscope
