@@ -1,4 +1,5 @@
 #include "ui/DwpTable.h"
+#include "ui/DisplayUnits.h"
 
 #include "core/model/Units.h"
 
@@ -19,7 +20,7 @@ double quantityValue(const DwpRecord& r, Quantity q) {
     case Quantity::D: return w.d;
     case Quantity::DMw: return w.dMassWeighted;
     case Quantity::DMwRp: return w.dMassWeightedReactionPath;
-    case Quantity::SplittingKelvin: return units::toKelvin(w.quantum.splitting);
+    case Quantity::SplittingKelvin: return kelvin(w.quantum.splitting);
     case Quantity::Pr4: return w.pr4;
     case Quantity::FindCount: return r.findCount;
     }
@@ -113,9 +114,9 @@ QVariant DwpTableModel::data(const QModelIndex& index, int role) const {
     case Barrier: return QString::number(w.barrier, 'g', 4);
     case D: return QString::number(w.d, 'f', 3);
     case DMwRp: return QString::number(w.dMassWeightedReactionPath, 'f', 3);
-    case Splitting: return QString::number(units::toKelvin(w.quantum.splitting), 'g', 3);
+    case Splitting: return QString::number(kelvin(w.quantum.splitting), 'g', 3);
     case Levels: return levelsText(w.quantum);
-    case Delta0: return QString::number(units::toKelvin(w.quantum.delta0), 'g', 3);
+    case Delta0: return QString::number(kelvin(w.quantum.delta0), 'g', 3);
     case Tls: return w.isTls ? QStringLiteral("yes") : QString();
     case Central:
         return QString("%1 %2").arg(w.centralParticle).arg(w.centralSpecies >= 0 && w.centralSpecies < species_.size() ? species_[w.centralSpecies] : "?");

@@ -9,6 +9,7 @@
 #include "core/tls/Displacement.h"
 #include "ui/Panels.h"
 #include "ui/PlotPanel.h"
+#include "ui/DisplayUnits.h"
 #include "ui/PreparePanel.h"
 #include "ui/PrepareWorker.h"
 #include "ui/SearchWorker.h"
@@ -848,6 +849,7 @@ void MainWindow::startDemoSearch() {
 
 void MainWindow::showConfiguration(const Configuration& conf, const Model& model, const QString& title) {
     model_ = model;
+    displayUnits() = model_.units;
     conf_ = conf;
     scene_->setConfiguration(conf, model, displacement_, shownDwp_ ? shownDwp_->dwp.centralParticle : -1);
     PairPotential potential(model, conf);
@@ -895,6 +897,7 @@ void MainWindow::showDwp(DwpPtr dwp, double t) {
     // centres of mass, and a uniform shift coloured every particle alike.
     displacement_ = comCorrectedDisplacement(w.minimum1, w.minimum2, c.boxLength, relativeMasses(parameters_.model, c.species));
     model_ = parameters_.model;
+    displayUnits() = model_.units;
     conf_ = c;
     scene_->setConfiguration(c, model_, displacement_, w.centralParticle, /*wrap=*/false);
     statusInfo_->setText(tr("DWP start %1 / minimum %2   asymmetry %3   barrier %4   central #%5   path %6 %")
@@ -919,6 +922,7 @@ void MainWindow::selectDwp(int catalogRow) {
 void MainWindow::showSessionData(const SessionData& s) {
     parameters_ = s.parameters;
     model_ = s.parameters.model;
+    displayUnits() = model_.units;
     table_->setSpeciesNames(speciesNames());
     std::vector<DwpPtr> rows;
     for (const auto& r : s.doubleWells) rows.push_back(std::make_shared<const DwpRecord>(r));
@@ -1311,6 +1315,7 @@ void MainWindow::startSearchWith(const SearchParameters& p) {
     autosave_ = autosave;
     parameters_ = p;
     model_ = p.model;
+    displayUnits() = model_.units;
     table_->setSpeciesNames(speciesNames());
     sessionPath_ = path;
     run_->setState(true, false);

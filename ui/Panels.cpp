@@ -1,4 +1,5 @@
 #include "ui/Panels.h"
+#include "ui/DisplayUnits.h"
 
 #include "core/common/Error.h"
 #include "core/model/Units.h"
@@ -426,9 +427,9 @@ QString quantumRows(const DoubleWell& w) {
                        "<tr><td>E = sqrt(Delta^2 + Delta0^2)</td><td>%8 K")
         .arg(where(q.level0, q.level0Well1), where(q.level1, q.level1Well1), note)
         .arg(w.barrier1, 0, 'g', 4).arg(w.barrier2, 0, 'g', 4)
-        .arg(units::toKelvin(q.quantumAsymmetry), 0, 'g', 3)
-        .arg(units::toKelvin(q.delta0), 0, 'g', 3)
-        .arg(units::toKelvin(q.twoLevelEnergy), 0, 'g', 3);
+        .arg(kelvin(q.quantumAsymmetry), 0, 'g', 3)
+        .arg(kelvin(q.delta0), 0, 'g', 3)
+        .arg(kelvin(q.twoLevelEnergy), 0, 'g', 3);
 }
 
 } // namespace
@@ -552,7 +553,7 @@ void DetailPanel::setDwp(DwpPtr dwp, const QStringList& speciesNames, double box
            "<tr><td>found</td><td>%20</td></tr></table>")
             .arg(w.e1, 0, 'f', 5).arg(w.e2, 0, 'f', 5).arg(w.eSaddle, 0, 'f', 5)
             .arg(w.asymmetry, 0, 'g', 4).arg(w.barrier, 0, 'g', 4)
-            .arg(units::toKelvin(w.quantum.splitting), 0, 'g', 3).arg(w.quantum.splitting, 0, 'g', 3).arg(w.isTls ? tr("- a TLS") : QString())
+            .arg(kelvin(w.quantum.splitting), 0, 'g', 3).arg(w.quantum.splitting, 0, 'g', 3).arg(w.isTls ? tr("- a TLS") : QString())
             .arg(quantumRows(w))
             .arg(w.d, 0, 'f', 3).arg(w.dMassWeighted, 0, 'f', 3).arg(w.dMassWeightedReactionPath, 0, 'f', 3)
             .arg(w.pr2, 0, 'f', 2).arg(w.pr3, 0, 'f', 2).arg(w.pr4, 0, 'f', 2)
@@ -587,7 +588,7 @@ void DoubleWellDiagram::paintEvent(QPaintEvent*) {
         l1 = QString("E1 = %1").arg(d.e1, 0, 'f', 4);
         l2 = QString("E2 = %1").arg(d.e2, 0, 'f', 4);
         ls = QString("barrier %1 \u03b5").arg(d.barrier, 0, 'g', 3);
-        lq0 = "E_0", lq1 = QString("E_1 (E_qs = %1 K)").arg(units::toKelvin(d.quantum.splitting), 0, 'g', 3);
+        lq0 = "E_0", lq1 = QString("E_1 (E_qs = %1 K)").arg(kelvin(d.quantum.splitting), 0, 'g', 3);
     }
     const double left = 0.08 * w, right = 0.92 * w, bottom = 0.88 * h, topY = 0.12 * h;
     auto X = [&](double x) { return left + (x + 1.6) / 3.2 * (right - left); };
@@ -721,11 +722,11 @@ void TeachingPanel::setDwp(DwpPtr dwp) {
     onScreen_->setText(
         tr("<b>On screen:</b> asymmetry |E2 &minus; E1| = %1 &epsilon; (%2 K), barrier %3 &epsilon; (%4 K). "
            "E_qs = E_1 &minus; E_0 = <b>%5 K</b>: %6")
-            .arg(d.asymmetry, 0, 'g', 3).arg(units::toKelvin(d.asymmetry), 0, 'g', 3)
-            .arg(d.barrier, 0, 'g', 3).arg(units::toKelvin(d.barrier), 0, 'g', 3)
-            .arg(units::toKelvin(d.quantum.splitting), 0, 'g', 3)
+            .arg(d.asymmetry, 0, 'g', 3).arg(kelvin(d.asymmetry), 0, 'g', 3)
+            .arg(d.barrier, 0, 'g', 3).arg(kelvin(d.barrier), 0, 'g', 3)
+            .arg(kelvin(d.quantum.splitting), 0, 'g', 3)
             .arg(tunnelling ? tr("the two levels sit in different wells - a tunnelling pair%1.")
-                                  .arg(units::toKelvin(d.quantum.splitting) < 1.0 ? tr(", and below 1 K: a TLS") : QString())
+                                  .arg(d.isTls ? tr(", and below the TLS threshold: a TLS") : QString())
                             : tr("both levels sit in one well, so E_qs is a vibration quantum of that well, not a tunnel "
                                  "splitting (no TLS).")));
 }

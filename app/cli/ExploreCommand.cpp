@@ -143,11 +143,20 @@ int exploreCommand(const Args& args) {
         std::fflush(stdout);
     };
     int dwps = 0, tls = 0, rejected = 0;
+    const MetabasinWalk* walk = nullptr;
+    hooks.walked = [&, walked = hooks.walked](const MetabasinWalk& w) {
+        walk = &w;
+        walked(w);
+    };
     hooks.analysed = [&](const PairAnalysis& pa, std::size_t index, std::size_t total) {
         if (pa.accepted) {
             DwpRecord rec;
             rec.start = 0;
             rec.minimum = static_cast<int>(index);
+            // "found": how often the walk crossed between the two IS (both directions).
+            if (walk)
+                for (const auto& key : {std::make_pair(pa.first, pa.second), std::make_pair(pa.second, pa.first)})
+                    if (auto it = walk->transitions.find(key); it != walk->transitions.end()) rec.findCount += it->second;
             rec.startEnergy = is.energy;
             rec.species = glass.conf.species;
             rec.diameters = glass.conf.diameters;

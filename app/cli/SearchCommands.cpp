@@ -52,7 +52,7 @@ std::vector<OptionSpec> runOptions() {
             {"d-max", "D", "largest d_mw_rp of a DWP", "0.8", false},
             {"asym-max", "A", "largest asymmetry |E2 - E1|", "0.5", false},
             {"saddle", "METHOD", "saddle search: neb or ridge", "neb", false},
-            {"tls-kelvin", "K", "a DWP is a TLS when E_qs = E1 - E0 is below this", "1", false},
+            {"tls-kelvin", "K", "a DWP is a TLS when E_qs = E1 - E0 is below this (default: the model's threshold; 1 K for the KA models)", "1", false},
             {"irc-step", "H", "step of the resolved reaction path (mass-weighted sigma; docs/quantum.md)", "0.004", false},
             {"min-barrier", "B", "pairs whose smaller barrier is below this (eps) are shoulders, not DWPs", "1e-05", false},
             {"minimizer", "KIND", "quench minimizer: lbfgs (half the force evaluations), cg (the paper's) or fire", "lbfgs", false},
@@ -77,6 +77,10 @@ SearchParameters parametersFrom(const Arguments& a) {
     p.asymMax = a.number("asym-max");
     p.saddleMethod = parseSaddleMethod(a.get("saddle"));
     p.tlsThresholdKelvin = a.positive("tls-kelvin");
+    // Without --tls-kelvin: the model's own TLS threshold (1 K for the KA models; 0.00151 eps, i.e.
+    // 0.18 K with argon units, for the soft spheres).
+    if (!a.has("tls-kelvin") && std::abs(p.model.units.toKelvin(p.model.tlsThreshold) - 1.0) > 1e-9)
+        p.tlsThresholdKelvin = p.model.units.toKelvin(p.model.tlsThreshold);
     p.ircStep = a.positive("irc-step");
     p.minimumBarrier = a.number("min-barrier");
     p.quenchMinimizer = parseMinimizer(a.get("minimizer"));

@@ -114,7 +114,7 @@ CatalogAnalysis analyzeCatalog(const SessionData& s) {
         if (q.level0 == Localisation::Both || q.level1 == Localisation::Both) ++a.levelsDelocalised;
         else if (q.level0 == q.level1) ++a.levelsInOneWell;
         else ++a.levelsInDifferentWells;
-        fill(a.eqs, q.splitting > 0 ? std::log10(units::toKelvin(q.splitting)) : -HUGE_VAL);
+        fill(a.eqs, q.splitting > 0 ? std::log10(p.model.units.toKelvin(q.splitting)) : -HUGE_VAL);
         fill(a.fig2Dwp, r.findCount);
         fill(a.asymmetry, w.asymmetry);
         fill(a.barrier, w.barrier);
@@ -133,8 +133,8 @@ CatalogAnalysis analyzeCatalog(const SessionData& s) {
     a.centralBFraction = a.doubleWells ? static_cast<double>(a.centralB.count) / a.doubleWells : 0.0;
     a.particlesPerAsymBelow002 = a.asymBelow002 ? particles / a.asymBelow002 : 0.0;
     a.particlesPerAsymBelow0001 = a.asymBelow0001 ? particles / a.asymBelow0001 : 0.0;
-    // Volume of all sampled glasses in NiP units; TLS density per energy up to the threshold.
-    const double L = p.model.boxLengthFor(p.particles) * units::sigmaAngstrom * 1e-10;
+    // Volume of all sampled glasses with the model's sigma; TLS density per energy up to the threshold.
+    const double L = p.model.boxLengthFor(p.particles) * p.model.units.sigmaAngstrom * 1e-10;
     a.volumeCubicMetres = starts * L * L * L;
     const double energyJ = p.tlsThresholdKelvin * units::boltzmannJoulePerKelvin;
     a.tlsDensity = a.volumeCubicMetres > 0 ? a.tls / (a.volumeCubicMetres * energyJ) : 0.0;

@@ -368,6 +368,7 @@ struct SessionWriter::Impl {
     Extendible starts, minima, minimaPositions;
     Extendible dwp, dwpSpecies, dwpMin1, dwpMin2, dwpSaddle, dwpProfile, dwpPath, dwpPathS, dwpPathE, dwpEnergyProfile;
     Extendible isDiameter, dwpDiameter; ///< only for models with per-particle diameters
+    UnitMapping units;                   ///< of the session's model: the *_kelvin columns
     Extendible exSequence, exStep, exEnergy, exVisits, exFirstStep, exPositions, exTransitions, exDwpPairs; ///< explorations
     bool diameters = false;
     Handle startType, minimumType, dwpType;
@@ -499,14 +500,14 @@ struct SessionWriter::Impl {
         row.dRp = w.dReactionPath, row.dMwRp = w.dMassWeightedReactionPath;
         row.centralDisplacement = w.centralDisplacement, row.pr2 = w.pr2, row.pr3 = w.pr3, row.pr4 = w.pr4;
         const QuantumLevels& q = w.quantum;
-        row.eQs = q.splitting, row.eQsKelvin = units::toKelvin(q.splitting);
+        row.eQs = q.splitting, row.eQsKelvin = units.toKelvin(q.splitting);
         row.level0 = q.e0, row.level1 = q.e1;
         row.level0Well = static_cast<std::int32_t>(q.level0), row.level1Well = static_cast<std::int32_t>(q.level1);
         row.level0Well1Weight = q.level0Well1, row.level1Well1Weight = q.level1Well1;
         row.groundWell1 = q.groundWell1, row.groundWell2 = q.groundWell2;
-        row.quantumAsymmetry = q.quantumAsymmetry, row.quantumAsymmetryKelvin = units::toKelvin(q.quantumAsymmetry);
-        row.delta0 = q.delta0, row.delta0Kelvin = units::toKelvin(q.delta0);
-        row.twoLevelEnergy = q.twoLevelEnergy, row.twoLevelEnergyKelvin = units::toKelvin(q.twoLevelEnergy);
+        row.quantumAsymmetry = q.quantumAsymmetry, row.quantumAsymmetryKelvin = units.toKelvin(q.quantumAsymmetry);
+        row.delta0 = q.delta0, row.delta0Kelvin = units.toKelvin(q.delta0);
+        row.twoLevelEnergy = q.twoLevelEnergy, row.twoLevelEnergyKelvin = units.toKelvin(q.twoLevelEnergy);
         row.omega1 = q.omega1, row.omega2 = q.omega2, row.wkbAction = q.wkbAction;
         dwp.append(&row); // last: the row count is what readers trust
         flush();
@@ -520,6 +521,7 @@ SessionWriter::SessionWriter(const std::string& path, const SearchParameters& p,
     Impl& d = *d_;
     d.n = p.particles;
     d.path = path;
+    d.units = p.model.units;
     const hsize_t n = static_cast<hsize_t>(p.particles);
     Handle fapl = plist(H5Pcreate(H5P_FILE_ACCESS));
     H5Pset_libver_bounds(fapl, H5F_LIBVER_LATEST, H5F_LIBVER_LATEST); // required for SWMR
@@ -1048,6 +1050,7 @@ std::unique_ptr<SessionWriter> reopenForResume(const std::string& path, SessionD
 // Export
 
 void writeDoubleWellCsv(const SessionData& s, const std::string& path) {
+    const UnitMapping& u = s.parameters.model.units;
     writeFileSafely(path, [&](std::ostream& out) {
         out.precision(12);
         out << "start,minimum,find_count,start_energy,e1,e2,e_saddle,asymmetry,barrier,d,d_mw,d_rp,d_mw_rp,"
@@ -1064,9 +1067,9 @@ void writeDoubleWellCsv(const SessionData& s, const std::string& path) {
                 << w.dMassWeighted << ',' << w.dReactionPath << ',' << w.dMassWeightedReactionPath << ','
                 << w.centralParticle << ',' << species << ',' << w.centralDisplacement << ',' << w.pr2 << ','
                 << w.pr3 << ',' << w.pr4 << ',' << w.barrier1 << ',' << w.barrier2 << ',' << w.quantum.splitting
-                << ',' << units::toKelvin(w.quantum.splitting) << ',' << static_cast<int>(w.quantum.level0) << ','
-                << static_cast<int>(w.quantum.level1) << ',' << units::toKelvin(w.quantum.quantumAsymmetry) << ','
-                << units::toKelvin(w.quantum.delta0) << ',' << units::toKelvin(w.quantum.twoLevelEnergy) << ','
+                << ',' << u.toKelvin(w.quantum.splitting) << ',' << static_cast<int>(w.quantum.level0) << ','
+                << static_cast<int>(w.quantum.level1) << ',' << u.toKelvin(w.quantum.quantumAsymmetry) << ','
+                << u.toKelvin(w.quantum.delta0) << ',' << u.toKelvin(w.quantum.twoLevelEnergy) << ','
                 << (w.isTls ? 1 : 0) << ',' << w.saddleIndex << '\n';
         }
     });

@@ -465,7 +465,8 @@ void Search::runStart(int start, Serializer& out) {
     PairPotential pot(p_.model, ex.is.species, ex.is.boxLength, NeighbourMethod::Auto, 0.3, ex.is.diameters);
     DoubleWellOptions dw;
     dw.method = p_.saddleMethod;
-    dw.tlsThreshold = units::fromKelvin(p_.tlsThresholdKelvin);
+    dw.hbar = p_.model.units.hbar(); // the model's unit mapping (NiP for the KA models)
+    dw.tlsThreshold = p_.model.units.fromKelvin(p_.tlsThresholdKelvin);
     dw.path.step = p_.ircStep;
     dw.minimumBarrier = p_.minimumBarrier;
     dw.stop = &stop_;
