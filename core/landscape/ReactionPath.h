@@ -23,6 +23,12 @@ struct ReactionPathOptions {
     /// length H strays by ~H^2 / 2R from a valley of radius R (tests/core/test_reaction_path).
     int hessianStride = 4;
     long maxSteps = 20000;     ///< per branch
+    /// Above this many coordinates the path is integrated without dense Hessians (each LQA step
+    /// diagonalises the 3N x 3N mass-weighted Hessian: O(N^3), a minute per step at N = 1500):
+    /// RK4 steps of the normalised mass-weighted steepest descent, and the saddle's unstable mode
+    /// and the minima's softest modes by Lanczos on the sparse Hessian. Tests lower it to compare
+    /// both at small N.
+    Eigen::Index denseLimit = 1200;
     const std::atomic<bool>* stop = nullptr;
 };
 

@@ -171,6 +171,41 @@ private slots:
         QVERIFY2(checked >= 2, "fewer than two glasses gave a DWP to check");
     }
 
+    /// The large-system path (RK4 steepest descent, Lanczos modes; what N = 1500 uses) against
+    /// the dense local-quadratic path on the same KA-RH DWPs: the same E_qs within 1 %, the same
+    /// barrier, minima and level localisation.
+    void gradientPathAgreesWithDensePath() {
+        const Model m = Model::preset("ka-rh");
+        std::vector<Configuration> glasses{test::demoGlass()};
+        for (std::uint64_t seed : {5u, 11u, 17u}) {
+            Configuration c = test::liquid(65, 0.6, seed, 20.0);
+            PairPotential pot(m, c);
+            QVERIFY(minimize(pot, c.positions, MinimizerKind::ConjugateGradient, {}).converged());
+            glasses.push_back(c);
+        }
+        int checked = 0;
+        for (std::size_t g = 0; g < glasses.size() && checked < 2; ++g) {
+            PairPotential pot(m, glasses[g]);
+            const auto a = kickedDoubleWell(pot, glasses[g], m, 40 + g);
+            if (!a) continue;
+            DoubleWellOptions gradient;
+            gradient.path.denseLimit = 0;
+            const DoubleWellAnalysis b = analyzeDoubleWell(pot, a->dwp.minimum1, a->dwp.minimum2, gradient);
+            QVERIFY2(b.accepted, b.reason.c_str());
+            qInfo("glass %zu: E_qs %.5g (dense LQA path), %.5g (RK4 path); path length %.5g / %.5g", g, a->dwp.quantum.splitting,
+                  b.dwp.quantum.splitting, a->dwp.profileMinimum2, b.dwp.profileMinimum2);
+            QVERIFY2(std::abs(b.dwp.quantum.splitting / a->dwp.quantum.splitting - 1.0) < 0.01,
+                     qPrintable(QString("E_qs %1 vs %2").arg(b.dwp.quantum.splitting).arg(a->dwp.quantum.splitting)));
+            QVERIFY(std::abs(b.dwp.barrier - a->dwp.barrier) < 1e-9);
+            QVERIFY(std::abs(b.dwp.profileMinimum2 / a->dwp.profileMinimum2 - 1.0) < 0.01);
+            QCOMPARE(b.dwp.quantum.level0, a->dwp.quantum.level0);
+            QCOMPARE(b.dwp.quantum.level1, a->dwp.quantum.level1);
+            checkResolvedPath(b.dwp, glasses[g].boxLength, relativeMasses(m, glasses[g].species));
+            ++checked;
+        }
+        QVERIFY2(checked >= 2, "fewer than two glasses gave a DWP to check");
+    }
+
     /// A pair whose smaller barrier is below the threshold is a shoulder: rejected with a reason.
     void shouldersAreRejected() {
         const Model m = Model::preset("ka-rh");
