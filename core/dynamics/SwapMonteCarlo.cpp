@@ -124,12 +124,12 @@ void SwapMonteCarlo::ensureSkin(double maxDisplacement) {
 
 double SwapMonteCarlo::particleEnergy(int i, int s, double diameter, const Eigen::Vector3d& x, int exclude) const {
     const double L = box_, invL = 1.0 / L;
-    double e = 0.0;
     // The list of i holds every particle within the cutoff of any position within half the
     // skin of where i was at the last build (move() keeps trials there).
     const int* begin = list_.data() + listStart_[static_cast<std::size_t>(i)];
     const int* end = list_.data() + listStart_[static_cast<std::size_t>(i) + 1];
-    if (soft_) {
+    auto sum = [&](auto&& pair) {
+        double e = 0.0;
         for (const int* p = begin; p != end; ++p) {
             const int j = *p;
             if (j == exclude) continue;
@@ -139,23 +139,14 @@ double SwapMonteCarlo::particleEnergy(int i, int s, double diameter, const Eigen
                 const double d = minimumImage(x[k] - y[k], L, invL);
                 r2 += d * d;
             }
-            e += softPair_.energy(r2, softPair_.sigma(diameter, diameters_[static_cast<std::size_t>(j)]));
+            e += pair(j, r2);
         }
         return e;
-    }
+    };
+    if (soft_)
+        return sum([&](int j, double r2) { return softPair_.energy(r2, softPair_.sigma(diameter, diameters_[static_cast<std::size_t>(j)])); });
     const LjPair* row = table_.data() + static_cast<std::size_t>(s * species_count_);
-    for (const int* p = begin; p != end; ++p) {
-        const int j = *p;
-        if (j == exclude) continue;
-        const Eigen::Vector3d& y = x_[static_cast<std::size_t>(j)];
-        double r2 = 0.0;
-        for (int k = 0; k < 3; ++k) {
-            const double d = minimumImage(x[k] - y[k], L, invL);
-            r2 += d * d;
-        }
-        e += row[species_[static_cast<std::size_t>(j)]].energy(r2);
-    }
-    return e;
+    return sum([&](int j, double r2) { return row[species_[static_cast<std::size_t>(j)]].energy(r2); });
 }
 
 bool SwapMonteCarlo::move(const SwapMcParameters& p, SwapMcStatistics& stats) {

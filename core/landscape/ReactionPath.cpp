@@ -60,9 +60,11 @@ public:
         return lowestEigenpairs(map, w.size(), k, deflate);
     }
 
-    /// Large systems: RK4 steps of half the step along the normalised mass-weighted steepest descent
-    /// from `saddle` + the first step, until a minimum is within one step.
-    Branch descendGradient(const Eigen::VectorXd& saddle, double eSaddle, const Eigen::VectorXd& firstStepY) {
+    /// The descent loop both integrators share: from `saddle` + the first step until a minimum is
+    /// within one step. `advance(x, f, e, b)` moves x downhill (adding any intermediate points to
+    /// b) and returns the steps it took, 0 when it cannot.
+    template <class Advance>
+    Branch walkDown(const Eigen::VectorXd& saddle, double eSaddle, const Eigen::VectorXd& firstStepY, Advance&& advance) {
         Branch b;
         Eigen::VectorXd x = saddle + firstStepY.cwiseProduct(w_), f;
         double e = s_.energyAndForce(x, f);
@@ -70,12 +72,6 @@ public:
             b.message = "the energy does not fall along the unstable mode of the saddle";
             return b;
         }
-        // The unit mass-weighted descent direction at a point with force f (dy = dx / w).
-        auto direction = [&](const Eigen::VectorXd& force) {
-            Eigen::VectorXd d = force.cwiseProduct(w_);
-            const double n = d.norm();
-            return n > 0.0 ? Eigen::VectorXd(d / n) : d;
-        };
         long steps = 0;
         while (true) {
             b.x.push_back(x);
@@ -94,30 +90,42 @@ public:
                 b.message = "no minimum within " + std::to_string(o_.maxSteps) + " steps";
                 return b;
             }
-            // Half the LQA step: RK4 at the full step leaves E_qs of a delocalised KA-RH DWP 1 %
-            // off the dense path, at half the step 0.07 % (tests/core/test_double_well).
-            bool moved = false;
-            for (double h = 0.5 * o_.step; !moved && h > 1e-4 * o_.step; h *= 0.5) {
-                Eigen::VectorXd f2, f3, f4, fn;
-                const Eigen::VectorXd k1 = direction(f);
-                s_.energyAndForce(x + (0.5 * h) * k1.cwiseProduct(w_), f2);
-                const Eigen::VectorXd k2 = direction(f2);
-                s_.energyAndForce(x + (0.5 * h) * k2.cwiseProduct(w_), f3);
-                const Eigen::VectorXd k3 = direction(f3);
-                s_.energyAndForce(x + h * k3.cwiseProduct(w_), f4);
-                const Eigen::VectorXd k4 = direction(f4);
-                const Eigen::VectorXd next = x + (h / 6.0) * (k1 + 2.0 * k2 + 2.0 * k3 + k4).cwiseProduct(w_);
-                const double en = s_.energyAndForce(next, fn);
-                if (!(en < e)) continue; // past the bottom along this step: shorter
-                x = next, f = fn, e = en;
-                moved = true;
-                ++steps;
-            }
-            if (!moved) {
+            const long taken = advance(x, f, e, b);
+            if (taken == 0) {
                 b.message = "the descent stalled at energy " + std::to_string(e) + " before reaching a minimum";
                 return b;
             }
+            steps += taken;
         }
+    }
+
+    /// Large systems: one RK4 step of half the LQA step along the normalised mass-weighted
+    /// steepest descent (shorter if the energy would not fall). Half the step: RK4 at the full
+    /// step leaves E_qs of a delocalised KA-RH DWP 1 % off the dense path, at half the step
+    /// 0.07 % (tests/core/test_double_well).
+    long gradientStep(Eigen::VectorXd& x, Eigen::VectorXd& f, double& e) {
+        // The unit mass-weighted descent direction at a point with force f (dy = dx / w).
+        auto direction = [&](const Eigen::VectorXd& force) {
+            Eigen::VectorXd d = force.cwiseProduct(w_);
+            const double n = d.norm();
+            return n > 0.0 ? Eigen::VectorXd(d / n) : d;
+        };
+        for (double h = 0.5 * o_.step; h > 1e-4 * o_.step; h *= 0.5) {
+            Eigen::VectorXd f2, f3, f4, fn;
+            const Eigen::VectorXd k1 = direction(f);
+            s_.energyAndForce(x + (0.5 * h) * k1.cwiseProduct(w_), f2);
+            const Eigen::VectorXd k2 = direction(f2);
+            s_.energyAndForce(x + (0.5 * h) * k2.cwiseProduct(w_), f3);
+            const Eigen::VectorXd k3 = direction(f3);
+            s_.energyAndForce(x + h * k3.cwiseProduct(w_), f4);
+            const Eigen::VectorXd k4 = direction(f4);
+            const Eigen::VectorXd next = x + (h / 6.0) * (k1 + 2.0 * k2 + 2.0 * k3 + k4).cwiseProduct(w_);
+            const double en = s_.energyAndForce(next, fn);
+            if (!(en < e)) continue; // past the bottom along this step: shorter
+            x = next, f = fn, e = en;
+            return 1;
+        }
+        return 0;
     }
 
     /// The mass-weighted Hessian's eigen-decomposition at x.
@@ -128,86 +136,66 @@ public:
     }
 
     Branch descend(const Eigen::VectorXd& saddle, double eSaddle, const Eigen::VectorXd& firstStepY) {
-        if (large()) return descendGradient(saddle, eSaddle, firstStepY);
-        Branch b;
-        Eigen::VectorXd x = saddle + firstStepY.cwiseProduct(w_), f;
-        double e = s_.energyAndForce(x, f);
-        if (!(e < eSaddle)) {
-            b.message = "the energy does not fall along the unstable mode of the saddle";
-            return b;
-        }
+        if (large())
+            return walkDown(saddle, eSaddle, firstStepY,
+                            [this](Eigen::VectorXd& x, Eigen::VectorXd& f, double& e, Branch&) { return gradientStep(x, f, e); });
+        return walkDown(saddle, eSaddle, firstStepY,
+                        [this](Eigen::VectorXd& x, Eigen::VectorXd& f, double& e, Branch& b) { return lqaSteps(x, f, e, b); });
+    }
+
+    /// Up to hessianStride steps of length `step` along one local quadratic approximation (one
+    /// dense Hessian), the true energy checked at each; returns the steps taken.
+    long lqaSteps(Eigen::VectorXd& x, Eigen::VectorXd& f, double& e, Branch& b) {
         const double h = o_.step;
-        long steps = 0;
-        while (true) {
-            b.x.push_back(x);
-            b.e.push_back(e);
-            if (const int which = arrived(x)) {
-                b.x.push_back(arrival_);
-                b.e.push_back(s_.energy(arrival_));
-                b.reached = which;
-                return b;
+        const auto eig = modes(x);
+        const Eigen::VectorXd base = x; // the LQA model's point; x moves along its path
+        const Eigen::VectorXd c = eig.eigenvectors().transpose() * (-f.cwiseProduct(w_));
+        const Eigen::VectorXd& lambda = eig.eigenvalues();
+        auto distanceAt = [&](double t) {
+            double sum = 0.0;
+            for (Eigen::Index i = 0; i < c.size(); ++i) sum += std::pow(c[i] * modeWeight(lambda[i], t), 2);
+            return std::sqrt(sum);
+        };
+        auto pointAt = [&](double t) {
+            Eigen::VectorXd coef(c.size());
+            for (Eigen::Index i = 0; i < c.size(); ++i) {
+                const double weight = modeWeight(lambda[i], t);
+                coef[i] = std::isfinite(weight) ? -c[i] * weight : 0.0;
             }
-            if (o_.stop && o_.stop->load(std::memory_order_relaxed)) {
-                b.message = "stopped on request";
-                return b;
+            return Eigen::VectorXd(base + (eig.eigenvectors() * coef).cwiseProduct(w_));
+        };
+        // The LQA path moves away monotonically (d|dy|^2/dt >= 0 for every mode): bisect in t
+        // for the points j h away, j = 1..stride, or stop at the model's minimum if closer.
+        auto timeFor = [&](double target) {
+            const double g = std::max(c.norm(), 1e-300);
+            double lo = 0.0, hi = target / g;
+            for (int grow = 0; distanceAt(hi) < target; ++grow, hi *= 4.0)
+                if (grow == 60) return HUGE_VAL; // beyond the model's minimum
+            for (int it = 0; it < 200 && hi - lo > 1e-13 * hi; ++it) {
+                const double mid = 0.5 * (lo + hi);
+                (distanceAt(mid) < target ? lo : hi) = mid;
             }
-            if (steps >= o_.maxSteps) {
-                b.message = "no minimum within " + std::to_string(o_.maxSteps) + " steps";
-                return b;
-            }
-            const auto eig = modes(x);
-            const Eigen::VectorXd base = x; // the LQA model's point; x moves along its path
-            const Eigen::VectorXd c = eig.eigenvectors().transpose() * (-f.cwiseProduct(w_));
-            const Eigen::VectorXd& lambda = eig.eigenvalues();
-            auto distanceAt = [&](double t) {
-                double sum = 0.0;
-                for (Eigen::Index i = 0; i < c.size(); ++i) sum += std::pow(c[i] * modeWeight(lambda[i], t), 2);
-                return std::sqrt(sum);
-            };
-            auto pointAt = [&](double t) {
-                Eigen::VectorXd coef(c.size());
-                for (Eigen::Index i = 0; i < c.size(); ++i) {
-                    const double weight = modeWeight(lambda[i], t);
-                    coef[i] = std::isfinite(weight) ? -c[i] * weight : 0.0;
+            return hi;
+        };
+        int accepted = 0;
+        for (double sub = h; accepted == 0 && sub > 1e-6 * h; sub *= 0.25) {
+            const int count = sub < h ? 1 : o_.hessianStride;
+            for (int j = 1; j <= count; ++j) {
+                const double t = timeFor(j * sub);
+                const Eigen::VectorXd trial = pointAt(std::isfinite(t) ? t : 1e300);
+                Eigen::VectorXd ft;
+                const double et = s_.energyAndForce(trial, ft);
+                if (!(et < e)) break; // the quadratic model no longer describes the surface
+                if (j > 1 || accepted > 0) {
+                    b.x.push_back(x);
+                    b.e.push_back(e);
                 }
-                return Eigen::VectorXd(base + (eig.eigenvectors() * coef).cwiseProduct(w_));
-            };
-            // The LQA path moves away monotonically (d|dy|^2/dt >= 0 for every mode): bisect in t
-            // for the points j h away, j = 1..stride, or stop at the model's minimum if closer.
-            auto timeFor = [&](double target) {
-                const double g = std::max(c.norm(), 1e-300);
-                double lo = 0.0, hi = target / g;
-                for (int grow = 0; distanceAt(hi) < target; ++grow, hi *= 4.0)
-                    if (grow == 60) return HUGE_VAL; // beyond the model's minimum
-                for (int it = 0; it < 200 && hi - lo > 1e-13 * hi; ++it) {
-                    const double mid = 0.5 * (lo + hi);
-                    (distanceAt(mid) < target ? lo : hi) = mid;
-                }
-                return hi;
-            };
-            int accepted = 0;
-            for (double sub = h; accepted == 0 && sub > 1e-6 * h; sub *= 0.25) {
-                const int count = sub < h ? 1 : o_.hessianStride;
-                for (int j = 1; j <= count; ++j) {
-                    const double t = timeFor(j * sub);
-                    const Eigen::VectorXd trial = pointAt(std::isfinite(t) ? t : 1e300);
-                    Eigen::VectorXd ft;
-                    const double et = s_.energyAndForce(trial, ft);
-                            if (!(et < e)) break; // the quadratic model no longer describes the surface
-                    if (j > 1 || accepted > 0) {
-                        b.x.push_back(x);
-                        b.e.push_back(e);
-                    }
-                    x = trial, f = ft, e = et;
-                    ++accepted, ++steps;
-                    if (!std::isfinite(t) || arrived(x)) break;
-                }
-            }
-            if (accepted == 0) {
-                b.message = "the descent stalled at energy " + std::to_string(e) + " before reaching a minimum";
-                return b;
+                x = trial, f = ft, e = et;
+                ++accepted;
+                if (!std::isfinite(t) || arrived(x)) break;
             }
         }
+        return accepted;
     }
 
     /// 1 or 2 if x is within one step of that minimum (a uniform translation aside, for

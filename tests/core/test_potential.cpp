@@ -6,25 +6,9 @@
 #include "core/potential/PairPotential.h"
 
 using namespace tlscope;
+using tlscope::test::forceError;
 
 namespace {
-
-/// Largest |F_analytic + dE/dx| over all coordinates, by central differences.
-double forceError(PairPotential& p, const Eigen::VectorXd& x0, double h = 1e-6) {
-    Eigen::VectorXd f;
-    p.energyAndForce(x0, f);
-    double worst = 0.0;
-    Eigen::VectorXd x = x0;
-    for (Eigen::Index k = 0; k < x.size(); ++k) {
-        x[k] = x0[k] + h;
-        const double ep = p.energy(x);
-        x[k] = x0[k] - h;
-        const double em = p.energy(x);
-        x[k] = x0[k];
-        worst = std::max(worst, std::abs(f[k] + (ep - em) / (2 * h)) / std::max(1.0, std::abs(f[k])));
-    }
-    return worst;
-}
 
 double ljForceShifted(double r, double s, double e, double rc) {
     auto v = [&](double q) { return 4 * e * (std::pow(s / q, 12) - std::pow(s / q, 6)); };

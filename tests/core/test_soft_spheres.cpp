@@ -21,6 +21,7 @@
 #include <sstream>
 
 using namespace tlscope;
+using tlscope::test::forceError;
 
 namespace {
 
@@ -55,22 +56,6 @@ Configuration liquid(int n, std::uint64_t seed) {
     SwapMcStatistics stats;
     for (int s = 0; s < 30; ++s) mc.sweep(p, stats);
     return mc.configuration();
-}
-
-double forceError(PairPotential& p, const Eigen::VectorXd& x0, double h = 1e-6) {
-    Eigen::VectorXd f;
-    p.energyAndForce(x0, f);
-    double worst = 0.0;
-    Eigen::VectorXd x = x0;
-    for (Eigen::Index k = 0; k < x.size(); ++k) {
-        x[k] = x0[k] + h;
-        const double ep = p.energy(x);
-        x[k] = x0[k] - h;
-        const double em = p.energy(x);
-        x[k] = x0[k];
-        worst = std::max(worst, std::abs(f[k] + (ep - em) / (2 * h)) / std::max(1.0, std::abs(f[k])));
-    }
-    return worst;
 }
 
 } // namespace
