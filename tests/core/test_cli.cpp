@@ -169,6 +169,30 @@ private slots:
         QCOMPARE(other.exitCode, 2);
         QVERIFY2(other.err.contains("not made by this run"), qPrintable(other.err));
     }
+    /// explore end to end: the walk and pairs reported, the session readable by analyze (and
+    /// --compare), bad input refused with the reason.
+    void exploreWritesASessionAnalyzeReads() {
+        const QString out = dir.filePath("ex.tls.h5");
+        const Run r = cli({"explore", "--input", demo, "--model", "ka-rh", "--t-explore", "0.25", "--quench-every", "50", "--time", "50",
+                           "--t-f", "0.5", "--out", out, "--quiet"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains("walk: 101 quenches") && r.out.contains("pairs:") && r.out.contains("per particle"), qPrintable(r.out));
+        const SessionData s = readSession(out.toStdString(), {false, false});
+        QVERIFY(s.exploration && s.exploration->walk.sequence.size() == 101);
+        const Run a = cli({"analyze", out});
+        QVERIFY2(a.exitCode == 0 && a.out.contains("distinct IS") && a.out.contains("per J per m^3"), qPrintable(a.out + a.err));
+        const Run c = cli({"analyze", "--compare", out, out, "--csv", dir.filePath("cmp.csv")});
+        QVERIFY2(c.exitCode == 0 && c.out.contains("0.5") && c.out.contains("TLS per particle"), qPrintable(c.out + c.err));
+        QVERIFY(QFile::exists(dir.filePath("cmp.csv")));
+        const Run wrong = cli({"explore", "--input", demo, "--model", "soft-spheres", "--t-explore", "0.1", "--out", dir.filePath("w.tls.h5")});
+        QCOMPARE(wrong.exitCode, 2);
+        QVERIFY2(wrong.err.contains("does not define"), qPrintable(wrong.err));
+        const Run again = cli({"explore", "--input", demo, "--model", "ka-rh", "--t-explore", "0.25", "--out", out});
+        QCOMPARE(again.exitCode, 2);
+        QVERIFY2(again.err.contains("--overwrite"), qPrintable(again.err));
+        const Run search = cli({"analyze", "--compare", dir.filePath("nope.tls.h5")});
+        QCOMPARE(search.exitCode, 2);
+    }
     void badInputGivesOneLineReason_data() {
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("expected");
