@@ -263,21 +263,20 @@ static void BM_SearchN65(benchmark::State& state) {
 }
 BENCHMARK(BM_SearchN65)->Unit(benchmark::kSecond)->Iterations(8);
 
-// Swap Monte Carlo (issue 10): attempted moves per second on one core, KA2 at T = 0.5 (near the
-// KA mode-coupling temperature 0.435), p_swap = 0.2 with A-C and B-C exchanges, from a
-// configuration already annealed for 100 sweeps at that temperature.
-static void BM_SwapMcSweep(benchmark::State& state) {
+// Swap Monte Carlo (issue 10): attempted moves per second on one core near each model's
+// mode-coupling temperature, p_swap = 0.2, from a configuration annealed for 100 sweeps there.
+static void swapMcSweeps(benchmark::State& state, const Model& model, double startT, double t, const std::string& swaps) {
     const int n = static_cast<int>(state.range(0));
-    const Model model = Model::preset("ka2");
     SwapPreparationParameters prep;
-    prep.finalTemperature = 0.5;
+    prep.startTemperature = startT;
+    prep.finalTemperature = t;
     prep.coolingSweeps = 50;
     prep.sweeps = 50;
-    prep.allowedSwaps = parseSwapPairs("A-C,B-C", model);
+    if (!swaps.empty()) prep.allowedSwaps = parseSwapPairs(swaps, model);
     const SwapPreparationResult start = prepareSwapGlass(model, n, prep, 3);
     SwapMonteCarlo mc(model, start.configuration, RandomStream(11, 0));
     SwapMcParameters p;
-    p.temperature = 0.5;
+    p.temperature = t;
     p.maxDisplacement = start.displacement;
     p.allowedSwaps = prep.allowedSwaps;
     SwapMcStatistics stats;
@@ -287,29 +286,11 @@ static void BM_SwapMcSweep(benchmark::State& state) {
     state.counters["acc_swap"] = stats.swapAcceptance();
     state.counters["builds/sweep"] = benchmark::Counter(static_cast<double>(mc.listBuilds()) / static_cast<double>(state.iterations()));
 }
+// KA2 at T = 0.5 (KA's T_MCT is 0.435), A-C and B-C exchanges.
+static void BM_SwapMcSweep(benchmark::State& state) { swapMcSweeps(state, Model::preset("ka2"), 2.0, 0.5, "A-C,B-C"); }
 BENCHMARK(BM_SwapMcSweep)->Arg(500)->Arg(1500)->Unit(benchmark::kMillisecond);
-
-// The same for the polydisperse soft spheres at T = 0.11 (T_MCT = 0.104): diameter swaps.
-static void BM_SwapMcSoftSpheres(benchmark::State& state) {
-    const int n = static_cast<int>(state.range(0));
-    const Model model = Model::preset("soft-spheres");
-    SwapPreparationParameters prep;
-    prep.startTemperature = 0.3;
-    prep.finalTemperature = 0.11;
-    prep.coolingSweeps = 50;
-    prep.sweeps = 50;
-    const SwapPreparationResult start = prepareSwapGlass(model, n, prep, 3);
-    SwapMonteCarlo mc(model, start.configuration, RandomStream(11, 0));
-    SwapMcParameters p;
-    p.temperature = 0.11;
-    p.maxDisplacement = start.displacement;
-    SwapMcStatistics stats;
-    for (auto _ : state) mc.sweep(p, stats);
-    state.counters["moves/s"] = benchmark::Counter(static_cast<double>(n), benchmark::Counter::kIsIterationInvariantRate);
-    state.counters["acc_transl"] = stats.translationAcceptance();
-    state.counters["acc_swap"] = stats.swapAcceptance();
-    state.counters["builds/sweep"] = benchmark::Counter(static_cast<double>(mc.listBuilds()) / static_cast<double>(state.iterations()));
-}
+// Polydisperse soft spheres at T = 0.11 (T_MCT = 0.104): diameter swaps.
+static void BM_SwapMcSoftSpheres(benchmark::State& state) { swapMcSweeps(state, Model::preset("soft-spheres"), 0.3, 0.11, ""); }
 BENCHMARK(BM_SwapMcSoftSpheres)->Arg(500)->Arg(1500)->Unit(benchmark::kMillisecond);
 
 BENCHMARK_MAIN();
