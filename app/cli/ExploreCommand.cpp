@@ -1,5 +1,7 @@
 // explore: the metabasin of a glass by low-temperature MD and frequent quenches (Khomenko et
-// al. 2020, Mocanu et al. 2023), the DWP analysis of the transitions it saw, one session file.
+// al. 2020, Mocanu et al. 2023), the DWP analysis of the transitions it saw, one session file
+// per glass and run. Several glasses and independent runs go in parallel; every run is
+// checkpointed and continues with --resume to the result it would have had.
 #include "app/cli/Arguments.h"
 #include "app/cli/Commands.h"
 #include "core/common/Error.h"
@@ -7,6 +9,7 @@
 #include "core/io/ConfigurationFile.h"
 #include "core/io/ExtendedXyz.h"
 #include "core/io/SessionFile.h"
+#include "core/io/WalkCheckpoint.h"
 #include "core/tls/Displacement.h"
 
 #include <algorithm>
@@ -15,7 +18,12 @@
 #include <csignal>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <sstream>
 #include <thread>
 #include <unistd.h>
 
@@ -24,6 +32,7 @@ namespace tlscope::cli {
 namespace {
 std::atomic<bool> stopRequested{false};
 void onSignal(int) { stopRequested = true; }
+std::mutex printMutex;
 
 /// The model a glass file names (model=... in its header), if it is a preset.
 std::string modelNamedBy(const std::string& path) {
@@ -33,120 +42,189 @@ std::string modelNamedBy(const std::string& path) {
     const auto presets = Model::presetNames();
     return it != f.info.end() && std::find(presets.begin(), presets.end(), it->second) != presets.end() ? it->second : std::string();
 }
-} // namespace
 
-int exploreCommand(const Args& args) {
-    Arguments a("explore",
-                "Explores the metabasin of a glass: Langevin MD at --t-explore from the glass, a quench\n"
-                "(L-BFGS) every --quench-every steps, the distinct inherent structures (PHYSICS.md §3) and\n"
-                "every transition between successive ones; then each pair of IS seen in succession (and,\n"
-                "with --pair-asymmetry, every pair closer in energy than that) goes through the DWP analysis\n"
-                "of the search (saddle, Hessian index, descents, resolved path, 1D Schroedinger equation).\n"
-                "A DWP is a TLS when E_qs is below the model's threshold (soft spheres 0.00151 eps, KA 1 K).\n"
-                "Writes one session file (the walk, then each DWP as it is analysed); the GUI and analyze\n"
-                "open it. Same seed, same result, for any --threads.",
-                {{"input", "FILE", "the glass (extended XYZ, LAMMPS data or dump; e.g. made by prepare)", "", true},
-                 {"model", "M", "model preset or file (default: the one the glass file names, else soft-spheres)", "", false},
-                 {"t-explore", "T", "temperature of the exploration MD", "", true},
-                 {"quench-every", "K", "MD steps between quenches", "100", false},
-                 {"time", "t", "MD time in all (steps = time / dt)", "100", false},
-                 {"dt", "DT", "MD time step", "0.01", false},
-                 {"friction", "G", "Langevin friction", "1", false},
-                 {"pair-asymmetry", "E", "also analyse every pair of distinct IS with |E_i - E_j| below this (0: only successive pairs)", "0", false},
-                 {"saddle", "METHOD", "neb or ridge", "neb", false},
-                 {"irc-step", "H", "step of the resolved reaction path (docs/quantum.md)", "0.004", false},
-                 {"min-barrier", "B", "pairs whose smaller barrier is below this are shoulders", "1e-05", false},
-                 {"seed", "X", "random seed", "1", false},
-                 {"t-f", "T", "the glass's fictive temperature, for analyze --compare (default: T_f from the glass file's header)", "", false},
-                 {"threads", "P", "threads for the pair analyses (0: all cores); never changes the result", "0", false},
-                 {"out", "FILE", "session file to write (*.tls.h5)", "", true},
-                 {"overwrite", "", "replace an existing --out file", "", false},
-                 {"quiet", "", "no progress lines", "", false}});
-    if (!a.parse(args)) return 0;
-    const std::string input = a.get("input"), out = a.get("out");
-    std::string modelName = a.get("model");
-    if (modelName.empty()) modelName = modelNamedBy(input);
-    if (modelName.empty()) modelName = "soft-spheres";
-    ExploreParameters p;
-    p.model = Model::fromNameOrFile(modelName);
-    const LoadedConfiguration glass = readConfigurationFile(input, p.model);
-    for (const auto& w : glass.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
-    p.walk.temperature = a.positive("t-explore");
-    p.walk.quenchEvery = a.integer("quench-every", 1, 1'000'000'000);
-    p.walk.timeStep = a.positive("dt");
-    const double time = a.positive("time");
-    p.walk.steps = std::llround(time / p.walk.timeStep);
-    p.walk.friction = a.positive("friction");
-    p.walk.seed = a.seed("seed");
-    p.pairAsymmetry = a.number("pair-asymmetry");
-    p.saddleMethod = parseSaddleMethod(a.get("saddle"));
-    p.ircStep = a.positive("irc-step");
-    p.minimumBarrier = a.number("min-barrier");
-    p.threads = static_cast<int>(a.integer("threads", 0, 4096));
-    if (a.has("t-f")) p.glassFictiveTemperature = a.get("t-f");
-    else if (detectConfigurationFormat(input) == ConfigurationFormat::Xyz) {
-        const XyzFrame f = readXyzFile(input);
-        if (const auto it = f.info.find("t_f"); it != f.info.end()) p.glassFictiveTemperature = it->second;
+std::string fictiveTemperatureOf(const std::string& path) {
+    if (detectConfigurationFormat(path) != ConfigurationFormat::Xyz) return "?";
+    const XyzFrame f = readXyzFile(path);
+    const auto it = f.info.find("t_f");
+    return it != f.info.end() ? it->second : std::string("?");
+}
+
+/// The first line where two parameter texts differ (for "not the same exploration" messages).
+std::string firstDifference(const std::string& a, const std::string& b) {
+    std::istringstream x(a), y(b);
+    std::string l, m;
+    while (true) {
+        const bool more1 = static_cast<bool>(std::getline(x, l)), more2 = static_cast<bool>(std::getline(y, m));
+        if (!more1 && !more2) return "";
+        if (!more1) l = "(nothing)";
+        if (!more2) m = "(nothing)";
+        if (l != m) return "the file has '" + l + "', this command '" + m + "'";
     }
-    p.validate();
-    const int n = glass.conf.size();
-    if (std::abs(glass.conf.boxLength - p.model.boxLengthFor(n)) > 1e-9 * glass.conf.boxLength)
-        throw InputError(input + ": box edge " + std::to_string(glass.conf.boxLength) + " is not model '" + p.model.name +
-                         "''s " + std::to_string(p.model.boxLengthFor(n)) + " at density " + std::to_string(p.model.density));
-    if (std::filesystem::is_directory(out)) throw InputError(out + " is a directory; --out needs a file name (e.g. run.tls.h5)");
-    if (std::filesystem::exists(out) && !a.has("overwrite")) throw InputError(out + " exists; use --overwrite to replace it");
+}
 
-    // The session: one "start" (the quenched glass), the distinct IS as its minima, the DWPs.
+/// A fingerprint of the glass (species and positions), so a checkpoint is never continued on
+/// another glass that happens to share the file name.
+std::string glassFingerprint(const Configuration& c) {
+    std::uint64_t h = 0xcbf29ce484222325ull;
+    auto mix = [&](const void* p, std::size_t n) {
+        const auto* b = static_cast<const unsigned char*>(p);
+        for (std::size_t k = 0; k < n; ++k) h = (h ^ b[k]) * 0x100000001b3ull;
+    };
+    mix(c.positions.data(), static_cast<std::size_t>(c.positions.size()) * sizeof(double));
+    mix(c.species.data(), c.species.size() * sizeof(int));
+    char text[32];
+    std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(h));
+    return text;
+}
+
+struct Job {
+    std::string input, out, label;
+    int run = 0;
+};
+
+struct JobOptions {
+    bool quiet = false, tty = false, resume = false;
+    double checkpointEvery = 60.0; ///< seconds between walk checkpoints (0: none)
+    bool prefixed = false;         ///< several jobs: progress lines name theirs
+};
+
+struct JobResult {
+    std::size_t quenches = 0, distinct = 0, transitions = 0, pairs = 0;
+    int dwps = 0, tls = 0, rejected = 0, particles = 0;
+    bool stopped = false, skipped = false;
+    double seconds = 0.0;
+    std::string error;
+};
+
+JobResult runJob(const Job& job, ExploreParameters p, const LoadedConfiguration& glass, const JobOptions& o) {
+    JobResult res;
+    const auto t0 = std::chrono::steady_clock::now();
+    auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
+    auto say = [&](const char* fmt, auto... args) {
+        std::lock_guard lock(printMutex);
+        if (o.prefixed) std::fprintf(stderr, "[%s] ", job.label.c_str());
+        std::fprintf(stderr, fmt, args...);
+    };
+    const int n = glass.conf.size();
+    res.particles = n;
+    const std::string identity = p.serialize() + "particles = " + std::to_string(n) + "\nglass = " + glassFingerprint(glass.conf) + "\n";
+    const std::string checkpointPath = walkCheckpointPath(job.out);
+
     SearchParameters sp;
     sp.model = p.model;
     sp.particles = n;
     sp.seed = p.walk.seed;
     sp.starts = 1;
     sp.attempts = static_cast<int>(std::min<long>(p.walk.steps / p.walk.quenchEvery, 10'000'000));
-    sp.inputFile = std::filesystem::absolute(input).string();
+    sp.inputFile = std::filesystem::absolute(job.input).string();
     sp.saddleMethod = p.saddleMethod;
     sp.ircStep = p.ircStep;
     sp.minimumBarrier = p.minimumBarrier;
     sp.tlsThresholdKelvin = p.model.units.toKelvin(p.model.tlsThreshold);
-    SessionLock lock(out);
-    SessionWriter writer(out, sp, p.serialize());
+    SessionLock lock(job.out);
 
-    const bool quiet = a.has("quiet"), tty = isatty(2);
-    const auto t0 = std::chrono::steady_clock::now();
-    auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
-    double lastPrint = -1e9;
+    // Where this run continues from (a resumed run rewrites the session with what was done,
+    // through a temporary file: the original stays intact until the copy is complete).
+    ExploreResume from;
+    bool walkInFile = false;
+    std::unique_ptr<SessionWriter> writer;
+    if (o.resume && std::filesystem::exists(job.out)) {
+        const SessionData earlier = readSession(job.out);
+        if (!earlier.exploration) throw InputError(job.out + ": not an exploration session; cannot resume it with explore");
+        if (earlier.exploration->parameters != p.serialize())
+            throw InputError(job.out + ": was written with other settings (" + firstDifference(earlier.exploration->parameters, p.serialize()) +
+                             "); resume with the same options or choose another --out");
+        if (earlier.parameters.particles != n) throw InputError(job.out + ": holds a glass of another size");
+        if (earlier.complete()) {
+            res.skipped = true;
+            res.quenches = earlier.exploration->walk.sequence.size(), res.distinct = earlier.exploration->walk.minima.size();
+            res.transitions = earlier.exploration->walk.transitions.size(), res.pairs = earlier.exploration->pairs.size();
+            for (const DwpRecord& r : earlier.doubleWells) ++res.dwps, res.tls += r.dwp.isTls ? 1 : 0;
+            res.rejected = static_cast<int>(res.pairs) - res.dwps;
+            say("%s is complete; nothing to do\n", job.out.c_str());
+            return res;
+        }
+        const std::string tmp = job.out + ".resume-tmp";
+        try {
+            writer = std::make_unique<SessionWriter>(tmp, sp, p.serialize());
+            if (earlier.exploration->walkComplete) {
+                from.finishedWalk = earlier.exploration->walk;
+                from.analysed = earlier.exploration->pairs;
+                writer->writeExploration(*from.finishedWalk);
+                walkInFile = true;
+                // DWP rows of pairs whose analysis row made it into the file; the rest are redone.
+                for (std::size_t k = 0; k < earlier.doubleWells.size(); ++k) {
+                    const DwpRecord& r = earlier.doubleWells[k];
+                    if (r.minimum < 0 || static_cast<std::size_t>(r.minimum) >= from.analysed.size() || k >= earlier.exploration->dwpPairs.size()) continue;
+                    PairAnalysis& a = from.analysed[static_cast<std::size_t>(r.minimum)];
+                    if (!a.accepted) continue;
+                    a.dwp = r.dwp;
+                    writer->onExplorationDoubleWell(r, earlier.exploration->dwpPairs[k].first, earlier.exploration->dwpPairs[k].second);
+                }
+                for (const PairAnalysis& a : from.analysed) writer->onExplorationPair(a);
+                say("resuming %s: walk done (%zu quenches), %zu of its pairs analysed\n", job.out.c_str(),
+                    from.finishedWalk->sequence.size(), from.analysed.size());
+            } else if (std::filesystem::exists(checkpointPath)) {
+                from.walk = readWalkCheckpoint(checkpointPath, identity, glass.conf.positions.size());
+                say("resuming %s: the walk from its checkpoint at step %ld (%zu quenches, %zu distinct IS)\n", job.out.c_str(),
+                    from.walk->step, from.walk->walk.sequence.size(), from.walk->walk.minima.size());
+            } else {
+                say("resuming %s: the walk had no checkpoint yet; it starts again\n", job.out.c_str());
+            }
+        } catch (const InputError& e) {
+            writer.reset();
+            std::error_code ec;
+            std::filesystem::remove(tmp, ec);
+            throw InputError(job.out + ": cannot resume (" + e.what() + "); the file is unchanged");
+        }
+        std::error_code ec;
+        std::filesystem::rename(tmp, job.out, ec);
+        if (ec) throw InputError(job.out + ": cannot replace the session file for resuming: " + ec.message());
+    } else {
+        std::error_code ec;
+        std::filesystem::remove(checkpointPath, ec); // a stale checkpoint of an overwritten run
+        writer = std::make_unique<SessionWriter>(job.out, sp, p.serialize());
+    }
+
     const long quenches = p.walk.steps / p.walk.quenchEvery;
-    std::printf("explore %s: model %s, N = %d, T = %g, a quench every %ld steps (dt %g), %ld quenches, seed %llu\n",
-                input.c_str(), p.model.name.c_str(), n, p.walk.temperature, p.walk.quenchEvery, p.walk.timeStep, quenches,
-                static_cast<unsigned long long>(p.walk.seed));
-    std::fflush(stdout);
+    double lastPrint = -1e9, lastCheckpoint = elapsed();
     ExploreHooks hooks;
     hooks.walk.stop = &stopRequested;
     hooks.walk.quenched = [&](std::size_t quench, int, bool, const MetabasinWalk& w) {
-        if (quiet || (elapsed() - lastPrint < (tty ? 0.5 : 10.0) && quench < static_cast<std::size_t>(quenches))) return;
+        if (o.quiet || (elapsed() - lastPrint < (o.tty && !o.prefixed ? 0.5 : 10.0) && quench < static_cast<std::size_t>(quenches))) return;
         lastPrint = elapsed();
-        const double rate = double(quench) / std::max(1e-9, elapsed());
-        std::fprintf(stderr, "%sexplore: quench %zu/%ld  distinct IS %zu  transitions %zu  %.1f quenches/s  ETA %.0f s%s",
-                     tty ? "\r" : "", quench, quenches, w.minima.size(), w.transitions.size(), rate,
-                     rate > 0 ? double(quenches - long(quench)) / rate : 0.0, tty ? "   " : "\n");
+        const double rate = double(quench - (from.walk ? from.walk->walk.sequence.size() - 1 : 0)) / std::max(1e-9, elapsed());
+        const bool inPlace = o.tty && !o.prefixed;
+        say("%sexplore: quench %zu/%ld  distinct IS %zu  transitions %zu  %.1f quenches/s  ETA %.0f s%s", inPlace ? "\r" : "", quench,
+            quenches, w.minima.size(), w.transitions.size(), rate, rate > 0 ? double(quenches - long(quench)) / rate : 0.0, inPlace ? "   " : "\n");
     };
+    if (o.checkpointEvery > 0)
+        hooks.walk.boundary = [&](const MetabasinWalk& w, const MdState& md, const RandomStream::State& rng) {
+            if (elapsed() - lastCheckpoint < o.checkpointEvery) return;
+            lastCheckpoint = elapsed();
+            WalkCheckpoint cp;
+            cp.walk = w, cp.md = md, cp.random = rng, cp.step = md.step;
+            writeWalkCheckpoint(checkpointPath, cp, identity);
+        };
     StartingStructure is;
     const Eigen::VectorXd mass = relativeMasses(p.model, glass.conf.species);
+    const MetabasinWalk* walk = nullptr;
     hooks.walked = [&](const MetabasinWalk& w) {
-        if (tty && !quiet) std::fprintf(stderr, "\n");
-        writer.writeExploration(w);
+        walk = &w;
+        if (o.tty && !o.quiet && !o.prefixed) std::fprintf(stderr, "\n");
+        if (!walkInFile) writer->writeExploration(w);
+        std::error_code ec;
+        std::filesystem::remove(checkpointPath, ec); // the walk is in the session now
         is.start = 0, is.energy = w.minima[0].energy, is.boxLength = glass.conf.boxLength;
         is.species = glass.conf.species, is.diameters = glass.conf.diameters, is.positions = w.minima[0].positions;
-        writer.onStartingStructure(is);
-        std::printf("walk: %zu quenches, %zu distinct IS, %zu transitions (%zu pairs), %d failed quenches, %.1f s\n",
-                    w.sequence.size(), w.minima.size(), w.transitions.size(), w.transitionPairs().size(), w.failedQuenches, elapsed());
+        writer->onStartingStructure(is);
+        const std::size_t candidates = candidatePairs(w, p.pairAsymmetry).size();
+        std::lock_guard lockPrint(printMutex);
+        if (o.prefixed) std::printf("[%s] ", job.label.c_str());
+        std::printf("walk: %zu quenches, %zu distinct IS, %zu transitions, %zu candidate pairs, %d failed quenches, %.1f s\n", w.sequence.size(),
+                    w.minima.size(), w.transitions.size(), candidates, w.failedQuenches, elapsed());
         std::fflush(stdout);
-    };
-    int dwps = 0, tls = 0, rejected = 0;
-    const MetabasinWalk* walk = nullptr;
-    hooks.walked = [&, walked = hooks.walked](const MetabasinWalk& w) {
-        walk = &w;
-        walked(w);
     };
     hooks.analysed = [&](const PairAnalysis& pa, std::size_t index, std::size_t total) {
         if (pa.accepted) {
@@ -161,26 +239,21 @@ int exploreCommand(const Args& args) {
             rec.species = glass.conf.species;
             rec.diameters = glass.conf.diameters;
             rec.dwp = pa.dwp;
-            writer.onExplorationDoubleWell(rec, pa.first, pa.second);
-            ++dwps;
-            tls += pa.dwp.isTls ? 1 : 0;
-        } else {
-            ++rejected;
+            writer->onExplorationDoubleWell(rec, pa.first, pa.second);
         }
-        if (!quiet)
-            std::fprintf(stderr, "pair %zu/%zu: IS %d - IS %d: %s\n", index + 1, total, pa.first, pa.second,
-                         pa.accepted ? (pa.dwp.isTls ? "DWP, TLS" : "DWP") : ("rejected: " + pa.reason).c_str());
+        writer->onExplorationPair(pa); // after the DWP: this row marks the analysis done
+        if (!o.quiet)
+            say("pair %zu/%zu: IS %d - IS %d: %s\n", index + 1, total, pa.first, pa.second,
+                pa.accepted ? (pa.dwp.isTls ? "DWP, TLS" : "DWP") : ("rejected: " + pa.reason).c_str());
     };
-    stopRequested = false;
-    std::signal(SIGINT, onSignal);
-    std::signal(SIGTERM, onSignal);
-    const ExplorationResult r = exploreGlass(glass.conf, p, hooks);
-    std::signal(SIGINT, SIG_DFL);
-    std::signal(SIGTERM, SIG_DFL);
+    const ExplorationResult r = exploreGlass(glass.conf, p, hooks, &from);
+    res.quenches = r.walk.sequence.size(), res.distinct = r.walk.minima.size(), res.transitions = r.walk.transitions.size();
+    res.pairs = r.pairs.size(), res.dwps = r.doubleWells(), res.tls = r.tls();
+    res.rejected = static_cast<int>(std::count_if(r.pairs.begin(), r.pairs.end(), [](const PairAnalysis& a) { return !a.accepted && a.first >= 0; }));
     if (r.stopped) {
-        writer.close();
-        std::fprintf(stderr, "explore: stopped; %s keeps what was done\n", out.c_str());
-        return 130;
+        res.stopped = true;
+        writer->close();
+        return res;
     }
     // The distinct IS (but the glass's own) as the start's minima: energy, distance from IS 0.
     std::vector<FoundMinimum> minima;
@@ -198,12 +271,196 @@ int exploreCommand(const Args& args) {
     StartSummary s;
     s.start = 0, s.energy = r.walk.minima[0].energy, s.attempts = static_cast<int>(r.walk.sequence.size()) - 1;
     s.returnedToStart = r.walk.minima[0].visits - 1, s.failedMinimizations = r.walk.failedQuenches;
-    s.minima = static_cast<int>(minima.size()), s.doubleWells = dwps, s.rejected = rejected;
-    writer.onStartCompleted(s, minima);
-    writer.close();
-    std::printf("pairs: %zu analysed, %d DWPs, %d TLS (E_qs < %g eps = %g K with the model's units), %d rejected\n",
-                r.pairs.size(), dwps, tls, p.model.tlsThreshold, p.model.units.toKelvin(p.model.tlsThreshold), rejected);
-    std::printf("per particle: %.4g DWPs, %.4g TLS; time %.1f s; wrote %s\n", double(dwps) / n, double(tls) / n, elapsed(), out.c_str());
+    s.minima = static_cast<int>(minima.size()), s.doubleWells = res.dwps, s.rejected = res.rejected;
+    writer->onStartCompleted(s, minima);
+    writer->close();
+    res.seconds = elapsed();
+    return res;
+}
+} // namespace
+
+int exploreCommand(const Args& args) {
+    Arguments a("explore",
+                "Explores the metabasin of a glass: Langevin MD at --t-explore from the glass, a quench\n"
+                "(L-BFGS) every --quench-every steps, the distinct inherent structures (PHYSICS.md §3) and\n"
+                "every transition between successive ones; then each pair of IS seen in succession (and,\n"
+                "with --pair-asymmetry, every pair closer in energy than that) goes through the DWP analysis\n"
+                "of the search (saddle, Hessian index, descents, resolved path, 1D Schroedinger equation).\n"
+                "A DWP is a TLS when E_qs is below the model's threshold (soft spheres 0.00151 eps, KA 1 K).\n"
+                "Writes one session file per glass and run (the walk, then every analysed pair with its\n"
+                "verdict); the GUI and analyze open it. Several glasses (more files after the options) and\n"
+                "--runs independent runs per glass go in parallel; run k of a glass uses random stream k of\n"
+                "--seed. Same seed, same result, for any --threads. A stopped or killed run continues with\n"
+                "the same command plus --resume (the walk from its last checkpoint, then the pairs not yet\n"
+                "analysed) and ends with the result the uninterrupted run would have had.\n"
+                "usage: tlscope-cli explore --input glass.xyz --t-explore T --out run.tls.h5 [options]\n"
+                "       tlscope-cli explore --t-explore T --runs R --out dir/ [options] a.xyz b.xyz ...",
+                {{"input", "FILE", "the glass (extended XYZ, LAMMPS data or dump; e.g. made by prepare); more glasses may follow the options", "", false},
+                 {"model", "M", "model preset or file (default: the one the glass file names, else soft-spheres)", "", false},
+                 {"t-explore", "T", "temperature of the exploration MD", "", true},
+                 {"quench-every", "K", "MD steps between quenches", "100", false},
+                 {"time", "t", "MD time in all (steps = time / dt)", "100", false},
+                 {"dt", "DT", "MD time step", "0.01", false},
+                 {"friction", "G", "Langevin friction", "1", false},
+                 {"pair-asymmetry", "E", "also analyse every pair of distinct IS with |E_i - E_j| below this (0: only successive pairs)", "0", false},
+                 {"saddle", "METHOD", "neb or ridge", "neb", false},
+                 {"irc-step", "H", "step of the resolved reaction path (docs/quantum.md)", "0.004", false},
+                 {"min-barrier", "B", "pairs whose smaller barrier is below this are shoulders", "1e-05", false},
+                 {"seed", "X", "random seed", "1", false},
+                 {"runs", "R", "independent runs per glass (random streams 0..R-1 of --seed)", "1", false},
+                 {"t-f", "T", "the glass's fictive temperature, for analyze --compare (default: T_f from the glass file's header)", "", false},
+                 {"threads", "P", "threads (0: all cores): runs in parallel, the rest for each run's pair analyses; never changes the result", "0", false},
+                 {"checkpoint-every", "S", "seconds between walk checkpoints (FILE.walk beside the session; 0: none)", "60", false},
+                 {"out", "FILE", "session file (*.tls.h5); with several glasses or runs a directory for GLASS[-rK].tls.h5", "", true},
+                 {"resume", "", "continue unfinished sessions in --out (same options), skip finished ones", "", false},
+                 {"overwrite", "", "replace existing --out files", "", false},
+                 {"quiet", "", "no progress lines", "", false}});
+    if (!a.parse(args)) return 0;
+    std::vector<std::string> inputs;
+    if (a.has("input")) inputs.push_back(a.get("input"));
+    for (const std::string& g : a.positional()) inputs.push_back(g);
+    if (inputs.empty()) throw InputError("explore: give the glass (--input FILE, or files after the options)");
+    const int runs = static_cast<int>(a.integer("runs", 1, 100000));
+    const std::string out = a.get("out");
+    const bool several = inputs.size() > 1 || runs > 1;
+    const bool resume = a.has("resume"), overwrite = a.has("overwrite");
+    if (resume && overwrite) throw InputError("explore: --resume and --overwrite exclude each other");
+
+    ExploreParameters base;
+    base.walk.temperature = a.positive("t-explore");
+    base.walk.quenchEvery = a.integer("quench-every", 1, 1'000'000'000);
+    base.walk.timeStep = a.positive("dt");
+    const double time = a.positive("time");
+    if (time / base.walk.timeStep > 1e10) throw InputError("explore: --time / --dt is more than 1e10 steps");
+    base.walk.steps = std::llround(time / base.walk.timeStep);
+    base.walk.friction = a.positive("friction");
+    base.walk.seed = a.seed("seed");
+    base.pairAsymmetry = a.number("pair-asymmetry");
+    base.saddleMethod = parseSaddleMethod(a.get("saddle"));
+    base.ircStep = a.positive("irc-step");
+    base.minimumBarrier = a.number("min-barrier");
+    const int threads = static_cast<int>(a.integer("threads", 0, 4096));
+    const double checkpointEvery = a.number("checkpoint-every");
+    if (!(checkpointEvery >= 0.0)) throw InputError("explore: --checkpoint-every must be >= 0 seconds");
+
+    // Every glass read and checked, every output decided, before anything runs.
+    struct Prepared {
+        Job job;
+        ExploreParameters p;
+        std::shared_ptr<LoadedConfiguration> glass;
+    };
+    std::vector<Prepared> jobs;
+    if (several) {
+        if (std::filesystem::exists(out) && !std::filesystem::is_directory(out))
+            throw InputError(out + " is a file; with several glasses or --runs, --out names a directory");
+        std::error_code ec;
+        std::filesystem::create_directories(out, ec);
+        if (ec) throw InputError(out + ": cannot create the output directory: " + ec.message());
+    } else if (std::filesystem::is_directory(out)) {
+        throw InputError(out + " is a directory; --out needs a file name (e.g. run.tls.h5)");
+    }
+    std::set<std::string> outs;
+    for (const std::string& input : inputs) {
+        std::string modelName = a.get("model");
+        if (modelName.empty()) modelName = modelNamedBy(input);
+        if (modelName.empty()) modelName = "soft-spheres";
+        ExploreParameters p = base;
+        p.model = Model::fromNameOrFile(modelName);
+        auto glass = std::make_shared<LoadedConfiguration>(readConfigurationFile(input, p.model));
+        for (const auto& w : glass->warnings) std::fprintf(stderr, "warning: %s: %s\n", input.c_str(), w.c_str());
+        p.glassFictiveTemperature = a.has("t-f") ? a.get("t-f") : fictiveTemperatureOf(input);
+        const int n = glass->conf.size();
+        if (std::abs(glass->conf.boxLength - p.model.boxLengthFor(n)) > 1e-9 * glass->conf.boxLength)
+            throw InputError(input + ": box edge " + std::to_string(glass->conf.boxLength) + " is not model '" + p.model.name +
+                             "''s " + std::to_string(p.model.boxLengthFor(n)) + " at density " + std::to_string(p.model.density));
+        std::string stem = std::filesystem::path(input).filename().string();
+        for (const char* ext : {".xyz", ".data", ".dump", ".lammpstrj"})
+            if (stem.size() > std::strlen(ext) && stem.compare(stem.size() - std::strlen(ext), std::string::npos, ext) == 0) {
+                stem.resize(stem.size() - std::strlen(ext));
+                break;
+            }
+        for (int run = 0; run < runs; ++run) {
+            Prepared j;
+            j.p = p;
+            j.p.walk.run = static_cast<std::uint64_t>(run);
+            j.p.validate();
+            j.glass = glass;
+            j.job.input = input, j.job.run = run;
+            j.job.label = stem + (runs > 1 ? "-r" + std::to_string(run) : std::string());
+            j.job.out = several ? (std::filesystem::path(out) / (j.job.label + ".tls.h5")).string() : out;
+            if (!outs.insert(j.job.out).second)
+                throw InputError("explore: two glasses would write " + j.job.out + " (same file name); rename one");
+            if (std::filesystem::exists(j.job.out) && !resume && !overwrite)
+                throw InputError(j.job.out + " exists; use --resume to continue it or --overwrite to replace it");
+            jobs.push_back(std::move(j));
+        }
+    }
+
+    const int hw = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    const int budget = threads > 0 ? threads : hw;
+    const int parallel = std::max(1, std::min<int>(budget, static_cast<int>(jobs.size())));
+    for (Prepared& j : jobs) j.p.threads = std::max(1, budget / parallel);
+    JobOptions o;
+    o.quiet = a.has("quiet"), o.tty = isatty(2), o.resume = resume, o.checkpointEvery = checkpointEvery, o.prefixed = jobs.size() > 1;
+
+    const Prepared& first = jobs.front();
+    std::printf("explore: %zu glass%s x %d run%s; model %s, T = %g, a quench every %ld steps (dt %g), %ld quenches each, seed %llu\n",
+                inputs.size(), inputs.size() == 1 ? "" : "es", runs, runs == 1 ? "" : "s", first.p.model.name.c_str(), base.walk.temperature,
+                base.walk.quenchEvery, base.walk.timeStep, base.walk.steps / base.walk.quenchEvery, static_cast<unsigned long long>(base.walk.seed));
+    std::fflush(stdout);
+
+    stopRequested = false;
+    std::signal(SIGINT, onSignal);
+    std::signal(SIGTERM, onSignal);
+    std::vector<JobResult> results(jobs.size());
+    std::vector<std::exception_ptr> errors(jobs.size());
+    std::atomic<std::size_t> next{0};
+    auto worker = [&] {
+        for (std::size_t k; (k = next++) < jobs.size() && !stopRequested;) {
+            try {
+                results[k] = runJob(jobs[k].job, jobs[k].p, *jobs[k].glass, o);
+            } catch (const std::exception& e) {
+                results[k].error = e.what();
+                errors[k] = std::current_exception();
+                if (jobs.size() == 1) continue; // reported by the caller with its exit code
+                std::lock_guard lock(printMutex);
+                std::fprintf(stderr, "explore: %s: %s\n", jobs[k].job.out.c_str(), e.what());
+            }
+        }
+    };
+    std::vector<std::thread> pool;
+    for (int t = 1; t < parallel; ++t) pool.emplace_back(worker);
+    worker();
+    for (auto& t : pool) t.join();
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+
+    if (jobs.size() == 1 && errors[0]) std::rethrow_exception(errors[0]);
+    bool stopped = stopRequested.load(), failed = false;
+    for (std::size_t k = 0; k < jobs.size(); ++k) {
+        const JobResult& r = results[k];
+        const Prepared& j = jobs[k];
+        if (!r.error.empty()) {
+            failed = true;
+            std::printf("%s: failed: %s\n", j.job.out.c_str(), r.error.c_str());
+            continue;
+        }
+        if (r.stopped || (r.particles == 0 && !r.skipped)) {
+            stopped = true;
+            std::printf("%s: stopped; it keeps what was done; continue with the same command and --resume\n", j.job.out.c_str());
+            continue;
+        }
+        std::printf("%s: walk %zu quenches, %zu distinct IS, %zu transitions; pairs: %zu analysed, %d DWPs, %d TLS (E_qs < %g eps = %g K "
+                    "with the model's units), %d rejected%s\n",
+                    j.job.out.c_str(), r.quenches, r.distinct, r.transitions, r.pairs, r.dwps, r.tls, j.p.model.tlsThreshold,
+                    j.p.model.units.toKelvin(j.p.model.tlsThreshold), r.rejected, r.skipped ? " (already complete)" : "");
+        std::printf("  per particle: %.4g DWPs, %.4g TLS; time %.1f s\n", double(r.dwps) / r.particles, double(r.tls) / r.particles, r.seconds);
+    }
+    if (failed) return 3;
+    if (stopped) {
+        std::fprintf(stderr, "explore: stopped; the sessions keep what was done; continue with --resume\n");
+        return 130;
+    }
     return 0;
 }
 

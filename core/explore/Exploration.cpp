@@ -4,6 +4,8 @@
 #include "core/tls/Displacement.h"
 
 #include <algorithm>
+#include <cmath>
+#include <map>
 #include <condition_variable>
 #include <mutex>
 #include <set>
@@ -29,6 +31,7 @@ std::string ExploreParameters::serialize() const {
       << "time_step = " << walk.timeStep << "\n"
       << "friction = " << walk.friction << "\n"
       << "seed = " << walk.seed << "\n"
+      << "run = " << walk.run << "\n"
       << "minimizer = " << minimizerName(walk.minimizer) << "\n"
       << "minimizer_tolerance = " << walk.minimizerTolerance << "\n"
       << "same_distance = " << sameDistance << "\n"
@@ -41,6 +44,61 @@ std::string ExploreParameters::serialize() const {
       << "tls_threshold = " << model.tlsThreshold << "\n"
       << "glass_t_f = " << glassFictiveTemperature << "\n";
     return o.str();
+}
+
+ExploreParameters ExploreParameters::parse(const std::string& text, const Model& model) {
+    std::map<std::string, std::string> kv;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) {
+        const auto eq = line.find(" = ");
+        if (eq != std::string::npos) kv[line.substr(0, eq)] = line.substr(eq + 3);
+    }
+    auto get = [&](const std::string& key) -> const std::string& {
+        const auto it = kv.find(key);
+        if (it == kv.end()) throw InputError("the exploration parameters have no '" + key + "'");
+        return it->second;
+    };
+    auto number = [&](const std::string& key) {
+        const std::string& v = get(key);
+        try {
+            std::size_t used = 0;
+            const double d = std::stod(v, &used);
+            if (used == v.size() && std::isfinite(d)) return d;
+        } catch (const std::exception&) {
+        }
+        throw InputError("the exploration parameter '" + key + "' is not a number: " + v);
+    };
+    auto integer = [&](const std::string& key) {
+        const std::string& v = get(key);
+        try {
+            std::size_t used = 0;
+            const unsigned long long u = std::stoull(v, &used);
+            if (used == v.size() && v.find('-') == std::string::npos) return u;
+        } catch (const std::exception&) {
+        }
+        throw InputError("the exploration parameter '" + key + "' is not a whole number: " + v);
+    };
+    ExploreParameters p;
+    p.model = model;
+    p.walk.temperature = number("t_explore");
+    p.walk.quenchEvery = static_cast<long>(integer("quench_every"));
+    p.walk.steps = static_cast<long>(integer("steps"));
+    p.walk.timeStep = number("time_step");
+    p.walk.friction = number("friction");
+    p.walk.seed = integer("seed");
+    p.walk.run = kv.count("run") ? integer("run") : 0;
+    p.walk.minimizer = parseMinimizer(get("minimizer"));
+    p.walk.minimizerTolerance = number("minimizer_tolerance");
+    p.sameDistance = number("same_distance");
+    p.sameEnergy = number("same_energy");
+    p.pairAsymmetry = number("pair_asymmetry");
+    p.saddleMethod = parseSaddleMethod(get("saddle_method"));
+    p.ircStep = number("irc_step");
+    p.minimumBarrier = number("minimum_barrier");
+    p.model.tlsThreshold = number("tls_threshold");
+    p.glassFictiveTemperature = get("glass_t_f");
+    p.validate();
+    return p;
 }
 
 int ExplorationResult::doubleWells() const {
@@ -66,7 +124,8 @@ std::vector<std::pair<int, int>> candidatePairs(const MetabasinWalk& w, double p
     return pairs;
 }
 
-ExplorationResult exploreGlass(const Configuration& glass, const ExploreParameters& p, const ExploreHooks& hooks) {
+ExplorationResult exploreGlass(const Configuration& glass, const ExploreParameters& p, const ExploreHooks& hooks,
+                               const ExploreResume* resume) {
     p.validate();
     glass.validateAgainst(p.model, "exploration glass");
     ExplorationResult r;
@@ -78,7 +137,9 @@ ExplorationResult exploreGlass(const Configuration& glass, const ExploreParamete
         const SameMinimum same = [&](const Eigen::VectorXd& a, double ea, const Eigen::VectorXd& b, double eb) {
             return sameMinimum(a, ea, b, eb, L, mass, p.sameDistance, p.sameEnergy);
         };
-        r.walk = walkMetabasin(pot, massCoord, glass.positions, p.walk, same, hooks.walk);
+        if (resume && resume->finishedWalk) r.walk = *resume->finishedWalk;
+        else r.walk = walkMetabasin(pot, massCoord, glass.positions, p.walk, same, hooks.walk,
+                                    resume && resume->walk ? &*resume->walk : nullptr);
     }
     if (r.walk.stopped) {
         r.stopped = true;
@@ -98,10 +159,23 @@ ExplorationResult exploreGlass(const Configuration& glass, const ExploreParamete
     // Pairs on worker threads (one potential each), reported in candidate order.
     const int hw = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     const int threads = std::max(1, std::min<int>(p.threads > 0 ? p.threads : hw, static_cast<int>(candidates.size())));
-    std::atomic<std::size_t> next{0};
+
+    std::size_t already = 0;
+    if (resume) {
+        if (resume->analysed.size() > candidates.size())
+            throw InputError("resume: the session has more analysed pairs than the walk has candidates");
+        for (const PairAnalysis& a : resume->analysed) {
+            if (a.first != candidates[already].first || a.second != candidates[already].second)
+                throw InputError("resume: analysed pair " + std::to_string(already) + " (IS " + std::to_string(a.first) + " - " +
+                                 std::to_string(a.second) + ") is not the walk's candidate pair " + std::to_string(already));
+            r.pairs[already++] = a;
+        }
+    }
+    std::atomic<std::size_t> next{already};
     std::mutex mutex;
     std::vector<bool> done(candidates.size(), false);
-    std::size_t reported = 0;
+    std::fill(done.begin(), done.begin() + static_cast<std::ptrdiff_t>(already), true);
+    std::size_t reported = already;
     std::vector<std::string> errors;
     auto work = [&] {
         PairPotential pot(p.model, glass);
@@ -117,6 +191,9 @@ ExplorationResult exploreGlass(const Configuration& glass, const ExploreParamete
             } catch (const std::exception& e) { // a worker thread must not throw
                 a.reason = std::string("the analysis failed: ") + e.what();
             }
+            // An analysis cut short by a stop is no verdict: it is neither kept nor reported,
+            // so a resumed run analyses that pair again.
+            if (hooks.walk.stop && hooks.walk.stop->load()) return;
             std::lock_guard lock(mutex);
             r.pairs[k] = std::move(a);
             done[k] = true;

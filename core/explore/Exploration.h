@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,9 @@ struct ExploreParameters {
     void validate() const;
     /// One "key = value" per line (stored in sessions).
     std::string serialize() const;
+    /// The inverse of serialize() for a session of `model` (its stored model): every walk and
+    /// analysis setting back. Throws InputError naming a missing or malformed key.
+    static ExploreParameters parse(const std::string& text, const Model& model);
 };
 
 /// The analysis of one candidate pair.
@@ -51,6 +55,14 @@ struct ExplorationResult {
     int tls() const;
 };
 
+/// Where a resumed exploration continues: from a walk checkpoint, or (the walk done) from the
+/// first candidate pair not yet analysed.
+struct ExploreResume {
+    std::optional<WalkCheckpoint> walk;       ///< continue the walk from here
+    std::optional<MetabasinWalk> finishedWalk; ///< the walk is done: straight to the analyses
+    std::vector<PairAnalysis> analysed;       ///< the first candidates' analyses, in candidate order
+};
+
 struct ExploreHooks {
     WalkHooks walk;
     /// After the walk, before the analyses (the walk can be saved now).
@@ -66,6 +78,9 @@ std::vector<std::pair<int, int>> candidatePairs(const MetabasinWalk& w, double p
 
 /// Explores the glass (quenched first) and analyses the candidate pairs; the same parameters
 /// give the same result for any thread count.
-ExplorationResult exploreGlass(const Configuration& glass, const ExploreParameters& p, const ExploreHooks& hooks = {});
+/// With `resume` (from an interrupted run with the same parameters) the result is the one the
+/// uninterrupted run gives; `hooks.analysed` is then called only for the pairs analysed now.
+ExplorationResult exploreGlass(const Configuration& glass, const ExploreParameters& p, const ExploreHooks& hooks = {},
+                               const ExploreResume* resume = nullptr);
 
 } // namespace tlscope

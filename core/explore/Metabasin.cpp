@@ -33,7 +33,8 @@ std::vector<std::pair<int, int>> MetabasinWalk::transitionPairs() const {
 }
 
 MetabasinWalk walkMetabasin(EnergySurface& surface, const Eigen::VectorXd& mass, const Eigen::VectorXd& start,
-                            const WalkParameters& p, const SameMinimum& same, const WalkHooks& hooks) {
+                            const WalkParameters& p, const SameMinimum& same, const WalkHooks& hooks,
+                            const WalkCheckpoint* resume) {
     p.validate();
     if (start.size() != surface.dimension() || mass.size() != start.size())
         throw InputError("exploration: the start, the masses and the surface have different dimensions");
@@ -58,24 +59,38 @@ MetabasinWalk walkMetabasin(EnergySurface& surface, const Eigen::VectorXd& mass,
         w.sequenceStep.push_back(step);
         if (hooks.quenched) hooks.quenched(w.sequence.size() - 1, found, isNew, w);
     };
-    Eigen::VectorXd x = start;
-    const MinimizationResult q0 = minimize(surface, x, p.minimizer, mo);
-    if (stopped()) {
-        w.stopped = true;
-        return w;
-    }
-    if (!q0.converged()) throw NumericalError("exploration: the quench of the starting glass failed: " + q0.describe());
-    record(x, q0.energy, 0);
-
     MdParameters md;
     md.timeStep = p.timeStep;
     md.thermostat = Thermostat::Langevin;
     md.temperature = p.temperature;
     md.friction = p.friction;
-    MolecularDynamics dyn(surface, mass, md, RandomStream(p.seed, 0));
-    dyn.setPositions(x); // from the IS, so the walk starts in the glass's own basin
-    dyn.drawVelocities(p.temperature);
-    for (long step = p.quenchEvery; step <= p.steps; step += p.quenchEvery) {
+    MolecularDynamics dyn(surface, mass, md, RandomStream(p.seed, p.run));
+    long first = p.quenchEvery;
+    if (resume) {
+        if (resume->md.positions.size() != start.size() || resume->md.velocities.size() != start.size() ||
+            resume->md.forces.size() != start.size() || resume->walk.minima.empty() ||
+            resume->step % p.quenchEvery != 0 || resume->step < 0 || resume->step > p.steps)
+            throw InputError("exploration: the checkpoint does not belong to this walk (size, step or quench interval differ)");
+        w = resume->walk;
+        dyn.state() = resume->md;
+        dyn.random().setState(resume->random);
+        first = resume->step + p.quenchEvery;
+    } else {
+        Eigen::VectorXd x = start;
+        surface.resetCaches();
+        const MinimizationResult q0 = minimize(surface, x, p.minimizer, mo);
+        if (stopped()) {
+            w.stopped = true;
+            return w;
+        }
+        if (!q0.converged()) throw NumericalError("exploration: the quench of the starting glass failed: " + q0.describe());
+        record(x, q0.energy, 0);
+        surface.resetCaches();
+        dyn.setPositions(x); // from the IS, so the walk starts in the glass's own basin
+        dyn.drawVelocities(p.temperature);
+        if (hooks.boundary) hooks.boundary(w, dyn.state(), dyn.random().state());
+    }
+    for (long step = first; step <= p.steps; step += p.quenchEvery) {
         for (long k = 0; k < p.quenchEvery; ++k) {
             dyn.step();
             if ((k & 63) == 63 && stopped()) break;
@@ -89,16 +104,17 @@ MetabasinWalk walkMetabasin(EnergySurface& surface, const Eigen::VectorXd& mass,
                                  " (time step too large for this temperature?)");
         Eigen::VectorXd y = dyn.state().positions;
         if (hooks.beforeQuench) hooks.beforeQuench(y);
+        surface.resetCaches();
         const MinimizationResult q = minimize(surface, y, p.minimizer, mo);
         if (stopped()) {
             w.stopped = true;
             return w;
         }
-        if (!q.converged()) {
-            ++w.failedQuenches;
-            continue;
-        }
-        record(y, q.energy, step);
+        if (q.converged()) record(y, q.energy, step);
+        else ++w.failedQuenches;
+        // The MD goes on from a fresh cache: what follows depends on the MD state alone.
+        surface.resetCaches();
+        if (hooks.boundary) hooks.boundary(w, dyn.state(), dyn.random().state());
     }
     return w;
 }

@@ -4,6 +4,7 @@
 // distinct inherent structures (IS) it visits and the transitions between successive ones.
 // The walk works on any EnergySurface (tests use a two-minimum toy landscape); the DWP analysis
 // of the transition pairs is in Exploration.h.
+#include "core/dynamics/MolecularDynamics.h"
 #include "core/landscape/Minimizer.h"
 #include "core/potential/EnergySurface.h"
 
@@ -24,6 +25,7 @@ struct WalkParameters {
     double timeStep = 0.01;
     double friction = 1.0;       ///< Langevin gamma
     std::uint64_t seed = 1;
+    std::uint64_t run = 0;       ///< independent runs of one glass: random stream `run` of `seed`
     MinimizerKind minimizer = MinimizerKind::Lbfgs;
     double minimizerTolerance = 1e-10;
     /// Throws InputError naming the first impossible value.
@@ -50,6 +52,15 @@ struct MetabasinWalk {
     std::vector<std::pair<int, int>> transitionPairs() const;
 };
 
+/// Everything a walk needs to continue from a quench boundary exactly as it would have gone on:
+/// the walk so far and the MD state (positions, velocities, forces, energy, step, generator).
+struct WalkCheckpoint {
+    MetabasinWalk walk;
+    MdState md;
+    RandomStream::State random{};
+    long step = 0; ///< the MD step of the last quench boundary (md.step)
+};
+
 /// Whether two minima (positions, energies) are the same; PHYSICS.md §3.
 using SameMinimum = std::function<bool(const Eigen::VectorXd&, double, const Eigen::VectorXd&, double)>;
 
@@ -58,12 +69,18 @@ struct WalkHooks {
     std::function<void(std::size_t quench, int minimum, bool isNew, const MetabasinWalk&)> quenched;
     /// The MD configuration each quench starts from (tests).
     std::function<void(const Eigen::VectorXd&)> beforeQuench;
+    /// At every quench boundary (after the quench was recorded): a state to resume from. The
+    /// hook decides whether to save it (e.g. once a minute); it must not keep the references.
+    std::function<void(const MetabasinWalk&, const MdState&, const RandomStream::State&)> boundary;
     const std::atomic<bool>* stop = nullptr;
 };
 
 /// Quenches `start`, then runs Langevin MD at p.temperature, quenching a copy every
-/// p.quenchEvery steps; reproducible from p.seed.
+/// p.quenchEvery steps; reproducible from (p.seed, p.run). The surface's caches are reset at
+/// every quench boundary, so a walk continued from a WalkCheckpoint (`resume`, taken by the
+/// `boundary` hook of a run with the same parameters) ends exactly as the uninterrupted one.
 MetabasinWalk walkMetabasin(EnergySurface& surface, const Eigen::VectorXd& massPerCoordinate, const Eigen::VectorXd& start,
-                            const WalkParameters& p, const SameMinimum& same, const WalkHooks& hooks = {});
+                            const WalkParameters& p, const SameMinimum& same, const WalkHooks& hooks = {},
+                            const WalkCheckpoint* resume = nullptr);
 
 } // namespace tlscope

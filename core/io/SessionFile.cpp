@@ -89,6 +89,13 @@ void check(herr_t status, const std::string& what) {
 
 // ----- rows of the tables -------------------------------------------------------------------
 
+/// One analysed candidate pair of an exploration, accepted or not, with the reason.
+struct PairRow {
+    std::int32_t written; ///< 1 in every row TLScope wrote
+    std::int32_t first, second, successive, accepted;
+    char reason[240];
+};
+
 struct StartRow {
     std::int32_t written; ///< 1 in every row TLScope wrote; 0 (the fill value) where a write failed
     std::int32_t start, ok, attempts, returned, tooFar, tooAsymmetric, failed, minima, dwps, rejected;
@@ -130,6 +137,18 @@ Handle stringType(std::size_t n) {
 }
 
 #define TL_FIELD(T, name, field, h5) H5Tinsert(t, name, HOFFSET(T, field), h5)
+
+Handle pairRowType() {
+    Handle t = ptype(H5Tcreate(H5T_COMPOUND, sizeof(PairRow)));
+    TL_FIELD(PairRow, "written", written, H5T_NATIVE_INT32);
+    TL_FIELD(PairRow, "first", first, H5T_NATIVE_INT32);
+    TL_FIELD(PairRow, "second", second, H5T_NATIVE_INT32);
+    TL_FIELD(PairRow, "successive", successive, H5T_NATIVE_INT32);
+    TL_FIELD(PairRow, "accepted", accepted, H5T_NATIVE_INT32);
+    Handle str = stringType(sizeof(PairRow::reason));
+    TL_FIELD(PairRow, "reason", reason, str);
+    return t;
+}
 
 Handle startRowType() {
     Handle t = ptype(H5Tcreate(H5T_COMPOUND, sizeof(StartRow)));
@@ -370,6 +389,7 @@ struct SessionWriter::Impl {
     Extendible isDiameter, dwpDiameter; ///< only for models with per-particle diameters
     UnitMapping units;                   ///< of the session's model: the *_kelvin columns
     Extendible exSequence, exStep, exEnergy, exVisits, exFirstStep, exPositions, exTransitions, exDwpPairs; ///< explorations
+    Extendible exWalkDone, exPairs;
     bool diameters = false;
     Handle startType, minimumType, dwpType;
     int n = 0;
@@ -385,7 +405,7 @@ struct SessionWriter::Impl {
         for (Extendible* e : {&isPosition, &isSpecies, &isStep, &isEnergy, &isEnergyStep, &starts, &minima,
                               &minimaPositions, &dwp, &dwpSpecies, &dwpMin1, &dwpMin2, &dwpSaddle, &dwpProfile,
                               &dwpPath, &dwpPathS, &dwpPathE, &dwpEnergyProfile, &isDiameter, &dwpDiameter, &exSequence,
-                              &exStep, &exEnergy, &exVisits, &exFirstStep, &exPositions, &exTransitions, &exDwpPairs})
+                              &exStep, &exEnergy, &exVisits, &exFirstStep, &exPositions, &exTransitions, &exDwpPairs, &exWalkDone, &exPairs})
             e->release();
         startType.release(), minimumType.release(), dwpType.release(), file.release();
     }
@@ -609,6 +629,9 @@ SessionWriter::SessionWriter(const std::string& path, const SearchParameters& p,
         d.exPositions = Extendible(ex, "is_positions", H5T_NATIVE_DOUBLE, {3 * n});
         d.exTransitions = Extendible(ex, "transitions", H5T_NATIVE_INT32, {3});
         d.exDwpPairs = Extendible(ex, "dwp_pairs", H5T_NATIVE_INT32, {2});
+        d.exWalkDone = Extendible(ex, "walk_complete", H5T_NATIVE_INT32, {});
+        Handle pairType = pairRowType();
+        d.exPairs = Extendible(ex, "pairs", pairType, {});
     }
     // From here on only datasets grow: readers may open the file at any time.
     if (H5Fstart_swmr_write(d.file) < 0) throw InputError(path + ": cannot start single-writer/multiple-reader mode");
@@ -647,6 +670,21 @@ void SessionWriter::writeExploration(const MetabasinWalk& w) {
             d.exTransitions.append(row);
         }
         d.flush();
+        const std::int32_t one = 1; // last: a reader that sees it has the whole walk
+        d.exWalkDone.append(&one);
+        d.flush();
+    });
+}
+
+void SessionWriter::onExplorationPair(const PairAnalysis& a) {
+    std::lock_guard lock(d_->mutex);
+    d_->guarded([&] {
+        PairRow row{};
+        row.written = 1, row.first = a.first, row.second = a.second;
+        row.successive = a.successive ? 1 : 0, row.accepted = a.accepted ? 1 : 0;
+        std::strncpy(row.reason, a.reason.c_str(), sizeof row.reason - 1);
+        d_->exPairs.append(&row);
+        d_->flush();
     });
 }
 
@@ -967,6 +1005,27 @@ SessionData readSession(const std::string& path, const SessionReadOptions& optio
         for (hsize_t k = 0; k < std::min<hsize_t>(nPairs, s.doubleWells.size()); ++k) {
             if (!inRange(pairs[2 * k]) || !inRange(pairs[2 * k + 1])) damaged("exploration DWP pair " + std::to_string(k) + " is out of range");
             e.dwpPairs.emplace_back(pairs[2 * k], pairs[2 * k + 1]);
+        }
+        // Sessions of format 2 before resumable explorations have neither table: their walk was
+        // written whole, and only the DWPs of the analyses are known.
+        e.walkComplete = nSeq > 0;
+        if (H5Lexists(ex, "walk_complete", H5P_DEFAULT) > 0) {
+            std::vector<std::int32_t> doneRows;
+            e.walkComplete = readAll(ex, "walk_complete", H5T_NATIVE_INT32, {}, doneRows, at) > 0 && doneRows[0] == 1;
+        }
+        if (H5Lexists(ex, "pairs", H5P_DEFAULT) > 0) {
+            std::vector<PairRow> rows;
+            const hsize_t nAnalysed = readAll(ex, "pairs", pairRowType(), {}, rows, at);
+            for (hsize_t k = 0; k < nAnalysed; ++k) {
+                const PairRow& row = rows[k];
+                if (row.written != 1) break; // a row whose write failed: the analyses stop here
+                if (!inRange(row.first) || !inRange(row.second) || row.first >= row.second || (row.successive & ~1) || (row.accepted & ~1))
+                    damaged("exploration pair " + std::to_string(k) + " is out of range");
+                PairAnalysis a;
+                a.first = row.first, a.second = row.second, a.successive = row.successive == 1, a.accepted = row.accepted == 1;
+                a.reason.assign(row.reason, strnlen(row.reason, sizeof row.reason));
+                e.pairs.push_back(std::move(a));
+            }
         }
         s.exploration = std::move(e);
     }

@@ -16,8 +16,10 @@
 //   /tlscope/dwp_diameter          per DWP, for models with per-particle diameters
 //   /tlscope/exploration           explorations only: parameters (text), is_sequence + is_step (one
 //                                  row per quench), is_energy, is_visits, is_first_step and
-//                                  is_positions (one row per distinct IS), transitions (from, to, count)
-#include "core/explore/Metabasin.h"
+//                                  is_positions (one row per distinct IS), transitions (from, to, count),
+//                                  walk_complete (one row once the walk is in), pairs (every analysed
+//                                  candidate pair: IS, successive, accepted, reason), dwp_pairs
+#include "core/explore/Exploration.h"
 #include "core/search/Search.h"
 
 #include <optional>
@@ -46,6 +48,8 @@ struct SessionData {
         std::string parameters;
         MetabasinWalk walk;
         std::vector<std::pair<int, int>> dwpPairs; ///< the two IS of each DWP, aligned with doubleWells
+        bool walkComplete = false;       ///< the whole walk is in the file (else a run stopped during it)
+        std::vector<PairAnalysis> pairs; ///< the analysed candidate pairs in candidate order (no DWP data)
     };
     std::optional<Exploration> exploration;
     bool complete() const { return static_cast<int>(starts.size()) == parameters.starts; }
@@ -72,6 +76,8 @@ public:
     void writeExploration(const MetabasinWalk& walk);
     /// A DWP of an exploration between IS `first` (its minimum 1) and IS `second`.
     void onExplorationDoubleWell(const DwpRecord& r, int first, int second);
+    /// An analysed candidate pair (after its DWP, if any: the row marks the analysis done).
+    void onExplorationPair(const PairAnalysis& a);
     ~SessionWriter() override;
     SessionWriter(const SessionWriter&) = delete;
     SessionWriter& operator=(const SessionWriter&) = delete;

@@ -28,6 +28,10 @@ public:
     virtual Eigen::VectorXd displacement(const Eigen::VectorXd& a, const Eigen::VectorXd& b) const {
         return b - a;
     }
+    /// Drops caches (neighbour lists) so that the next evaluation starts afresh. Results then
+    /// depend only on the positions evaluated from here on, not on earlier calls: what a run that
+    /// resumes from a checkpoint needs to repeat the uninterrupted run bit for bit.
+    virtual void resetCaches() {}
     /// Number of exact zero modes (e.g. 3 translations of a periodic system).
     virtual int zeroModeCount() const { return 0; }
     /// An orthonormal basis of those modes (columns), where the surface knows them exactly;

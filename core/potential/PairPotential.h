@@ -32,6 +32,9 @@ public:
     double energy(const Eigen::VectorXd& x) override;
     Eigen::MatrixXd hessian(const Eigen::VectorXd& x) override;
     Eigen::SparseMatrix<double> sparseHessian(const Eigen::VectorXd& x) override;
+    void resetCaches() override {
+        if (list_) list_->invalidate();
+    }
     /// The three uniform translations (normalised).
     Eigen::MatrixXd zeroModeBasis() const override;
     Eigen::VectorXd displacement(const Eigen::VectorXd& a, const Eigen::VectorXd& b) const override;

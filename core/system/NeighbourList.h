@@ -29,6 +29,8 @@ public:
     const std::vector<int>& rowStart() const { return start_; }
     const std::vector<int>& neighbours() const { return neighbours_; }
     int buildCount() const { return builds_; }
+    /// Forgets the last build: the next update() rebuilds (and reorders rows) at its positions.
+    void invalidate() { reference_.resize(0); }
     /// Whether a box of edge L can use a list with this cutoff: the list stores pairs, not
     /// images, and the kernels take the minimum image of each listed pair, so only the cutoff
     /// must be below L/2. The list radius (cutoff + skin) may exceed L/2: each image distance

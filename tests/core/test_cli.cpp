@@ -348,6 +348,89 @@ private slots:
         QVERIFY2(r.err.contains(expected), qPrintable(r.err));
         QVERIFY(!QFile::exists(dir.filePath("bad.tls.h5")));
     }
+    /// explore killed (SIGKILL) during its walk and again during its pair analyses, each time
+    /// continued with --resume: the same walk, pairs, verdicts and DWPs as the uninterrupted run.
+    /// Several glasses and runs in one command: run 0 of a glass is the single run.
+    void killedExplorationResumesToTheSameResult() {
+        const QStringList run{"--model", "ka-rh", "--t-explore", "0.25", "--quench-every", "50", "--time", "400", "--seed", "3",
+                              "--checkpoint-every", "0.05", "--quiet"};
+        const QString full = dir.filePath("exfull.tls.h5");
+        const Run r = cli(QStringList{"explore", "--input", demo, "--threads", "2", "--out", full} + run);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const SessionData reference = readSession(full.toStdString());
+        QVERIFY(reference.complete() && reference.exploration && reference.exploration->walkComplete);
+        QVERIFY(reference.exploration->pairs.size() >= 3);
+        QVERIFY(!QFile::exists(full + ".walk")); // the checkpoint goes once the walk is in the session
+        auto same = [&](const SessionData& s) {
+            QVERIFY(s.complete() && s.exploration);
+            QCOMPARE(s.exploration->walk.sequence, reference.exploration->walk.sequence);
+            QCOMPARE(s.exploration->walk.transitions, reference.exploration->walk.transitions);
+            QCOMPARE(s.exploration->walk.minima.size(), reference.exploration->walk.minima.size());
+            for (std::size_t k = 0; k < s.exploration->walk.minima.size(); ++k)
+                QVERIFY(s.exploration->walk.minima[k].positions == reference.exploration->walk.minima[k].positions);
+            QCOMPARE(s.exploration->pairs.size(), reference.exploration->pairs.size());
+            for (std::size_t k = 0; k < s.exploration->pairs.size(); ++k) {
+                QCOMPARE(s.exploration->pairs[k].accepted, reference.exploration->pairs[k].accepted);
+                QCOMPARE(s.exploration->pairs[k].reason, reference.exploration->pairs[k].reason);
+            }
+            QCOMPARE(s.doubleWells.size(), reference.doubleWells.size());
+            for (std::size_t k = 0; k < s.doubleWells.size(); ++k) {
+                QCOMPARE(s.doubleWells[k].minimum, reference.doubleWells[k].minimum);
+                QCOMPARE(s.doubleWells[k].dwp.eSaddle, reference.doubleWells[k].dwp.eSaddle);
+                QCOMPARE(s.doubleWells[k].dwp.quantum.splitting, reference.doubleWells[k].dwp.quantum.splitting);
+            }
+        };
+        // Killed during the walk, as soon as it has a checkpoint.
+        const QString killed = dir.filePath("exkilled.tls.h5");
+        QProcess p;
+        p.start(TLSCOPE_CLI, QStringList{"explore", "--input", demo, "--threads", "1", "--out", killed} + run);
+        QVERIFY(p.waitForStarted());
+        for (int i = 0; i < 6000 && !QFile::exists(killed + ".walk") && p.state() == QProcess::Running; ++i) QTest::qWait(5);
+        p.kill();
+        p.waitForFinished();
+        QVERIFY2(QFile::exists(killed + ".walk"), "the walk finished before it could be killed");
+        QVERIFY(!readSession(killed.toStdString()).exploration->walkComplete);
+        const Run resumed = cli(QStringList{"explore", "--input", demo, "--threads", "2", "--out", killed, "--resume"} + run);
+        QVERIFY2(resumed.exitCode == 0, qPrintable(resumed.err));
+        QVERIFY2(resumed.err.contains("from its checkpoint"), qPrintable(resumed.err));
+        same(readSession(killed.toStdString()));
+        // Killed during the pair analyses, once the live file shows an analysed pair.
+        const QString killed2 = dir.filePath("exkilled2.tls.h5");
+        p.start(TLSCOPE_CLI, QStringList{"explore", "--input", demo, "--threads", "1", "--out", killed2} + run);
+        QVERIFY(p.waitForStarted());
+        std::size_t analysed = 0;
+        for (int i = 0; i < 6000 && analysed == 0 && p.state() == QProcess::Running; ++i) {
+            QTest::qWait(10);
+            try {
+                const SessionData live = readSession(killed2.toStdString(), {false, false});
+                analysed = live.exploration ? live.exploration->pairs.size() : 0;
+            } catch (const InputError&) { // not created yet
+            }
+        }
+        p.kill();
+        p.waitForFinished();
+        const SessionData partial = readSession(killed2.toStdString());
+        QVERIFY2(analysed > 0 && !partial.complete(), "the analyses finished before they could be killed");
+        const Run resumed2 = cli(QStringList{"explore", "--input", demo, "--threads", "2", "--out", killed2, "--resume"} + run);
+        QVERIFY2(resumed2.exitCode == 0 && resumed2.err.contains("walk done"), qPrintable(resumed2.err));
+        same(readSession(killed2.toStdString()));
+        // Finished: --resume does nothing; other settings are refused with the key that differs.
+        QVERIFY(cli(QStringList{"explore", "--input", demo, "--out", killed2, "--resume"} + run).err.contains("complete"));
+        const Run other = cli(QStringList{"explore", "--input", demo, "--out", killed2, "--resume"} +
+                              QStringList(run).replaceInStrings("0.25", "0.3"));
+        QCOMPARE(other.exitCode, 2);
+        QVERIFY2(other.err.contains("t_explore"), qPrintable(other.err));
+        // Two glasses x two runs into a directory; run 0 of each is the single run above.
+        const QString g2 = dir.filePath("second.xyz");
+        QVERIFY(QFile::copy(demo, g2));
+        const QString many = dir.filePath("many");
+        const Run m = cli(QStringList{"explore", "--runs", "2", "--threads", "2", "--out", many} + run + QStringList{demo, g2});
+        QVERIFY2(m.exitCode == 0, qPrintable(m.err + m.out));
+        for (const char* name : {"ka-rh-65-r0", "second-r0"}) same(readSession((many + "/" + QString(name) + ".tls.h5").toStdString()));
+        const SessionData r1 = readSession((many + "/second-r1.tls.h5").toStdString());
+        QVERIFY(r1.complete() && r1.exploration->walk.sequence != reference.exploration->walk.sequence);
+        QVERIFY(r1.exploration->parameters.find("run = 1") != std::string::npos);
+    }
     void killedSearchResumesToTheSameCatalog() {
         const QStringList run{"--starts", "6", "--attempts", "40", "--equil-time", "20", "--seed", "17", "--quiet"};
         // The uninterrupted reference.

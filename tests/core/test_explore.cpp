@@ -6,6 +6,8 @@
 #include "core/common/Error.h"
 #include "core/explore/Exploration.h"
 #include "core/io/SessionFile.h"
+#include "core/io/WalkCheckpoint.h"
+#include "core/potential/PairPotential.h"
 #include "core/tls/Displacement.h"
 
 #include <QTemporaryDir>
@@ -98,6 +100,69 @@ private slots:
         QVERIFY(a.sequence != c.sequence);
     }
 
+    /// A walk continued from a checkpoint taken at a quench boundary (through the file, on a
+    /// fresh potential whose neighbour list has no history) ends exactly as the uninterrupted
+    /// walk: same IS sequence, same minima to the last bit. Damaged or foreign checkpoints are
+    /// refused with the reason.
+    void walkResumesBitForBitFromACheckpoint() {
+        const Configuration c = test::liquid(300, 0.5, 3, 2.0);
+        const Model m = Model::preset("ka-rh");
+        const Eigen::VectorXd massCoord = c.massVector(m), mass = relativeMasses(m, c.species);
+        const SameMinimum same = [&](const Eigen::VectorXd& a, double ea, const Eigen::VectorXd& b, double eb) {
+            return sameMinimum(a, ea, b, eb, c.boxLength, mass, 1e-3, 1e-7);
+        };
+        WalkParameters p;
+        p.temperature = 0.3;
+        p.quenchEvery = 20;
+        p.steps = 600;
+        p.seed = 9;
+        std::vector<WalkCheckpoint> boundaries;
+        WalkHooks hooks;
+        hooks.boundary = [&](const MetabasinWalk& w, const MdState& md, const RandomStream::State& rng) {
+            boundaries.push_back({w, md, rng, md.step});
+        };
+        PairPotential pot(m, c.species, c.boxLength, NeighbourMethod::VerletList);
+        const MetabasinWalk full = walkMetabasin(pot, massCoord, c.positions, p, same, hooks);
+        QVERIFY(pot.usesNeighbourList());
+        QCOMPARE(boundaries.size(), std::size_t(31));
+        QVERIFY2(full.minima.size() >= 4, "the walk found too few IS for the test");
+        QTemporaryDir dir;
+        const std::string file = dir.filePath("w.walk").toStdString();
+        writeWalkCheckpoint(file, boundaries[11], "id 1");
+        const WalkCheckpoint cp = readWalkCheckpoint(file, "id 1", c.positions.size());
+        QCOMPARE(cp.step, 220L);
+        QCOMPARE(cp.walk.sequence, boundaries[11].walk.sequence);
+        PairPotential fresh(m, c.species, c.boxLength, NeighbourMethod::VerletList);
+        const MetabasinWalk resumed = walkMetabasin(fresh, massCoord, c.positions, p, same, {}, &cp);
+        QCOMPARE(resumed.sequence, full.sequence);
+        QCOMPARE(resumed.sequenceStep, full.sequenceStep);
+        QCOMPARE(resumed.transitions, full.transitions);
+        QCOMPARE(resumed.minima.size(), full.minima.size());
+        for (std::size_t k = 0; k < full.minima.size(); ++k) {
+            QCOMPARE(resumed.minima[k].energy, full.minima[k].energy);
+            QVERIFY(resumed.minima[k].positions == full.minima[k].positions);
+            QCOMPARE(resumed.minima[k].visits, full.minima[k].visits);
+        }
+        // Another exploration's checkpoint, a flipped byte, a truncated file.
+        QVERIFY_THROWS_EXCEPTION(InputError, readWalkCheckpoint(file, "id 2", c.positions.size()));
+        QVERIFY_THROWS_EXCEPTION(InputError, readWalkCheckpoint(file, "id 1", c.positions.size() + 3));
+        QFile f(QString::fromStdString(file));
+        QVERIFY(f.open(QIODevice::ReadWrite));
+        QByteArray bytes = f.readAll();
+        bytes[bytes.size() / 2] = char(bytes[bytes.size() / 2] ^ 0x10);
+        f.seek(0);
+        f.write(bytes);
+        f.close();
+        try {
+            readWalkCheckpoint(file, "id 1", c.positions.size());
+            QFAIL("a damaged checkpoint was read");
+        } catch (const InputError& e) {
+            QVERIFY2(std::string(e.what()).find("checksum") != std::string::npos, e.what());
+        }
+        QVERIFY(f.resize(bytes.size() / 3));
+        QVERIFY_THROWS_EXCEPTION(InputError, readWalkCheckpoint(file, "id 1", c.positions.size()));
+    }
+
     void impossibleParametersAreRefused() {
         WalkParameters p;
         p.quenchEvery = 0;
@@ -157,14 +222,39 @@ private slots:
             sp.starts = 1;
             SessionWriter w(path, sp, p.serialize());
             w.writeExploration(one.walk);
-            for (std::size_t k = 0; k < one.pairs.size(); ++k)
+            for (std::size_t k = 0; k < one.pairs.size(); ++k) {
                 if (one.pairs[k].accepted) {
                     DwpRecord r;
                     r.start = 0, r.minimum = int(k), r.species = glass.species, r.dwp = one.pairs[k].dwp;
                     w.onExplorationDoubleWell(r, one.pairs[k].first, one.pairs[k].second);
                 }
+                w.onExplorationPair(one.pairs[k]);
+            }
         }
         const SessionData s = readSession(path);
+        QVERIFY(s.exploration->walkComplete);
+        QCOMPARE(s.exploration->pairs.size(), one.pairs.size());
+        for (std::size_t k = 0; k < one.pairs.size(); ++k) {
+            QCOMPARE(s.exploration->pairs[k].first, one.pairs[k].first);
+            QCOMPARE(s.exploration->pairs[k].second, one.pairs[k].second);
+            QCOMPARE(s.exploration->pairs[k].accepted, one.pairs[k].accepted);
+            QCOMPARE(s.exploration->pairs[k].successive, one.pairs[k].successive);
+            QCOMPARE(s.exploration->pairs[k].reason, one.pairs[k].reason.substr(0, 239));
+        }
+        // Resuming the analyses from the stored verdicts: the remaining pairs give the same result.
+        ExploreResume from;
+        from.finishedWalk = s.exploration->walk;
+        from.analysed.assign(one.pairs.begin(), one.pairs.begin() + std::ptrdiff_t(one.pairs.size() / 2));
+        std::size_t reported = 0;
+        ExploreHooks counting;
+        counting.analysed = [&](const PairAnalysis&, std::size_t index, std::size_t) {
+            QVERIFY(index >= from.analysed.size());
+            ++reported;
+        };
+        const ExplorationResult rest = exploreGlass(glass, p, counting, &from);
+        QCOMPARE(reported, one.pairs.size() - from.analysed.size());
+        QCOMPARE(rest.doubleWells(), one.doubleWells());
+        for (std::size_t k = 0; k < one.pairs.size(); ++k) QCOMPARE(rest.pairs[k].reason, one.pairs[k].reason);
         QVERIFY(s.exploration.has_value());
         QCOMPARE(s.exploration->walk.sequence, one.walk.sequence);
         QCOMPARE(s.exploration->walk.transitions, one.walk.transitions);
