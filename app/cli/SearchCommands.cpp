@@ -285,15 +285,21 @@ int analyzeCommand(const Args& args) {
                            "       tlscope-cli analyze --compare a.tls.h5 b.tls.h5 ... [--csv FILE]",
                 {{"json", "FILE", "write every number as JSON ('-' for stdout)", "", false},
                  {"csv", "FILE", "write the histograms and profiles (with --compare: the T_f table) as CSV", "", false},
-                 {"compare", "", "compare explorations: TLS density against T_f", "", false}});
+                 {"compare", "", "compare explorations: TLS density against T_f", "", false},
+                 {"quenches", "Q", "explorations: analyse as if each walk had stopped after Q quenches (saturation; walks of different lengths)", "", false}});
     if (!a.parse(args)) return 0;
     if (a.has("compare")) {
         if (a.positional().empty()) throw InputError("analyze --compare: give the exploration session files");
         std::vector<ExplorationSummary> sessions;
-        for (const std::string& path : a.positional()) sessions.push_back(summarizeExploration(readSession(path, {false, false})));
+        for (const std::string& path : a.positional()) {
+            const SessionData s = readSession(path, {false, false});
+            sessions.push_back(summarizeExploration(a.has("quenches") ? truncateExploration(s, a.integer("quenches", 0, 1'000'000'000)) : s));
+        }
         for (const ExplorationSummary& e : sessions)
-            std::printf("%s: T_f %s, N %d, %ld quenches, %ld IS, %ld DWPs, %ld TLS\n", e.path.c_str(), e.fictiveTemperature.c_str(),
-                        e.particles, e.quenches, e.distinctMinima, e.doubleWells, e.tls);
+            std::printf("%s: T_f %s, N %d, %ld quenches, %ld IS, pairs %ld/%s, %ld DWPs, %ld TLS%s\n", e.path.c_str(), e.fictiveTemperature.c_str(),
+                        e.particles, e.quenches - 1, e.distinctMinima, e.analysedPairs,
+                        e.candidatePairs < 0 ? "?" : std::to_string(e.candidatePairs).c_str(), e.doubleWells, e.tls,
+                        e.candidatePairs < 0 || e.analysedPairs < e.candidatePairs ? " (partial)" : "");
         const auto groups = groupByFictiveTemperature(sessions);
         std::cout << "\n" << formatComparison(groups);
         if (a.has("csv")) {
@@ -303,7 +309,8 @@ int analyzeCommand(const Args& args) {
         return 0;
     }
     if (a.positional().size() != 1) throw InputError("analyze: give exactly one session file (see --help)");
-    const SessionData s = readSession(a.positional()[0], {false, false});
+    const SessionData read = readSession(a.positional()[0], {false, false});
+    const SessionData s = a.has("quenches") ? truncateExploration(read, a.integer("quenches", 0, 1'000'000'000)) : read;
     const CatalogAnalysis an = analyzeCatalog(s);
     auto write = [](const std::string& path, const std::string& text) {
         if (path == "-") {

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <set>
 #include <sstream>
 
 namespace tlscope {
@@ -58,6 +59,18 @@ ExplorationSummary summarizeExploration(const SessionData& s) {
     r.transitionPairs = static_cast<long>(w.transitionPairs().size());
     const long half = w.sequenceStep.empty() ? 0 : w.sequenceStep.back() / 2;
     for (const VisitedMinimum& m : w.minima) r.newMinimaSecondHalf += m.firstStep > half ? 1 : 0;
+    if (s.exploration->walkComplete) {
+        double pairAsymmetry = 0.0;
+        try {
+            pairAsymmetry = std::stod(parameter(s.exploration->parameters, "pair_asymmetry"));
+        } catch (const std::exception&) {
+        }
+        r.candidatePairs = static_cast<long>(candidatePairs(w, pairAsymmetry).size());
+    } else {
+        r.candidatePairs = -1;
+    }
+    // A finished run analysed every candidate (sessions from before the pairs table have none).
+    r.analysedPairs = s.complete() && r.candidatePairs >= 0 ? r.candidatePairs : static_cast<long>(s.exploration->pairs.size());
     r.tlsThreshold = model.tlsThreshold;
     r.tlsThresholdKelvin = model.units.toKelvin(model.tlsThreshold);
     for (const DwpRecord& d : s.doubleWells) {
@@ -75,6 +88,55 @@ ExplorationSummary summarizeExploration(const SessionData& s) {
     r.tlsPerM3 = double(r.tls) / volumeM3;
     r.tlsPerJouleM3 = double(r.tls) / (thresholdJ * volumeM3);
     return r;
+}
+
+SessionData truncateExploration(const SessionData& s, long quenches) {
+    if (!s.exploration) throw InputError(s.path + ": not an exploration session (made by `tlscope-cli explore`)");
+    if (!s.exploration->walkComplete) throw InputError(s.path + ": the walk is not finished; it cannot be cut at a quench yet");
+    if (quenches < 0) throw InputError("the number of quenches must be >= 0");
+    SessionData t = s;
+    SessionData::Exploration& e = *t.exploration;
+    MetabasinWalk& w = e.walk;
+    const std::size_t keep = std::min<std::size_t>(w.sequence.size(), static_cast<std::size_t>(quenches) + 1);
+    w.sequence.resize(keep);
+    w.sequenceStep.resize(keep);
+    // IS are numbered in the order of their first visit: the shorter walk knows 0 .. max.
+    const int known = w.sequence.empty() ? 0 : *std::max_element(w.sequence.begin(), w.sequence.end()) + 1;
+    w.minima.resize(static_cast<std::size_t>(known));
+    for (VisitedMinimum& m : w.minima) m.visits = 0;
+    w.transitions.clear();
+    for (std::size_t k = 0; k < w.sequence.size(); ++k) {
+        ++w.minima[static_cast<std::size_t>(w.sequence[k])].visits;
+        if (k > 0 && w.sequence[k] != w.sequence[k - 1]) ++w.transitions[{w.sequence[k - 1], w.sequence[k]}];
+    }
+    double pairAsymmetry = 0.0;
+    try {
+        pairAsymmetry = std::stod(parameter(e.parameters, "pair_asymmetry"));
+    } catch (const std::exception&) {
+    }
+    const auto kept = candidatePairs(w, pairAsymmetry);
+    const std::set<std::pair<int, int>> candidates(kept.begin(), kept.end());
+    std::vector<PairAnalysis> pairs;
+    for (const PairAnalysis& a : e.pairs)
+        if (candidates.count({a.first, a.second})) pairs.push_back(a);
+    e.pairs = std::move(pairs);
+    std::vector<DwpRecord> dwps;
+    std::vector<std::pair<int, int>> dwpPairs;
+    std::vector<bool> finished;
+    for (std::size_t k = 0; k < t.doubleWells.size() && k < e.dwpPairs.size(); ++k)
+        if (candidates.count(e.dwpPairs[k])) {
+            dwps.push_back(t.doubleWells[k]);
+            dwpPairs.push_back(e.dwpPairs[k]);
+            finished.push_back(k < t.doubleWellStartFinished.size() && t.doubleWellStartFinished[k]);
+        }
+    t.doubleWells = std::move(dwps);
+    e.dwpPairs = std::move(dwpPairs);
+    t.doubleWellStartFinished = std::move(finished);
+    std::vector<FoundMinimum> minima;
+    for (const FoundMinimum& m : t.minima)
+        if (m.id < known) minima.push_back(m);
+    t.minima = std::move(minima);
+    return t;
 }
 
 std::vector<StabilityGroup> groupByFictiveTemperature(const std::vector<ExplorationSummary>& sessions) {
@@ -113,6 +175,12 @@ std::string formatExploration(const ExplorationSummary& s) {
                   s.newMinimaSecondHalf > 0 ? ": not saturated, a longer walk finds more" : ": saturated");
     o << b;
     std::snprintf(b, sizeof b, "  transitions                               %ld between %ld pairs of IS\n", s.transitions, s.transitionPairs);
+    o << b;
+    if (s.candidatePairs < 0)
+        std::snprintf(b, sizeof b, "  pairs analysed                            %ld (the walk is not finished: the numbers below are partial)\n", s.analysedPairs);
+    else
+        std::snprintf(b, sizeof b, "  pairs analysed                            %ld of %ld%s\n", s.analysedPairs, s.candidatePairs,
+                      s.analysedPairs < s.candidatePairs ? " (still running or stopped: the numbers below are partial)" : "");
     o << b;
     std::snprintf(b, sizeof b, "  DWPs                                      %ld (%.4g per particle)\n", s.doubleWells, s.dwpPerParticle);
     o << b;

@@ -18,6 +18,8 @@ struct ExplorationSummary {
     double glassIsEnergyPerParticle = 0.0;
     long quenches = 0, distinctMinima = 0, transitions = 0, transitionPairs = 0;
     long newMinimaSecondHalf = 0;     ///< distinct IS first found in the second half of the walk
+    long candidatePairs = 0;          ///< pairs the exploration analyses (-1: the walk is not finished)
+    long analysedPairs = 0;           ///< of those, analysed so far (a run still going or stopped has fewer)
     long doubleWells = 0, tls = 0;
     double tlsThreshold = 0.0;        ///< eps
     double tlsThresholdKelvin = 0.0;
@@ -29,6 +31,13 @@ struct ExplorationSummary {
 
 /// Throws InputError if the session holds no exploration.
 ExplorationSummary summarizeExploration(const SessionData& s);
+
+/// The exploration as if its walk had stopped after `quenches` quenches: the shorter walk
+/// (visits, transitions and distinct IS recounted) and only the pairs and DWPs that walk would
+/// have analysed (same seed: the first quenches of a longer walk are the shorter walk). For the
+/// saturation of a walk and for comparing walks of different lengths. Throws InputError for a
+/// session with no exploration or an unfinished walk.
+SessionData truncateExploration(const SessionData& s, long quenches);
 
 struct StabilityGroup {
     std::string fictiveTemperature;

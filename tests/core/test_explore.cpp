@@ -324,6 +324,57 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(InputError, summarizeExploration(search));
     }
 
+    /// An exploration cut after Q quenches: the shorter walk recounted by hand, and only the
+    /// pairs and DWPs that walk would have analysed.
+    void truncatedExplorationIsTheShorterWalk() {
+        SessionData s;
+        s.parameters.model = Model::preset("soft-spheres");
+        s.parameters.particles = 1000;
+        s.parameters.starts = 1;
+        s.exploration = SessionData::Exploration{};
+        s.exploration->parameters = "pair_asymmetry = 0\nglass_t_f = 0.07\n";
+        s.exploration->walkComplete = true;
+        MetabasinWalk& w = s.exploration->walk;
+        w.minima.resize(4);
+        for (int k = 0; k < 4; ++k) w.minima[std::size_t(k)].energy = -k;
+        w.sequence = {0, 1, 0, 2, 2, 3, 1};
+        w.sequenceStep = {0, 10, 20, 30, 40, 50, 60};
+        w.transitions = {{{0, 1}, 1}, {{1, 0}, 1}, {{0, 2}, 1}, {{2, 3}, 1}, {{3, 1}, 1}};
+        // Candidates of the whole walk: (0,1), (0,2), (2,3), (1,3); DWPs on all but (0,2).
+        for (auto [a, b] : {std::pair{0, 1}, std::pair{0, 2}, std::pair{2, 3}, std::pair{1, 3}}) {
+            PairAnalysis pa;
+            pa.first = a, pa.second = b, pa.accepted = !(a == 0 && b == 2), pa.reason = pa.accepted ? "" : "shoulder";
+            s.exploration->pairs.push_back(pa);
+            if (!pa.accepted) continue;
+            DwpRecord r;
+            r.minimum = int(s.exploration->pairs.size()) - 1;
+            r.dwp.quantum.splitting = a == 2 ? 0.001 : 0.1;
+            s.doubleWells.push_back(r);
+            s.exploration->dwpPairs.emplace_back(a, b);
+            s.doubleWellStartFinished.push_back(true);
+        }
+        const ExplorationSummary whole = summarizeExploration(s);
+        QCOMPARE(whole.candidatePairs, 4L);
+        QCOMPARE(whole.analysedPairs, 4L);
+        QCOMPARE(whole.tls, 1L);
+        const SessionData cut = truncateExploration(s, 3); // quenches 0..3: IS 0 1 0 2
+        QCOMPARE(cut.exploration->walk.sequence, (std::vector<int>{0, 1, 0, 2}));
+        QCOMPARE(cut.exploration->walk.minima.size(), std::size_t(3));
+        QCOMPARE(cut.exploration->walk.minima[0].visits, 2);
+        QCOMPARE(cut.exploration->walk.minima[2].visits, 1);
+        const std::map<std::pair<int, int>, int> transitions{{{0, 1}, 1}, {{1, 0}, 1}, {{0, 2}, 1}};
+        QCOMPARE(cut.exploration->walk.transitions, transitions);
+        QCOMPARE(cut.exploration->pairs.size(), std::size_t(2));
+        QCOMPARE(cut.doubleWells.size(), std::size_t(1)); // (0,1); (0,2) was rejected
+        QCOMPARE(cut.exploration->dwpPairs[0], std::make_pair(0, 1));
+        const ExplorationSummary part = summarizeExploration(cut);
+        QCOMPARE(part.candidatePairs, 2L);
+        QCOMPARE(part.tls, 0L);
+        QCOMPARE(truncateExploration(s, 100).exploration->walk.sequence.size(), std::size_t(7));
+        s.exploration->walkComplete = false;
+        QVERIFY_THROWS_EXCEPTION(InputError, truncateExploration(s, 3));
+    }
+
     void modelUnitsGiveHbarAndThreshold() {
         // hbar* = hbar / (sigma sqrt(m eps)): PHYSICS.md gives 0.013157 (NiP) and 0.0296 (argon).
         QVERIFY(std::abs(Model::preset("ka-rh").units.hbar() - 0.013157) < 2e-6);
