@@ -5,12 +5,9 @@
 #include "app/cli/Arguments.h"
 #include "app/cli/Commands.h"
 #include "core/common/Error.h"
-#include "core/explore/Exploration.h"
+#include "core/explore/ExplorationSession.h"
 #include "core/io/ConfigurationFile.h"
 #include "core/io/ExtendedXyz.h"
-#include "core/io/SessionFile.h"
-#include "core/io/WalkCheckpoint.h"
-#include "core/tls/Displacement.h"
 
 #include <algorithm>
 #include <atomic>
@@ -50,34 +47,6 @@ std::string fictiveTemperatureOf(const std::string& path) {
     return it != f.info.end() ? it->second : std::string("?");
 }
 
-/// The first line where two parameter texts differ (for "not the same exploration" messages).
-std::string firstDifference(const std::string& a, const std::string& b) {
-    std::istringstream x(a), y(b);
-    std::string l, m;
-    while (true) {
-        const bool more1 = static_cast<bool>(std::getline(x, l)), more2 = static_cast<bool>(std::getline(y, m));
-        if (!more1 && !more2) return "";
-        if (!more1) l = "(nothing)";
-        if (!more2) m = "(nothing)";
-        if (l != m) return "the file has '" + l + "', this command '" + m + "'";
-    }
-}
-
-/// A fingerprint of the glass (species and positions), so a checkpoint is never continued on
-/// another glass that happens to share the file name.
-std::string glassFingerprint(const Configuration& c) {
-    std::uint64_t h = 0xcbf29ce484222325ull;
-    auto mix = [&](const void* p, std::size_t n) {
-        const auto* b = static_cast<const unsigned char*>(p);
-        for (std::size_t k = 0; k < n; ++k) h = (h ^ b[k]) * 0x100000001b3ull;
-    };
-    mix(c.positions.data(), static_cast<std::size_t>(c.positions.size()) * sizeof(double));
-    mix(c.species.data(), c.species.size() * sizeof(int));
-    char text[32];
-    std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(h));
-    return text;
-}
-
 struct Job {
     std::string input, out, label;
     int run = 0;
@@ -97,7 +66,7 @@ struct JobResult {
     std::string error;
 };
 
-JobResult runJob(const Job& job, ExploreParameters p, const LoadedConfiguration& glass, const JobOptions& o) {
+JobResult runJob(const Job& job, const ExploreParameters& p, const LoadedConfiguration& glass, const JobOptions& o) {
     JobResult res;
     const auto t0 = std::chrono::steady_clock::now();
     auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
@@ -106,174 +75,43 @@ JobResult runJob(const Job& job, ExploreParameters p, const LoadedConfiguration&
         if (o.prefixed) std::fprintf(stderr, "[%s] ", job.label.c_str());
         std::fprintf(stderr, fmt, args...);
     };
-    const int n = glass.conf.size();
-    res.particles = n;
-    const std::string identity = p.serialize() + "particles = " + std::to_string(n) + "\nglass = " + glassFingerprint(glass.conf) + "\n";
-    const std::string checkpointPath = walkCheckpointPath(job.out);
-
-    SearchParameters sp;
-    sp.model = p.model;
-    sp.particles = n;
-    sp.seed = p.walk.seed;
-    sp.starts = 1;
-    sp.attempts = static_cast<int>(std::min<long>(p.walk.steps / p.walk.quenchEvery, 10'000'000));
-    sp.inputFile = std::filesystem::absolute(job.input).string();
-    sp.saddleMethod = p.saddleMethod;
-    sp.ircStep = p.ircStep;
-    sp.minimumBarrier = p.minimumBarrier;
-    sp.tlsThresholdKelvin = p.model.units.toKelvin(p.model.tlsThreshold);
-    SessionLock lock(job.out);
-
-    // Where this run continues from (a resumed run rewrites the session with what was done,
-    // through a temporary file: the original stays intact until the copy is complete).
-    ExploreResume from;
-    bool walkInFile = false;
-    std::unique_ptr<SessionWriter> writer;
-    if (o.resume && std::filesystem::exists(job.out)) {
-        const SessionData earlier = readSession(job.out);
-        if (!earlier.exploration) throw InputError(job.out + ": not an exploration session; cannot resume it with explore");
-        if (earlier.exploration->parameters != p.serialize())
-            throw InputError(job.out + ": was written with other settings (" + firstDifference(earlier.exploration->parameters, p.serialize()) +
-                             "); resume with the same options or choose another --out");
-        if (earlier.parameters.particles != n) throw InputError(job.out + ": holds a glass of another size");
-        if (earlier.complete()) {
-            res.skipped = true;
-            res.quenches = earlier.exploration->walk.sequence.size(), res.distinct = earlier.exploration->walk.minima.size();
-            res.transitions = earlier.exploration->walk.transitions.size(), res.pairs = earlier.exploration->pairs.size();
-            for (const DwpRecord& r : earlier.doubleWells) ++res.dwps, res.tls += r.dwp.isTls ? 1 : 0;
-            res.rejected = static_cast<int>(res.pairs) - res.dwps;
-            say("%s is complete; nothing to do\n", job.out.c_str());
-            return res;
-        }
-        const std::string tmp = job.out + ".resume-tmp";
-        try {
-            writer = std::make_unique<SessionWriter>(tmp, sp, p.serialize());
-            if (earlier.exploration->walkComplete) {
-                from.finishedWalk = earlier.exploration->walk;
-                from.analysed = earlier.exploration->pairs;
-                writer->writeExploration(*from.finishedWalk);
-                walkInFile = true;
-                // DWP rows of pairs whose analysis row made it into the file; the rest are redone.
-                for (std::size_t k = 0; k < earlier.doubleWells.size(); ++k) {
-                    const DwpRecord& r = earlier.doubleWells[k];
-                    if (r.minimum < 0 || static_cast<std::size_t>(r.minimum) >= from.analysed.size() || k >= earlier.exploration->dwpPairs.size()) continue;
-                    PairAnalysis& a = from.analysed[static_cast<std::size_t>(r.minimum)];
-                    if (!a.accepted) continue;
-                    a.dwp = r.dwp;
-                    writer->onExplorationDoubleWell(r, earlier.exploration->dwpPairs[k].first, earlier.exploration->dwpPairs[k].second);
-                }
-                for (const PairAnalysis& a : from.analysed) writer->onExplorationPair(a);
-                say("resuming %s: walk done (%zu quenches), %zu of its pairs analysed\n", job.out.c_str(),
-                    from.finishedWalk->sequence.size(), from.analysed.size());
-            } else if (std::filesystem::exists(checkpointPath)) {
-                from.walk = readWalkCheckpoint(checkpointPath, identity, glass.conf.positions.size());
-                say("resuming %s: the walk from its checkpoint at step %ld (%zu quenches, %zu distinct IS)\n", job.out.c_str(),
-                    from.walk->step, from.walk->walk.sequence.size(), from.walk->walk.minima.size());
-            } else {
-                say("resuming %s: the walk had no checkpoint yet; it starts again\n", job.out.c_str());
-            }
-        } catch (const InputError& e) {
-            writer.reset();
-            std::error_code ec;
-            std::filesystem::remove(tmp, ec);
-            throw InputError(job.out + ": cannot resume (" + e.what() + "); the file is unchanged");
-        }
-        std::error_code ec;
-        std::filesystem::rename(tmp, job.out, ec);
-        if (ec) throw InputError(job.out + ": cannot replace the session file for resuming: " + ec.message());
-    } else {
-        std::error_code ec;
-        std::filesystem::remove(checkpointPath, ec); // a stale checkpoint of an overwritten run
-        writer = std::make_unique<SessionWriter>(job.out, sp, p.serialize());
-    }
-
+    ExplorationSessionOptions so;
+    so.inputPath = job.input;
+    so.resume = o.resume;
+    so.checkpointEvery = o.checkpointEvery;
+    so.stop = &stopRequested;
+    ExplorationSessionHooks hooks;
+    hooks.message = [&](const std::string& m) { say("%s\n", m.c_str()); };
     const long quenches = p.walk.steps / p.walk.quenchEvery;
-    double lastPrint = -1e9, lastCheckpoint = elapsed();
-    ExploreHooks hooks;
-    hooks.walk.stop = &stopRequested;
+    double lastPrint = -1e9;
+    std::size_t firstQuench = 0;
+    bool firstSeen = false;
     hooks.walk.quenched = [&](std::size_t quench, int, bool, const MetabasinWalk& w) {
+        if (!firstSeen) firstSeen = true, firstQuench = quench;
         if (o.quiet || (elapsed() - lastPrint < (o.tty && !o.prefixed ? 0.5 : 10.0) && quench < static_cast<std::size_t>(quenches))) return;
         lastPrint = elapsed();
-        const double rate = double(quench - (from.walk ? from.walk->walk.sequence.size() - 1 : 0)) / std::max(1e-9, elapsed());
+        const double rate = double(quench - firstQuench) / std::max(1e-9, elapsed());
         const bool inPlace = o.tty && !o.prefixed;
         say("%sexplore: quench %zu/%ld  distinct IS %zu  transitions %zu  %.1f quenches/s  ETA %.0f s%s", inPlace ? "\r" : "", quench,
             quenches, w.minima.size(), w.transitions.size(), rate, rate > 0 ? double(quenches - long(quench)) / rate : 0.0, inPlace ? "   " : "\n");
     };
-    if (o.checkpointEvery > 0)
-        hooks.walk.boundary = [&](const MetabasinWalk& w, const MdState& md, const RandomStream::State& rng) {
-            if (elapsed() - lastCheckpoint < o.checkpointEvery) return;
-            lastCheckpoint = elapsed();
-            WalkCheckpoint cp;
-            cp.walk = w, cp.md = md, cp.random = rng, cp.step = md.step;
-            writeWalkCheckpoint(checkpointPath, cp, identity);
-        };
-    StartingStructure is;
-    const Eigen::VectorXd mass = relativeMasses(p.model, glass.conf.species);
-    const MetabasinWalk* walk = nullptr;
-    hooks.walked = [&](const MetabasinWalk& w) {
-        walk = &w;
-        if (o.tty && !o.quiet && !o.prefixed) std::fprintf(stderr, "\n");
-        if (!walkInFile) writer->writeExploration(w);
-        std::error_code ec;
-        std::filesystem::remove(checkpointPath, ec); // the walk is in the session now
-        is.start = 0, is.energy = w.minima[0].energy, is.boxLength = glass.conf.boxLength;
-        is.species = glass.conf.species, is.diameters = glass.conf.diameters, is.positions = w.minima[0].positions;
-        writer->onStartingStructure(is);
-        const std::size_t candidates = candidatePairs(w, p.pairAsymmetry).size();
+    hooks.walked = [&](const MetabasinWalk& w, std::size_t candidates) {
         std::lock_guard lockPrint(printMutex);
+        if (o.tty && !o.quiet && !o.prefixed) std::fprintf(stderr, "\n");
         if (o.prefixed) std::printf("[%s] ", job.label.c_str());
         std::printf("walk: %zu quenches, %zu distinct IS, %zu transitions, %zu candidate pairs, %d failed quenches, %.1f s\n", w.sequence.size(),
                     w.minima.size(), w.transitions.size(), candidates, w.failedQuenches, elapsed());
         std::fflush(stdout);
     };
-    hooks.analysed = [&](const PairAnalysis& pa, std::size_t index, std::size_t total) {
-        if (pa.accepted) {
-            DwpRecord rec;
-            rec.start = 0;
-            rec.minimum = static_cast<int>(index);
-            // "found": how often the walk crossed between the two IS (both directions).
-            if (walk)
-                for (const auto& key : {std::make_pair(pa.first, pa.second), std::make_pair(pa.second, pa.first)})
-                    if (auto it = walk->transitions.find(key); it != walk->transitions.end()) rec.findCount += it->second;
-            rec.startEnergy = is.energy;
-            rec.species = glass.conf.species;
-            rec.diameters = glass.conf.diameters;
-            rec.dwp = pa.dwp;
-            writer->onExplorationDoubleWell(rec, pa.first, pa.second);
-        }
-        writer->onExplorationPair(pa); // after the DWP: this row marks the analysis done
+    hooks.analysed = [&](const PairAnalysis& pa, std::size_t index, std::size_t total, const DwpRecord*) {
         if (!o.quiet)
             say("pair %zu/%zu: IS %d - IS %d: %s\n", index + 1, total, pa.first, pa.second,
                 pa.accepted ? (pa.dwp.isTls ? "DWP, TLS" : "DWP") : ("rejected: " + pa.reason).c_str());
     };
-    const ExplorationResult r = exploreGlass(glass.conf, p, hooks, &from);
-    res.quenches = r.walk.sequence.size(), res.distinct = r.walk.minima.size(), res.transitions = r.walk.transitions.size();
-    res.pairs = r.pairs.size(), res.dwps = r.doubleWells(), res.tls = r.tls();
-    res.rejected = static_cast<int>(std::count_if(r.pairs.begin(), r.pairs.end(), [](const PairAnalysis& a) { return !a.accepted && a.first >= 0; }));
-    if (r.stopped) {
-        res.stopped = true;
-        writer->close();
-        return res;
-    }
-    // The distinct IS (but the glass's own) as the start's minima: energy, distance from IS 0.
-    std::vector<FoundMinimum> minima;
-    for (std::size_t k = 1; k < r.walk.minima.size(); ++k) {
-        const VisitedMinimum& v = r.walk.minima[k];
-        FoundMinimum m;
-        m.start = 0, m.id = static_cast<int>(k), m.firstAttempt = static_cast<int>(v.firstStep / p.walk.quenchEvery);
-        m.findCount = v.visits, m.energy = v.energy;
-        m.d = distance(r.walk.minima[0].positions, v.positions, glass.conf.boxLength, mass);
-        m.dMassWeighted = massWeightedDistance(r.walk.minima[0].positions, v.positions, glass.conf.boxLength, mass);
-        m.asymmetry = std::abs(v.energy - r.walk.minima[0].energy);
-        m.positions = v.positions;
-        minima.push_back(std::move(m));
-    }
-    StartSummary s;
-    s.start = 0, s.energy = r.walk.minima[0].energy, s.attempts = static_cast<int>(r.walk.sequence.size()) - 1;
-    s.returnedToStart = r.walk.minima[0].visits - 1, s.failedMinimizations = r.walk.failedQuenches;
-    s.minima = static_cast<int>(minima.size()), s.doubleWells = res.dwps, s.rejected = res.rejected;
-    writer->onStartCompleted(s, minima);
-    writer->close();
+    const ExplorationSessionResult r = exploreToSession(glass.conf, p, job.out, so, hooks);
+    res.quenches = r.quenches, res.distinct = r.distinct, res.transitions = r.transitions, res.pairs = r.pairs;
+    res.dwps = r.dwps, res.tls = r.tls, res.rejected = r.rejected, res.particles = r.particles;
+    res.stopped = r.stopped, res.skipped = r.alreadyComplete;
     res.seconds = elapsed();
     return res;
 }
