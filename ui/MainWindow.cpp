@@ -10,6 +10,10 @@
 #include "ui/Panels.h"
 #include "ui/PlotPanel.h"
 #include "ui/DisplayUnits.h"
+#include "ui/CompareDialog.h"
+#include "ui/ExplorePanel.h"
+#include "ui/ExploreWorker.h"
+#include "ui/MetabasinMap.h"
 #include "ui/PreparePanel.h"
 #include "ui/PrepareWorker.h"
 #include "ui/SearchWorker.h"
@@ -134,6 +138,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         }
         prepared_ = g;
         prepare_->setResult(*g);
+        if (!g->result.stopped)
+            setExplorable(g->inherentStructure, g->model, {}, QString::number(g->parameters.finalTemperature), tr("the prepared glass"));
         if (!controller_->running()) {
             shownDwp_.reset();
             displacement_.resize(0);
@@ -165,6 +171,43 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         if (!e.isEmpty()) error(tr("Search this glass"), e);
     });
     connect(view_, &VtkView::clicked, this, &MainWindow::picked);
+
+    explorer_ = new ExploreController(this);
+    exploreTimer_ = new QTimer(this);
+    exploreTimer_->setSingleShot(true);
+    exploreTimer_->setInterval(kSnapshotIntervalMs);
+    connect(exploreTimer_, &QTimer::timeout, this, &MainWindow::onExploreTick);
+    for (auto signal : {&ExploreController::pointsAvailable, &ExploreController::mapAvailable, &ExploreController::snapshotAvailable})
+        connect(explorer_, signal, this, [this] {
+            if (!exploreTimer_->isActive()) exploreTimer_->start(); // bounded rate, latest wins
+        });
+    connect(explorer_, &ExploreController::walkProgress, explore_, &ExplorePanel::setWalkProgress);
+    connect(explorer_, &ExploreController::pairsProgress, explore_, &ExplorePanel::setPairsProgress);
+    connect(explorer_, &ExploreController::message, this, [this](const QString& m) {
+        run_->appendLog(m);
+        statusBar()->showMessage(m, 8000);
+    });
+    connect(explorer_, &ExploreController::doubleWellFound, this, &MainWindow::onDoubleWell);
+    connect(explorer_, &ExploreController::finished, this, [this](bool stopped, const QString& message) {
+        onExploreTick(); // the last points and the final map
+        explore_->setState(false);
+        if (!message.isEmpty()) {
+            explore_->setStatus(tr("failed: %1").arg(message));
+            error(tr("Exploration failed"), message);
+            return;
+        }
+        const QString text = stopped ? tr("stopped: %1 keeps what was done; Resume continues it").arg(sessionPath_)
+                                     : tr("done: %1 DWPs (%2); written to %3").arg(table_->rowCount()).arg(explore_->statusText()).arg(sessionPath_);
+        explore_->setStatus(text);
+        run_->appendLog(tr("exploration %1").arg(text));
+    });
+    connect(explore_, &ExplorePanel::startRequested, this, [this] {
+        if (const QString e = startExploration(false); !e.isEmpty()) error(tr("Explore"), e);
+    });
+    connect(explore_, &ExplorePanel::resumeRequested, this, [this] {
+        if (const QString e = startExploration(true); !e.isEmpty()) error(tr("Resume exploration"), e);
+    });
+    connect(explore_, &ExplorePanel::stopRequested, explorer_, &ExploreController::stop);
 
     QSettings settings;
     restoreLayout();
@@ -290,15 +333,17 @@ void MainWindow::applyDefaultLayout(QSize screenSize) {
     auto dock = [this](const char* name) { return findChild<QDockWidget*>(name); };
     QDockWidget *runDock = dock("runDock"), *teachDock = dock("teachDock"), *detailDock = dock("detailDock"),
                 *tableDock = dock("tableDock"), *plotDock = dock("plotDock"), *particleDock = dock("particleDock"),
-                *prepareDock = dock("prepareDock");
-    for (QDockWidget* d : {runDock, teachDock, detailDock, tableDock, plotDock, particleDock, prepareDock}) {
+                *prepareDock = dock("prepareDock"), *exploreDock = dock("exploreDock"), *mapDock = dock("mapDock");
+    for (QDockWidget* d : {runDock, teachDock, detailDock, tableDock, plotDock, particleDock, prepareDock, exploreDock, mapDock}) {
         d->setFloating(false);
         d->show();
     }
     addDockWidget(Qt::LeftDockWidgetArea, runDock);
     addDockWidget(Qt::LeftDockWidgetArea, teachDock);
     addDockWidget(Qt::LeftDockWidgetArea, prepareDock);
+    addDockWidget(Qt::LeftDockWidgetArea, exploreDock);
     tabifyDockWidget(runDock, prepareDock);
+    tabifyDockWidget(runDock, exploreDock);
     tabifyDockWidget(runDock, teachDock);
     runDock->raise();
     addDockWidget(Qt::RightDockWidgetArea, detailDock);
@@ -312,11 +357,15 @@ void MainWindow::applyDefaultLayout(QSize screenSize) {
     }
     addDockWidget(Qt::BottomDockWidgetArea, tableDock);
     addDockWidget(Qt::BottomDockWidgetArea, plotDock);
+    addDockWidget(Qt::BottomDockWidgetArea, mapDock);
     if (compact) {
         tabifyDockWidget(tableDock, plotDock);
+        tabifyDockWidget(tableDock, mapDock);
         tableDock->raise();
     } else {
         splitDockWidget(tableDock, plotDock, Qt::Horizontal);
+        tabifyDockWidget(plotDock, mapDock);
+        plotDock->raise();
     }
     if (compact) {
         setGeometry(QRect(screen() ? screen()->availableGeometry().topLeft() : QPoint(0, 0), avail));
@@ -464,6 +513,18 @@ void MainWindow::buildDocks() {
     prepareDock->setWidget(prepareScroll);
     addDockWidget(Qt::LeftDockWidgetArea, prepareDock);
     tabifyDockWidget(runDock, prepareDock);
+    explore_ = new ExplorePanel;
+    auto* exploreScroll = new QScrollArea;
+    exploreScroll->setWidget(explore_);
+    exploreScroll->setWidgetResizable(true);
+    exploreScroll->setFrameShape(QFrame::NoFrame);
+    exploreScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    explore_->setMinimumHeight(560);
+    auto* exploreDock = new QDockWidget(tr("Explore"), this);
+    exploreDock->setObjectName("exploreDock");
+    exploreDock->setWidget(exploreScroll);
+    addDockWidget(Qt::LeftDockWidgetArea, exploreDock);
+    tabifyDockWidget(runDock, exploreDock);
     runDock->raise();
 
     detail_ = new DetailPanel;
@@ -535,6 +596,16 @@ void MainWindow::buildDocks() {
     plotDock->setObjectName("plotDock");
     plotDock->setWidget(plots_);
     addDockWidget(Qt::BottomDockWidgetArea, plotDock);
+    map_ = new MetabasinMap;
+    map_->setObjectName("metabasinMap");
+    auto* mapDock = new QDockWidget(tr("Metabasin map"), this);
+    mapDock->setObjectName("mapDock");
+    mapDock->setWidget(map_);
+    addDockWidget(Qt::BottomDockWidgetArea, mapDock);
+    tabifyDockWidget(plotDock, mapDock);
+    plotDock->raise();
+    connect(map_, &MetabasinMap::minimumClicked, this, &MainWindow::showExploredMinimum);
+    connect(map_, &MetabasinMap::pairClicked, this, [this](int candidate) { selectExploredPair(candidate); });
 
     auto updateFilterInfo = [this] {
         filterInfo_->setText(tr("%1 of %2 shown: %3").arg(filter_->rowCount()).arg(table_->rowCount()).arg(filter_->describe()));
@@ -615,6 +686,13 @@ void MainWindow::buildMenus() {
     file->addAction(tr("Export selected &DWP (extended XYZ)..."), this, &MainWindow::exportDwp);
     file->addAction(tr("Export transition &movie (GIF)..."), this, &MainWindow::exportMovieDialog);
     file->addAction(tr("Save &screenshot..."), QKeySequence(tr("Ctrl+Shift+S")), this, &MainWindow::screenshotDialog);
+    file->addAction(tr("&Compare explorations..."), this, [this] {
+        const QStringList paths = QFileDialog::getOpenFileNames(this, tr("Exploration sessions to compare"), {}, tr("TLScope sessions (*.tls.h5 *.h5)"));
+        if (paths.isEmpty()) return;
+        QString message;
+        if (CompareDialog* d = compareExplorations(paths, &message)) d->show();
+        else error(tr("Compare explorations"), message);
+    });
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
     QMenu* search = menuBar()->addMenu(tr("&Search"));
@@ -624,6 +702,14 @@ void MainWindow::buildMenus() {
     search->addAction(tr("&Resume stopped search"), this, [this] {
         const QString message = resumeSearch();
         if (!message.isEmpty()) error(tr("Resume"), message);
+    });
+    search->addSeparator();
+    search->addAction(tr("&Explore this glass"), QKeySequence(tr("Ctrl+E")), this, [this] {
+        if (const QString e = startExploration(false); !e.isEmpty()) error(tr("Explore"), e);
+    });
+    search->addAction(tr("Explore the d&emo glass"), this, &MainWindow::startDemoExploration);
+    search->addAction(tr("Stop e&xploration"), this, [this] {
+        if (explorer_) explorer_->stop();
     });
     QMenu* viewMenu = menuBar()->addMenu(tr("&View"));
     viewMenu->addAction(tr("&Reset camera"), QKeySequence(tr("R")), this, [this] {
@@ -733,6 +819,12 @@ QString MainWindow::openConfiguration(const QString& path, const QString& modelN
         resetDocument(); // the old session's DWPs do not belong to this structure
         displacement_ = {};
         showConfiguration(conf, model, QFileInfo(path).fileName());
+        QString tf = "?";
+        if (detectConfigurationFormat(p) == ConfigurationFormat::Xyz) {
+            const XyzFrame f = readXyzFile(p);
+            if (const auto it = f.info.find("t_f"); it != f.info.end()) tf = QString::fromStdString(it->second);
+        }
+        setExplorable(conf, model, path, tf, QFileInfo(path).fileName());
         addRecent(path);
         if (!loaded.warnings.empty()) statusBar()->showMessage(QString::fromStdString(loaded.warnings.front()), 15000);
         return {};
@@ -766,6 +858,20 @@ QString MainWindow::openSession(const QString& path) {
                                           : tr(" - incomplete (stopped or killed): continue it with tlscope-cli search --resume --out %1").arg(path)));
         if (live) followTimer_->start();
         else followTimer_->stop();
+        if (s.exploration) {
+            map_->setData(std::make_shared<const MetabasinData>(MetabasinData::fromSession(s)));
+            explore_->showWalk(s.exploration->walk, map_->data()->timeStep, s.parameters.particles);
+            explore_->setSessionPath(path);
+            if (!s.exploration->walk.minima.empty()) {
+                Configuration g;
+                g.boxLength = s.parameters.model.boxLengthFor(s.parameters.particles);
+                g.positions = s.exploration->walk.minima.front().positions;
+                if (!s.starts.empty()) g.species = s.starts.front().species, g.diameters = s.starts.front().diameters;
+                else if (!s.doubleWells.empty()) g.species = s.doubleWells.front().species, g.diameters = s.doubleWells.front().diameters;
+                if (static_cast<int>(g.species.size()) * 3 == g.positions.size())
+                    setExplorable(g, s.parameters.model, QString::fromStdString(s.parameters.inputFile), "?", tr("the glass of %1").arg(QFileInfo(path).fileName()));
+            }
+        }
         if (!s.doubleWells.empty()) selectDwp(0);
         else if (!s.starts.empty()) {
             Configuration c;
@@ -831,7 +937,9 @@ void MainWindow::openDemo() {
     const Model model = Model::preset("ka-rh");
     displacement_ = {};
     shownDwp_ = nullptr;
-    showConfiguration(frame.toConfiguration(model, "demo glass"), model, tr("demo glass"));
+    const Configuration demo = frame.toConfiguration(model, "demo glass");
+    showConfiguration(demo, model, tr("demo glass"));
+    setExplorable(demo, model, {}, "?", tr("the demo glass (KA-RH, N = 65)"));
 }
 
 void MainWindow::startDemoSearch() {
@@ -951,6 +1059,7 @@ void MainWindow::resetDocument() {
     plots_->refreshLater();
     run_->resetProgress();
     followNewest_->setChecked(true);
+    map_->clear();
 }
 
 void MainWindow::newSession() {
@@ -1037,6 +1146,12 @@ QString MainWindow::saveSessionTo(const QString& path) {
 }
 
 bool MainWindow::hasUnsavedResults() const { return autosave_ && !table_->all().empty(); }
+
+QString MainWindow::leaveUnsavedInAutosave() {
+    if (!hasUnsavedResults()) return {};
+    autosave_ = false;
+    return sessionPath_;
+}
 
 bool MainWindow::confirmDiscard(const QString& action) {
     if (!hasUnsavedResults() || !isVisible()) return true;
@@ -1360,6 +1475,190 @@ void MainWindow::onSearchFinished(bool complete, const QString& message) {
     plots_->refreshLater();
 }
 
+// ----- exploration ----------------------------------------------------------------------------
+
+void MainWindow::setExplorable(const Configuration& conf, const Model& model, const QString& path, const QString& tf, const QString& source) {
+    explorable_ = Explorable{conf, model, path, tf.isEmpty() ? QString("?") : tf, source};
+    explore_->setGlassText(tr("Explores %1: N = %2, model %3%4.")
+                               .arg(source)
+                               .arg(conf.size())
+                               .arg(QString::fromStdString(model.name))
+                               .arg(tf != "?" && !tf.isEmpty() ? tr(", T_f %1").arg(tf) : QString()));
+    if (!explorer_ || !explorer_->running()) explore_->setModelDefaults(model);
+}
+
+bool MainWindow::busy(QString* why) const {
+    if (controller_->running()) *why = tr("a search is running; stop it first");
+    else if (explorer_->running()) *why = tr("an exploration is running; stop it first");
+    else if (preparer_->running()) *why = tr("a glass is being prepared; wait for it or stop it first");
+    else return false;
+    return true;
+}
+
+QString MainWindow::startExploration(bool resume) {
+    QString why;
+    if (busy(&why)) return why;
+    QString path = explore_->sessionPath();
+    Configuration glass;
+    Model model;
+    QString input, tf = "?";
+    ExploreParameters p;
+    try {
+        if (resume) {
+            // Continue the panel's (or the open) session with its own settings and glass.
+            if (path.isEmpty()) path = sessionPath_;
+            if (path.isEmpty() || !QFile::exists(path)) return tr("no exploration session to resume: open one or name it in the Explore panel");
+            const SessionData s = readSession(path.toStdString(), {false, false});
+            if (!s.exploration) return tr("%1 is not an exploration session").arg(path);
+            if (s.complete()) return tr("%1 is complete; open it to see its results").arg(path);
+            model = s.parameters.model;
+            p = ExploreParameters::parse(s.exploration->parameters, model);
+            input = QString::fromStdString(s.parameters.inputFile);
+            if (input.isEmpty() || !QFile::exists(input)) {
+                if (!explorable_) return tr("the glass of %1 (%2) is not available; open it first").arg(path, input);
+                glass = explorable_->conf; // the fingerprint check refuses another glass
+            } else {
+                glass = readConfigurationFile(input.toStdString(), model).conf;
+            }
+        } else {
+            if (!explorable_) return tr("no glass to explore: prepare one, open a configuration or load the demo");
+            if (!confirmDiscard(tr("Explore"))) return {};
+            glass = explorable_->conf;
+            model = explorable_->model;
+            input = explorable_->path;
+            tf = explorable_->tf;
+            p = explore_->parameters(model);
+            p.glassFictiveTemperature = tf.toStdString();
+            if (path.isEmpty()) {
+                const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) + "/autosave";
+                QDir().mkpath(dir);
+                path = dir + QString("/explore-%1.tls.h5").arg(QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss-zzz"));
+            } else if (QFile::exists(path) &&
+                       (!isVisible() || QMessageBox::question(this, tr("Explore"), tr("'%1' exists. Replace it?").arg(path)) != QMessageBox::Yes)) {
+                return isVisible() ? QString() : tr("%1 exists").arg(path);
+            }
+        }
+    } catch (const std::exception& e) {
+        return QString::fromUtf8(e.what());
+    }
+    QString message;
+    if (!explorer_->start(glass, p, path, input, resume, &message)) return message;
+    const bool autosave = explore_->sessionPath().isEmpty() && !resume;
+    resetDocument();
+    autosave_ = autosave;
+    SearchParameters sp;
+    sp.model = model;
+    sp.particles = glass.size();
+    sp.starts = 1;
+    sp.attempts = static_cast<int>(p.walk.steps / p.walk.quenchEvery);
+    sp.seed = p.walk.seed;
+    parameters_ = sp;
+    model_ = model;
+    displayUnits() = model_.units;
+    table_->setSpeciesNames(speciesNames());
+    sessionPath_ = path;
+    explore_->reset();
+    explore_->setState(true);
+    explore_->setStatus(tr("quenching the glass"));
+    if (auto* d = findChild<QDockWidget*>("exploreDock")) d->raise();
+    if (auto* d = findChild<QDockWidget*>("mapDock")) d->raise();
+    displacement_.resize(0);
+    shownDwp_.reset();
+    run_->appendLog(tr("exploration %1: N = %2, T = %3, a quench every %4 steps, %5 quenches, seed %6 -> %7")
+                        .arg(resume ? tr("resumed") : tr("started")).arg(glass.size()).arg(p.walk.temperature)
+                        .arg(p.walk.quenchEvery).arg(p.walk.steps / p.walk.quenchEvery).arg(p.walk.seed).arg(path));
+    return {};
+}
+
+void MainWindow::startDemoExploration() {
+    if (controller_->running() || explorer_->running()) return;
+    openDemo();
+    explore_->setWalk(0.3, 20, 100, 1); // ~20 IS and ~12 DWPs in about ten seconds
+    explore_->setSessionPath({});
+    if (const QString e = startExploration(false); !e.isEmpty()) error(tr("Explore"), e);
+}
+
+void MainWindow::onExploreTick() {
+    const int n = parameters_.particles;
+    explore_->addPoints(explorer_->takePoints(), n);
+    if (auto m = explorer_->takeMap()) map_->setData(std::move(m));
+    const auto [current, reference] = explorer_->takeSnapshot();
+    if (!current || !reference || shownDwp_ || !explorable_ || !explorer_->running()) return;
+    // The IS of the latest quench, coloured by its displacement from the glass's IS.
+    Configuration c;
+    c.boxLength = explorable_->conf.boxLength;
+    c.species = explorable_->conf.species;
+    c.diameters = explorable_->conf.diameters;
+    if (static_cast<int>(c.species.size()) * 3 != current->size()) return;
+    c.positions = alignedTo(*reference, *current, c.boxLength);
+    displacement_ = comCorrectedDisplacement(*reference, *current, c.boxLength, relativeMasses(model_, c.species));
+    conf_ = c;
+    scene_->setConfiguration(c, model_, displacement_, -1, /*wrap=*/false);
+    const MetabasinData* d = map_->data();
+    statusInfo_->setText(tr("exploration: IS %1 of %2 (colour: displacement from the glass's IS)")
+                             .arg(d ? d->current : -1).arg(d ? d->energy.size() : 0));
+    view_->requestRender();
+}
+
+void MainWindow::showExploredMinimum(int is) {
+    const MetabasinData* d = map_->data();
+    if (!d || is < 0 || is >= static_cast<int>(d->positions.size()) || !explorable_) return;
+    Configuration c;
+    c.boxLength = parameters_.model.boxLengthFor(parameters_.particles);
+    c.species = explorable_->conf.species;
+    c.diameters = explorable_->conf.diameters;
+    const Eigen::VectorXd& x = *d->positions[static_cast<std::size_t>(is)];
+    const Eigen::VectorXd& x0 = *d->positions.front();
+    if (static_cast<int>(c.species.size()) * 3 != x.size() || c.boxLength <= 0) return;
+    c.positions = alignedTo(x0, x, c.boxLength);
+    shownDwp_.reset();
+    followNewest_->setChecked(false); // the user is inspecting: arriving DWPs do not take over
+    displacement_ = comCorrectedDisplacement(x0, x, c.boxLength, relativeMasses(model_, c.species));
+    conf_ = c;
+    // The particle that moved most since the glass, highlighted like a DWP's central particle.
+    Eigen::Index top = -1;
+    if (is > 0 && displacement_.size() == x.size()) {
+        Eigen::VectorXd norms(x.size() / 3);
+        for (Eigen::Index i = 0; i < norms.size(); ++i) norms[i] = displacement_.segment<3>(3 * i).norm();
+        norms.maxCoeff(&top);
+    }
+    scene_->setConfiguration(c, model_, displacement_, static_cast<int>(top), /*wrap=*/false);
+    const double de = d->energy[static_cast<std::size_t>(is)] - d->energy.front();
+    statusInfo_->setText(tr("explored IS %1: E - E_glass = %2 eps, visited %3 times%4 (colour: displacement from the glass's IS)")
+                             .arg(is).arg(de, 0, 'g', 5).arg(d->visits[static_cast<std::size_t>(is)])
+                             .arg(top >= 0 ? tr(", most displaced particle #%1").arg(top) : QString()));
+    view_->requestRender();
+}
+
+bool MainWindow::selectExploredPair(int candidate) {
+    const auto& all = table_->all();
+    for (std::size_t k = 0; k < all.size(); ++k)
+        if (all[k]->minimum == candidate) {
+            followNewest_->setChecked(false);
+            selectDwp(static_cast<int>(k));
+            return true;
+        }
+    if (const MetabasinData* d = map_->data())
+        for (const PairMark& m : d->pairs)
+            if (m.candidate == candidate)
+                statusBar()->showMessage(m.analysed ? tr("IS %1 - IS %2: rejected: %3").arg(m.first).arg(m.second).arg(QString::fromStdString(m.reason))
+                                                    : tr("IS %1 - IS %2: not analysed yet").arg(m.first).arg(m.second),
+                                         10000);
+    return false;
+}
+
+CompareDialog* MainWindow::compareExplorations(const QStringList& paths, QString* message) {
+    auto* d = new CompareDialog(this);
+    d->setAttribute(Qt::WA_DeleteOnClose);
+    const QString e = d->load(paths);
+    if (!e.isEmpty()) {
+        if (message) *message = e;
+        delete d;
+        return nullptr;
+    }
+    return d;
+}
+
 // ----- view -----------------------------------------------------------------------------------
 
 void MainWindow::picked(double x, double y) {
@@ -1473,9 +1772,14 @@ void MainWindow::closeEvent(QCloseEvent* e) {
         e->ignore();
         return;
     }
-    // A running search stops within one attempt; its session file stays consistent.
+    // A running search stops within one attempt, an exploration within one quench or pair; their
+    // session files stay consistent (and resumable).
     controller_->stop();
+    explorer_->stop();
+    preparer_->stop();
     controller_->wait();
+    explorer_->wait();
+    preparer_->wait();
     saveLayout();
     e->accept();
 }

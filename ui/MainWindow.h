@@ -11,6 +11,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 
 class QLabel;
 class QTableView;
@@ -31,6 +32,10 @@ class TeachingPanel;
 class PreparePanel;
 class PrepareController;
 struct PreparedGlass;
+class ExplorePanel;
+class ExploreController;
+class MetabasinMap;
+struct MetabasinData;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -97,18 +102,37 @@ public:
     QString savePreparedGlass(const QString& path);
     /// A DWP search from the prepared glass (saved to `path`, or to an autosave file).
     QString searchPreparedGlass(const QString& path = {});
+    /// Explores the glass in the view (the Explore panel's settings; `resume`: continue the
+    /// panel's or the open session's exploration). Returns an error message or "".
+    QString startExploration(bool resume = false);
+    /// The demo glass explored for a few seconds (demo, screenshots).
+    void startDemoExploration();
+    /// Shows inherent structure `is` of the exploration on the map, coloured by displacement from the glass.
+    void showExploredMinimum(int is);
+    /// Selects the DWP of candidate pair `candidate` of the exploration (map edge click); false if none.
+    bool selectExploredPair(int candidate);
+    /// File > Compare explorations, without the file dialog.
+    class CompareDialog* compareExplorations(const QStringList& paths, QString* message = nullptr);
+    ExplorePanel* explorePanel() const { return explore_; }
+    ExploreController* explorer() const { return explorer_; }
+    MetabasinMap* metabasinMap() const { return map_; }
     PreparePanel* preparePanel() const { return prepare_; }
     PrepareController* preparer() const { return preparer_; }
     std::shared_ptr<const PreparedGlass> preparedGlass() const { return prepared_; }
     /// True when the current results live only in an autosave file (a search started without a
     /// session file) and have not been saved under a name.
     bool hasUnsavedResults() const;
+    /// For scripted exits (--quit-after): closing will not ask about unsaved results; returns
+    /// the autosave file that keeps them ("" if nothing was unsaved).
+    QString leaveUnsavedInAutosave();
     /// Continues the current session's stopped or killed search (Search > Resume).
     QString resumeSearch();
     /// Copies the current session to `path` (Save session as without the dialog).
     QString saveSessionTo(const QString& path);
 
     VtkView* view() const { return view_; }
+    /// The configuration the 3D view shows now.
+    const Configuration& shownConfiguration() const { return conf_; }
     ParticleScene* scene() const { return scene_.get(); }
     SearchController* controller() const { return controller_; }
     DwpTableModel* table() const { return table_; }
@@ -193,6 +217,22 @@ private:
     std::shared_ptr<const PreparedGlass> prepared_;
     QTimer* prepareTimer_ = nullptr;
     void onPrepareSnapshot();
+    /// The glass an exploration starts from: the last one opened, loaded or prepared.
+    struct Explorable {
+        Configuration conf;
+        Model model;
+        QString path;      ///< its file ("" for a prepared glass not saved yet)
+        QString tf;        ///< its T_f ("?" unknown)
+        QString source;
+    };
+    std::optional<Explorable> explorable_;
+    void setExplorable(const Configuration& conf, const Model& model, const QString& path, const QString& tf, const QString& source);
+    ExplorePanel* explore_ = nullptr;
+    ExploreController* explorer_ = nullptr;
+    MetabasinMap* map_ = nullptr;
+    QTimer* exploreTimer_ = nullptr;
+    void onExploreTick();
+    bool busy(QString* why) const;
     bool presenting_ = false;
     QByteArray layoutBeforePresentation_;
     QFont fontBeforePresentation_;

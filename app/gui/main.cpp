@@ -24,9 +24,11 @@ int main(int argc, char** argv) {
     QCommandLineOption shotOpt("screenshot", "save a PNG of the window, then quit", "FILE");
     QCommandLineOption movieOpt("movie", "save the selected DWP's transition as an animated GIF (48 frames, rocking), then quit", "FILE");
     QCommandLineOption prepareOpt("prepare-demo", "prepare a small soft-sphere glass by swap Monte Carlo, live (Prepare glass panel)");
+    QCommandLineOption exploreOpt("explore-demo", "explore the demo glass's metabasin, live (Explore panel and Metabasin map)");
+    QCommandLineOption exploreFileOpt("explore", "explore the opened glass (file argument) with the Explore panel's settings, live");
     QCommandLineOption presentOpt("presentation", "start in presentation mode (large text, the 3D view and the profile; F11 leaves it)");
     QCommandLineOption quitOpt("quit-after", "quit after this many seconds", "SECONDS");
-    parser.addOptions({modelOpt, demoOpt, shotOpt, quitOpt, selectOpt, viewShotOpt, movieOpt, presentOpt, prepareOpt});
+    parser.addOptions({modelOpt, demoOpt, shotOpt, quitOpt, selectOpt, viewShotOpt, movieOpt, presentOpt, prepareOpt, exploreOpt, exploreFileOpt});
     // --help and --version print and exit anywhere, also without a display (a QApplication
     // aborts when there is none): answer them before the GUI starts.
     for (int k = 1; k < argc; ++k) {
@@ -67,6 +69,13 @@ int main(int argc, char** argv) {
         window.startDemoSearch();
     } else if (parser.isSet(prepareOpt)) {
         window.startDemoPreparation();
+    } else if (parser.isSet(exploreOpt)) {
+        window.startDemoExploration();
+    } else if (parser.isSet(exploreFileOpt)) {
+        if (const QString e = window.startExploration(false); !e.isEmpty()) {
+            std::fprintf(stderr, "tlscope: %s\n", qPrintable(e));
+            return 2;
+        }
     } else if (files.isEmpty() && !screenshot) {
         // Welcome: what the user can do first.
         QTimer::singleShot(0, &window, [&window] {
@@ -94,7 +103,7 @@ int main(int argc, char** argv) {
             return 2;
         }
     } else if (screenshot) {
-        quitAfter = parser.isSet(demoOpt) ? 12.0 : parser.isSet(prepareOpt) ? 8.0 : 1.5; // the demo: time for DWPs to arrive
+        quitAfter = parser.isSet(demoOpt) || parser.isSet(exploreOpt) ? 12.0 : parser.isSet(prepareOpt) ? 8.0 : 1.5; // the demo: time for DWPs to arrive
     }
     int exitCode = 0;
     if (quitAfter >= 0) {
@@ -104,6 +113,9 @@ int main(int argc, char** argv) {
             if (parser.isSet(viewShotOpt) && !window.saveViewImage(parser.value(viewShotOpt), 1, &error)) exitCode = 1;
             if (parser.isSet(movieOpt) && !window.exportMovie(parser.value(movieOpt), 48, true, 0, &error)) exitCode = 1;
             if (exitCode) std::fprintf(stderr, "tlscope: %s\n", qPrintable(error));
+            // A scripted exit does not ask about unsaved results: they stay in the autosave file.
+            if (const QString kept = window.leaveUnsavedInAutosave(); !kept.isEmpty())
+                std::fprintf(stderr, "tlscope: the results are in %s\n", qPrintable(kept));
             window.close();
         });
     }

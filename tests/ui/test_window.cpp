@@ -1,5 +1,9 @@
 // The main window under a real X server: the 3D view renders the demo glass.
 #include "ui/MainWindow.h"
+#include "ui/CompareDialog.h"
+#include "ui/ExplorePanel.h"
+#include "ui/ExploreWorker.h"
+#include "ui/MetabasinMap.h"
 #include "ui/Panels.h"
 #include "ui/PreparePanel.h"
 #include "ui/PrepareWorker.h"
@@ -10,6 +14,7 @@
 #include "core/io/ExtendedXyz.h"
 #include "core/io/LammpsData.h"
 #include "core/io/SessionFile.h"
+#include "core/tls/Displacement.h"
 
 #include <QCheckBox>
 #include <QImageReader>
@@ -189,6 +194,125 @@ private slots:
         QCOMPARE(s.starts.size(), std::size_t(1));
         QCOMPARE(s.starts[0].diameters, glass->result.configuration.diameters);
         QVERIFY(std::abs(s.starts[0].energy - glass->quench.energy) < 1e-6 * std::abs(glass->quench.energy));
+    }
+
+    /// Issue 11: an exploration run from the GUI. The trace, the map and the table show exactly
+    /// what the session file holds; clicking a node shows that IS, clicking a DWP edge selects
+    /// that DWP; a stopped exploration resumes to the uninterrupted result; the session reopens
+    /// with the same map.
+    void exploreWorkflow() {
+        MainWindow w;
+        QVERIFY(showDemo(w));
+        QTemporaryDir dir;
+        const QString path = dir.filePath("ex.tls.h5");
+        w.explorePanel()->setWalk(0.3, 20, 60, 1);
+        w.explorePanel()->setSessionPath(path);
+        QSignalSpy finished(w.explorer(), &ExploreController::finished);
+        QCOMPARE(w.startExploration(), QString());
+        QVERIFY(w.explorer()->running());
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 120000);
+        QTest::qWait(50);
+        QCOMPARE(finished.at(0).at(1).toString(), QString());
+        const tlscope::SessionData s = tlscope::readSession(path.toStdString());
+        QVERIFY(s.complete() && s.exploration);
+        const auto& walk = s.exploration->walk;
+        QVERIFY2(walk.minima.size() >= 4 && !s.doubleWells.empty(), "the demo walk found too little for the test");
+        QCOMPARE(w.explorePanel()->tracePoints(), int(walk.sequence.size()));
+        const MetabasinData* d = w.metabasinMap()->data();
+        QVERIFY(d != nullptr);
+        QCOMPARE(d->energy.size(), walk.minima.size());
+        for (std::size_t k = 0; k < walk.minima.size(); ++k) QCOMPARE(d->energy[k], walk.minima[k].energy);
+        QCOMPARE(d->transitions, walk.transitions);
+        QCOMPARE(d->pairs.size(), s.exploration->pairs.size());
+        for (std::size_t k = 0; k < d->pairs.size(); ++k) {
+            QVERIFY(d->pairs[k].analysed);
+            QCOMPARE(d->pairs[k].accepted, s.exploration->pairs[k].accepted);
+        }
+        QCOMPARE(w.table()->rowCount(), int(s.doubleWells.size()));
+        QVERIFY2(w.explorePanel()->statusText().contains("done"), qPrintable(w.explorePanel()->statusText()));
+        // A node: that IS in the view (aligned to the glass's IS).
+        const int is = int(walk.minima.size()) - 1;
+        MetabasinMap* map = w.metabasinMap();
+        map->parentWidget()->show();
+        map->parentWidget()->raise();
+        QTRY_VERIFY(map->isVisible());
+        QCOMPARE(map->hit(map->nodePosition(is)).first, is);
+        QTest::mouseClick(map, Qt::LeftButton, {}, map->nodePosition(is).toPoint());
+        const double L = s.parameters.model.boxLengthFor(s.parameters.particles);
+        const Eigen::VectorXd expected = tlscope::alignedTo(walk.minima[0].positions, walk.minima[std::size_t(is)].positions, L);
+        QVERIFY((w.shownConfiguration().positions - expected).norm() < 1e-12);
+        // A DWP edge: that DWP selected.
+        const DwpPtr target = w.table()->at(0);
+        const QPointF mid = map->pairPosition(target->minimum);
+        if (map->hit(mid) == std::make_pair(-1, target->minimum)) QTest::mouseClick(map, Qt::LeftButton, {}, mid.toPoint());
+        else QVERIFY(w.selectExploredPair(target->minimum)); // another line or a node lies on its midpoint
+        QVERIFY(w.detail()->dwp() == target);
+        d = nullptr; // the next run replaces the map's data
+
+        // The same exploration stopped during its pair analyses and resumed: the same result.
+        const QString path2 = dir.filePath("ex2.tls.h5");
+        w.explorePanel()->setSessionPath(path2);
+        QSignalSpy pairs(w.explorer(), &ExploreController::pairsProgress);
+        QCOMPARE(w.startExploration(), QString());
+        QTRY_VERIFY_WITH_TIMEOUT(pairs.count() >= 2 || finished.count() == 2, 120000);
+        w.explorer()->stop();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 60000);
+        QVERIFY2(finished.at(1).at(0).toBool(), "the exploration finished before it could be stopped");
+        QVERIFY(!tlscope::readSession(path2.toStdString(), {false, false}).complete());
+        QCOMPARE(w.startExploration(true), QString());
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 3, 120000);
+        QCOMPARE(finished.at(2).at(1).toString(), QString());
+        const tlscope::SessionData r = tlscope::readSession(path2.toStdString());
+        QVERIFY(r.complete());
+        QCOMPARE(r.doubleWells.size(), s.doubleWells.size());
+        for (std::size_t k = 0; k < r.doubleWells.size(); ++k) QCOMPARE(r.doubleWells[k].dwp.eSaddle, s.doubleWells[k].dwp.eSaddle);
+
+        // Reopened: the same map.
+        MainWindow w2;
+        w2.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w2));
+        QCOMPARE(w2.openSession(path), QString());
+        const MetabasinData* reopened = w2.metabasinMap()->data();
+        QVERIFY(reopened);
+        QCOMPARE(reopened->energy.size(), walk.minima.size());
+        for (std::size_t k = 0; k < walk.minima.size(); ++k) QCOMPARE(reopened->energy[k], walk.minima[k].energy);
+        QCOMPARE(reopened->pairs.size(), s.exploration->pairs.size());
+        QCOMPARE(w2.explorePanel()->tracePoints(), int(walk.sequence.size()));
+        QString message;
+        QCOMPARE(w2.metabasinMap()->exportImage(dir.filePath("map.svg"), &message), true);
+        QVERIFY(QFileInfo(dir.filePath("map.svg")).size() > 1000);
+    }
+
+    /// Compare explorations: the plotted densities are the groups' means (hand-made sessions),
+    /// the plot and the table export; files without an exploration are refused with the reason.
+    void compareExplorationsDialog() {
+        auto session = [](const std::string& tf, long n, long dwps, long tls) {
+            tlscope::ExplorationSummary e;
+            e.fictiveTemperature = tf, e.particles = int(n), e.doubleWells = dwps, e.tls = tls;
+            e.dwpPerParticle = double(dwps) / n, e.tlsPerParticle = double(tls) / n;
+            e.candidatePairs = e.analysedPairs = 10;
+            return e;
+        };
+        CompareDialog d;
+        d.setSummaries({session("0.092", 1000, 30, 3), session("0.092", 1000, 20, 1), session("0.062", 1000, 10, 0)});
+        const QList<QPointF> dwp = d.dwpPoints(), tls = d.tlsPoints();
+        QCOMPARE(dwp.size(), 2);
+        QCOMPARE(dwp[0], QPointF(0.092, 0.025));
+        QCOMPARE(tls[0], QPointF(0.092, 0.002));
+        QCOMPARE(dwp[1], QPointF(0.062, 0.01));
+        QCOMPARE(tls[1], QPointF(0.062, 0.0));
+        QTemporaryDir dir;
+        QString message;
+        QVERIFY2(d.exportImage(dir.filePath("c.png"), &message), qPrintable(message));
+        QVERIFY(!QImage(dir.filePath("c.png")).isNull());
+        QVERIFY2(d.exportImage(dir.filePath("c.svg"), &message), qPrintable(message));
+        QVERIFY2(d.exportCsv(dir.filePath("c.csv"), &message), qPrintable(message));
+        QFile csv(dir.filePath("c.csv"));
+        QVERIFY(csv.open(QIODevice::ReadOnly));
+        QCOMPARE(csv.readAll().toStdString(), tlscope::comparisonCsv(d.groups()));
+        MainWindow w;
+        QVERIFY(w.compareExplorations({TLSCOPE_SOURCE_DIR "/tests/fuzz/corpus/session/small-session.h5"}, &message) == nullptr);
+        QVERIFY2(message.contains("not an exploration"), qPrintable(message));
     }
 
     /// Issue 14 finding 7: a row the user clicks wins over "show newest" until they tick it again.

@@ -1,0 +1,206 @@
+#include "ui/CompareDialog.h"
+
+#include "core/io/SafeWrite.h"
+
+#include <QChart>
+#include <QChartView>
+#include <QDialogButtonBox>
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLegend>
+#include <QLegendMarker>
+#include <QLineSeries>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QScatterSeries>
+#include <QSvgGenerator>
+#include <QValueAxis>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+
+namespace tlscope::ui {
+
+CompareDialog::CompareDialog(QWidget* parent) : QDialog(parent) {
+    setWindowTitle(tr("Compare explorations: TLS density against glass stability"));
+    auto* layout = new QVBoxLayout(this);
+    view_ = new QChartView(new QChart);
+    view_->setRenderHint(QPainter::Antialiasing);
+    view_->setMinimumSize(560, 340);
+    layout->addWidget(view_, 1);
+    note_ = new QLabel;
+    note_->setWordWrap(true);
+    layout->addWidget(note_);
+    table_ = new QLabel;
+    table_->setObjectName("compareTable");
+    table_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    QFont mono("monospace");
+    mono.setStyleHint(QFont::Monospace);
+    table_->setFont(mono);
+    layout->addWidget(table_);
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close);
+    auto* image = buttons->addButton(tr("Save plot..."), QDialogButtonBox::ActionRole);
+    auto* csv = buttons->addButton(tr("Save CSV..."), QDialogButtonBox::ActionRole);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(image, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Save the plot"), "tls-vs-tf.png", tr("Images (*.png *.svg)"));
+        QString message;
+        if (!path.isEmpty() && !exportImage(path, &message)) QMessageBox::warning(this, windowTitle(), message);
+    });
+    connect(csv, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Save the table"), "tls-vs-tf.csv", tr("CSV (*.csv)"));
+        QString message;
+        if (!path.isEmpty() && !exportCsv(path, &message)) QMessageBox::warning(this, windowTitle(), message);
+    });
+    layout->addWidget(buttons);
+}
+
+QString CompareDialog::load(const QStringList& paths) {
+    std::vector<ExplorationSummary> sessions;
+    for (const QString& p : paths) {
+        try {
+            sessions.push_back(summarizeExploration(readSession(p.toStdString(), {false, false})));
+        } catch (const std::exception& e) {
+            return QString::fromUtf8(e.what());
+        }
+    }
+    setSummaries(std::move(sessions));
+    return {};
+}
+
+void CompareDialog::setSummaries(std::vector<ExplorationSummary> sessions) {
+    sessions_ = std::move(sessions);
+    groups_ = groupByFictiveTemperature(sessions_);
+    rebuild();
+}
+
+void CompareDialog::rebuild() {
+    QChart* chart = view_->chart();
+    chart->removeAllSeries();
+    for (QAbstractAxis* a : chart->axes()) {
+        chart->removeAxis(a);
+        delete a;
+    }
+    chart->setTitle(tr("Densities against the glasses' fictive temperature (mean +- standard error over glasses)"));
+    auto* x = new QValueAxis;
+    x->setTitleText(tr("T_f (lower: more stable)"));
+    auto* yDwp = new QValueAxis;
+    yDwp->setTitleText(tr("DWPs per particle"));
+    yDwp->setLabelFormat("%.3g");
+    auto* yTls = new QValueAxis;
+    yTls->setTitleText(tr("TLS per particle"));
+    yTls->setLabelFormat("%.2g");
+    chart->addAxis(x, Qt::AlignBottom);
+    chart->addAxis(yDwp, Qt::AlignLeft);
+    chart->addAxis(yTls, Qt::AlignRight);
+    dwp_ = new QScatterSeries;
+    dwp_->setName(tr("DWPs"));
+    dwp_->setColor(QColor(40, 110, 220));
+    dwp_->setMarkerSize(10);
+    tls_ = new QScatterSeries;
+    tls_->setName(tr("TLS"));
+    tls_->setColor(QColor(220, 40, 40));
+    tls_->setMarkerShape(QScatterSeries::MarkerShapeRectangle);
+    tls_->setMarkerSize(10);
+    double tMin = 1e300, tMax = -1e300, dMax = 0, sMax = 0;
+    int skipped = 0;
+    auto bar = [&](double t, double v, double err, QValueAxis* axis, QColor c) {
+        if (err <= 0) return;
+        auto* s = new QLineSeries;
+        s->setColor(c);
+        s->append(t, v - err);
+        s->append(t, v + err);
+        chart->addSeries(s);
+        s->attachAxis(x);
+        s->attachAxis(axis);
+        chart->legend()->markers(s).front()->setVisible(false);
+    };
+    for (const StabilityGroup& g : groups_) {
+        bool ok = false;
+        const double t = QString::fromStdString(g.fictiveTemperature).toDouble(&ok);
+        if (!ok) {
+            ++skipped;
+            continue;
+        }
+        dwp_->append(t, g.dwpPerParticle);
+        tls_->append(t, g.tlsPerParticle);
+        tMin = std::min(tMin, t), tMax = std::max(tMax, t);
+        dMax = std::max(dMax, g.dwpPerParticle + g.dwpError), sMax = std::max(sMax, g.tlsPerParticle + g.tlsError);
+    }
+    chart->addSeries(dwp_);
+    dwp_->attachAxis(x);
+    dwp_->attachAxis(yDwp);
+    chart->addSeries(tls_);
+    tls_->attachAxis(x);
+    tls_->attachAxis(yTls);
+    for (const StabilityGroup& g : groups_) {
+        bool ok = false;
+        const double t = QString::fromStdString(g.fictiveTemperature).toDouble(&ok);
+        if (!ok) continue;
+        bar(t, g.dwpPerParticle, g.dwpError, yDwp, QColor(40, 110, 220));
+        bar(t, g.tlsPerParticle, g.tlsError, yTls, QColor(220, 40, 40));
+    }
+    if (tMax < tMin) tMin = 0, tMax = 1;
+    const double pad = std::max(0.005, 0.1 * (tMax - tMin));
+    x->setRange(tMin - pad, tMax + pad);
+    yDwp->setRange(0, std::max(1e-6, 1.15 * dMax));
+    yTls->setRange(0, std::max(1e-6, 1.15 * sMax));
+    QString note = tr("%1 explorations in %2 groups by T_f.").arg(sessions_.size()).arg(groups_.size());
+    if (skipped) note += tr(" %1 group(s) without a numeric T_f are in the table only (give explore --t-f).").arg(skipped);
+    long partial = 0;
+    for (const ExplorationSummary& s : sessions_) partial += s.candidatePairs < 0 || s.analysedPairs < s.candidatePairs ? 1 : 0;
+    if (partial) note += tr(" %1 of them are not finished: their numbers are partial.").arg(partial);
+    note_->setText(note);
+    table_->setText(tableText());
+}
+
+QString CompareDialog::tableText() const { return QString::fromStdString(formatComparison(groups_)); }
+QList<QPointF> CompareDialog::dwpPoints() const { return dwp_ ? dwp_->points() : QList<QPointF>{}; }
+QList<QPointF> CompareDialog::tlsPoints() const { return tls_ ? tls_->points() : QList<QPointF>{}; }
+
+bool CompareDialog::exportImage(const QString& path, QString* error) {
+    const QSize size(900, 560);
+    QChart* chart = view_->chart();
+    const QSizeF before = chart->size();
+    chart->resize(size);
+    bool ok = true;
+    if (path.endsWith(".svg", Qt::CaseInsensitive)) {
+        QSvgGenerator g;
+        g.setFileName(path);
+        g.setSize(size);
+        g.setViewBox(QRect(QPoint(0, 0), size));
+        QPainter p;
+        ok = p.begin(&g);
+        if (ok) {
+            chart->scene()->render(&p, QRectF(QPointF(0, 0), QSizeF(size)), QRectF(QPointF(0, 0), QSizeF(size)));
+            ok = p.end();
+        }
+    } else {
+        QImage img(size * 2, QImage::Format_ARGB32);
+        img.fill(Qt::white);
+        img.setDevicePixelRatio(2);
+        QPainter p(&img);
+        p.setRenderHint(QPainter::Antialiasing);
+        chart->scene()->render(&p, QRectF(QPointF(0, 0), QSizeF(size)), QRectF(QPointF(0, 0), QSizeF(size)));
+        p.end();
+        ok = img.save(path);
+    }
+    chart->resize(before);
+    if (!ok && error) *error = tr("cannot write %1 (a .png or .svg name in a writable folder?)").arg(path);
+    return ok;
+}
+
+bool CompareDialog::exportCsv(const QString& path, QString* error) {
+    try {
+        const std::string text = comparisonCsv(groups_);
+        writeFileSafely(path.toStdString(), [&](std::ostream& out) { out << text; });
+        return true;
+    } catch (const std::exception& e) {
+        if (error) *error = QString::fromUtf8(e.what());
+        return false;
+    }
+}
+
+} // namespace tlscope::ui
