@@ -27,12 +27,11 @@ namespace tlscope::ui {
 ExplorePanel::ExplorePanel(QWidget* parent) : QWidget(parent) {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
-    auto* intro = new QLabel(tr("Metabasin exploration (Khomenko et al. 2020): MD at a low temperature from the glass, a quench "
-                                "every few steps; every pair of inherent structures seen in succession goes through the DWP "
-                                "analysis. TLS: E_qs below the model's threshold."));
-    intro->setWordWrap(true);
-    layout->addWidget(intro);
+    setToolTip(tr("Metabasin exploration (Khomenko et al. 2020): MD at a low temperature from the glass, a quench every few "
+                  "steps; every pair of inherent structures seen in succession goes through the DWP analysis. TLS: E_qs below "
+                  "the model's threshold."));
     glass_ = new QLabel(tr("No glass yet: prepare one, open a configuration or load the demo."));
+    glass_->setToolTip(toolTip());
     glass_->setObjectName("exploreGlass");
     glass_->setWordWrap(true);
     layout->addWidget(glass_);
@@ -121,10 +120,10 @@ ExplorePanel::ExplorePanel(QWidget* parent) : QWidget(parent) {
     x_->setTitleText(tr("MD time"));
     y_ = new QValueAxis;
     y_->setTitleText(tr("IS E / N (eps)"));
-    y_->setLabelFormat("%.4f");
+    y_->setLabelFormat("%.3f");
     yMd_ = new QValueAxis;
     yMd_->setTitleText(tr("MD E / N"));
-    yMd_->setLabelFormat("%.3f");
+    yMd_->setLabelFormat("%.2f");
     chart->addAxis(x_, Qt::AlignBottom);
     chart->addAxis(y_, Qt::AlignLeft);
     chart->addAxis(yMd_, Qt::AlignRight);

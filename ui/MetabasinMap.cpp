@@ -139,7 +139,7 @@ void MetabasinMap::draw(QPainter& p, QSizeF size) const {
     for (const PairMark& m : d.pairs) {
         if (!m.analysed) continue;
         if (!m.accepted) {
-            p.setPen(QPen(kRejected, 1.0, Qt::DotLine));
+            p.setPen(QPen(kRejected, 1.6, Qt::DashLine));
         } else {
             p.setPen(QPen(m.tls ? kTls : kDwp, m.tls ? 3.0 : 2.0));
         }
@@ -169,7 +169,7 @@ void MetabasinMap::draw(QPainter& p, QSizeF size) const {
     double x = key(lx, kEdge, Qt::SolidLine, tr("transition"));
     x = key(x, kDwp, Qt::SolidLine, tr("DWP"));
     x = key(x, kTls, Qt::SolidLine, tr("TLS"));
-    key(x, kRejected, Qt::DotLine, tr("rejected"));
+    key(x, kRejected, Qt::DashLine, tr("rejected"));
 }
 
 void MetabasinMap::paintEvent(QPaintEvent*) {
