@@ -139,6 +139,22 @@ SessionData truncateExploration(const SessionData& s, long quenches) {
     return t;
 }
 
+double poissonUpperLimit(long count, double confidence) {
+    if (count < 0 || !(confidence > 0.0 && confidence < 1.0)) throw InputError("poissonUpperLimit: count >= 0, confidence in (0, 1)");
+    // P(X <= count; lambda) = 1 - confidence, solved by bisection (the CDF falls with lambda).
+    auto cdf = [count](double lambda) {
+        double term = std::exp(-lambda), sum = term;
+        for (long k = 1; k <= count; ++k) sum += (term *= lambda / double(k));
+        return sum;
+    };
+    double lo = 0.0, hi = double(count) + 10.0 * std::sqrt(double(count) + 1.0) + 10.0;
+    for (int it = 0; it < 200; ++it) {
+        const double mid = 0.5 * (lo + hi);
+        (cdf(mid) > 1.0 - confidence ? lo : hi) = mid;
+    }
+    return 0.5 * (lo + hi);
+}
+
 std::vector<StabilityGroup> groupByFictiveTemperature(const std::vector<ExplorationSummary>& sessions) {
     std::vector<StabilityGroup> groups;
     std::map<std::string, std::vector<const ExplorationSummary*>> members;
@@ -160,6 +176,10 @@ std::vector<StabilityGroup> groupByFictiveTemperature(const std::vector<Explorat
         std::tie(g.tlsPerParticle, g.tlsError) = meanAndError(tls);
         std::tie(g.tlsPerJouleM3, g.tlsPerJouleM3Error) = meanAndError(perJ);
         std::tie(g.isEnergyPerParticle, g.isEnergyError) = meanAndError(eis);
+        if (g.particles > 0) {
+            g.tlsPooled = double(g.tls) / double(g.particles);
+            g.tlsUpper95 = poissonUpperLimit(g.tls) / double(g.particles);
+        }
     }
     return groups;
 }
@@ -201,13 +221,13 @@ std::string formatExploration(const ExplorationSummary& s) {
 std::string formatComparison(const std::vector<StabilityGroup>& groups) {
     std::ostringstream o;
     char b[512];
-    std::snprintf(b, sizeof b, "%8s %8s %22s %22s %26s %22s\n", "T_f", "glasses", "DWP per particle", "TLS per particle",
-                  "TLS per J per m^3", "glass E_IS/N");
+    std::snprintf(b, sizeof b, "%8s %8s %22s %22s %26s %22s %6s %6s %20s\n", "T_f", "sessions", "DWP per particle", "TLS per particle",
+                  "TLS per J per m^3", "glass E_IS/N", "DWPs", "TLS", "TLS/particle < (95%)");
     o << b;
     for (const StabilityGroup& g : groups) {
-        std::snprintf(b, sizeof b, "%8s %8d %11.4g +- %-8.2g %11.4g +- %-8.2g %13.4g +- %-10.2g %11.6f +- %-8.2g\n",
+        std::snprintf(b, sizeof b, "%8s %8d %11.4g +- %-8.2g %11.4g +- %-8.2g %13.4g +- %-10.2g %11.6f +- %-8.2g %6ld %6ld %20.3g\n",
                       g.fictiveTemperature.c_str(), g.sessions, g.dwpPerParticle, g.dwpError, g.tlsPerParticle, g.tlsError,
-                      g.tlsPerJouleM3, g.tlsPerJouleM3Error, g.isEnergyPerParticle, g.isEnergyError);
+                      g.tlsPerJouleM3, g.tlsPerJouleM3Error, g.isEnergyPerParticle, g.isEnergyError, g.doubleWells, g.tls, g.tlsUpper95);
         o << b;
     }
     return o.str();
@@ -216,11 +236,12 @@ std::string formatComparison(const std::vector<StabilityGroup>& groups) {
 std::string comparisonCsv(const std::vector<StabilityGroup>& groups) {
     std::ostringstream o;
     o.precision(10);
-    o << "t_f,glasses,particles,dwps,tls,dwp_per_particle,dwp_error,tls_per_particle,tls_error,tls_per_joule_m3,tls_per_joule_m3_error,is_energy_per_particle,is_energy_error\n";
+    o << "t_f,glasses,particles,dwps,tls,dwp_per_particle,dwp_error,tls_per_particle,tls_error,tls_per_joule_m3,tls_per_joule_m3_error,is_energy_per_particle,is_energy_error,tls_pooled,tls_upper95\n";
     for (const StabilityGroup& g : groups)
         o << g.fictiveTemperature << ',' << g.sessions << ',' << g.particles << ',' << g.doubleWells << ',' << g.tls << ','
           << g.dwpPerParticle << ',' << g.dwpError << ',' << g.tlsPerParticle << ',' << g.tlsError << ',' << g.tlsPerJouleM3 << ','
-          << g.tlsPerJouleM3Error << ',' << g.isEnergyPerParticle << ',' << g.isEnergyError << '\n';
+          << g.tlsPerJouleM3Error << ',' << g.isEnergyPerParticle << ',' << g.isEnergyError << ',' << g.tlsPooled << ','
+          << g.tlsUpper95 << '\n';
     return o.str();
 }
 

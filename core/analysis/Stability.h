@@ -47,7 +47,14 @@ struct StabilityGroup {
     double tlsPerJouleM3 = 0.0, tlsPerJouleM3Error = 0.0;
     double isEnergyPerParticle = 0.0, isEnergyError = 0.0;
     long tls = 0, doubleWells = 0, particles = 0;
+    /// All sessions pooled: TLS / particles and its one-sided 95 % Poisson upper limit (what a
+    /// count of 0, 1 or 2 TLS can say; the standard error of such counts says little).
+    double tlsPooled = 0.0, tlsUpper95 = 0.0;
 };
+
+/// The one-sided upper confidence limit of a Poisson mean after observing `count` events
+/// (confidence 0.95: 2.996 for 0, 4.744 for 1, 6.296 for 2).
+double poissonUpperLimit(long count, double confidence = 0.95);
 
 /// Sessions grouped by T_f (in the order of first appearance), with means and standard errors.
 std::vector<StabilityGroup> groupByFictiveTemperature(const std::vector<ExplorationSummary>& sessions);

@@ -320,6 +320,13 @@ private slots:
         QVERIFY(std::abs(groups[0].isEnergyPerParticle - 0.185) < 1e-12);
         QCOMPARE(groups[1].tls, 0L);
         QVERIFY(comparisonCsv(groups).find("0.062,1,1000,0,0,") != std::string::npos);
+        // Pooled counts with Poisson upper limits: 0 -> -ln 0.05, 1 -> e^-l (1 + l) = 0.05.
+        QVERIFY(std::abs(poissonUpperLimit(0) - 2.995732) < 1e-6);
+        QVERIFY(std::abs(poissonUpperLimit(1) - 4.743865) < 1e-6);
+        QVERIFY(std::abs(poissonUpperLimit(2) - 6.295794) < 1e-6);
+        QCOMPARE(groups[0].tls, 3L);
+        QCOMPARE(groups[0].tlsPooled, 3.0 / 2000);
+        QVERIFY(std::abs(groups[1].tlsUpper95 - 2.995732 / 1000) < 1e-9);
         SessionData search;
         QVERIFY_THROWS_EXCEPTION(InputError, summarizeExploration(search));
     }
