@@ -22,8 +22,14 @@ NebResult nudgedElasticBand(EnergySurface& s, const Eigen::VectorXd& a, const Ei
     for (int k = 0; k < m; ++k) r.images[k] = a + (static_cast<double>(k) / (m - 1)) * path;
     r.energies.assign(m, 0.0);
     std::vector<Eigen::VectorXd> force(m), nebForce(m), velocity(m);
+    // One surface per image where the surface can be copied: images a distance apart would
+    // otherwise rebuild a shared neighbour list at every evaluation (minutes per NEB at N = 1500
+    // when the two minima differ by more than half the list's skin).
+    std::vector<std::unique_ptr<EnergySurface>> own(static_cast<std::size_t>(m));
+    for (auto& c : own) c = s.clone();
+    auto surface = [&](int k) -> EnergySurface& { return own[static_cast<std::size_t>(k)] ? *own[static_cast<std::size_t>(k)] : s; };
     for (int k = 0; k < m; ++k) {
-        r.energies[k] = s.energyAndForce(r.images[k], force[k]);
+        r.energies[k] = surface(k).energyAndForce(r.images[k], force[k]);
         velocity[k] = Eigen::VectorXd::Zero(a.size());
     }
     double dt = 0.01, alpha = 0.1;
@@ -89,7 +95,7 @@ NebResult nudgedElasticBand(EnergySurface& s, const Eigen::VectorXd& a, const Ei
             const double big = maxAbs(step);
             if (big > o.maxStep) step *= o.maxStep / big;
             r.images[k] += step;
-            r.energies[k] = s.energyAndForce(r.images[k], force[k]);
+            r.energies[k] = surface(k).energyAndForce(r.images[k], force[k]);
         }
     }
     r.message = "NEB did not converge within the iteration limit";

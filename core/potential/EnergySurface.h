@@ -3,6 +3,8 @@
 #include <Eigen/Core>
 #include <Eigen/SparseCore>
 
+#include <memory>
+
 namespace tlscope {
 
 /// A smooth function of 3N (or any) coordinates with its force (= minus gradient) and Hessian.
@@ -32,6 +34,10 @@ public:
     /// depend only on the positions evaluated from here on, not on earlier calls: what a run that
     /// resumes from a checkpoint needs to repeat the uninterrupted run bit for bit.
     virtual void resetCaches() {}
+    /// A fresh surface of the same system with its own caches, or null if the surface cannot be
+    /// copied. Algorithms that evaluate many configurations in turn (NEB images) give each its
+    /// own copy: one shared neighbour list would be rebuilt at every call when they differ.
+    virtual std::unique_ptr<EnergySurface> clone() const { return nullptr; }
     /// Number of exact zero modes (e.g. 3 translations of a periodic system).
     virtual int zeroModeCount() const { return 0; }
     /// An orthonormal basis of those modes (columns), where the surface knows them exactly;

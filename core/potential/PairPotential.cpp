@@ -19,6 +19,7 @@ PairPotential::PairPotential(const Model& model, const std::vector<int>& species
                              const std::vector<double>& diameters)
     : model_(model), species_(species), box_(boxLength), speciesCount_(model.speciesCount()),
       diameters_(diameters), soft_(model.perParticleDiameters()) {
+    method_ = method, skin_ = skin;
     setKernel(kernel::activePath());
     model_.validate();
     if (soft_) {
@@ -120,6 +121,12 @@ void PairPotential::setKernel(kernel::Path path) {
 
 PairPotential::PairPotential(const Model& model, const Configuration& conf, NeighbourMethod method)
     : PairPotential(model, conf.species, conf.boxLength, method, 0.3, conf.diameters) {}
+
+std::unique_ptr<EnergySurface> PairPotential::clone() const {
+    auto copy = std::make_unique<PairPotential>(model_, species_, box_, method_, skin_, diameters_);
+    copy->setKernel(kernelPath_);
+    return copy;
+}
 
 template <class Visit> void PairPotential::forEachCandidate(const Eigen::VectorXd& x, Visit&& visit) {
     const double L = box_, invL = 1.0 / L;

@@ -35,6 +35,7 @@ public:
     void resetCaches() override {
         if (list_) list_->invalidate();
     }
+    std::unique_ptr<EnergySurface> clone() const override;
     /// The three uniform translations (normalised).
     Eigen::MatrixXd zeroModeBasis() const override;
     Eigen::VectorXd displacement(const Eigen::VectorXd& a, const Eigen::VectorXd& b) const override;
@@ -84,6 +85,8 @@ private:
     bool soft_ = false;
     SoftSpherePair softPair_;
     std::unique_ptr<NeighbourList> list_;
+    NeighbourMethod method_ = NeighbourMethod::Auto;
+    double skin_ = 0.3;
 };
 
 } // namespace tlscope
