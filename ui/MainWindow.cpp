@@ -914,6 +914,15 @@ void MainWindow::followSession() {
             const std::size_t known = self->table_->all().size();
             for (std::size_t k = known; k < s->doubleWells.size(); ++k)
                 self->onDoubleWell(std::make_shared<const DwpRecord>(s->doubleWells[k]));
+            if (s->exploration && !s->exploration->walk.minima.empty()) { // a CLI exploration: its verdicts on the map
+                const MetabasinData* shown = self->map_->data();
+                if (!shown || shown->energy.size() != s->exploration->walk.minima.size() || known != s->doubleWells.size() ||
+                    shown->pairs.size() != s->exploration->pairs.size()) {
+                    self->map_->setData(std::make_shared<const MetabasinData>(MetabasinData::fromSession(*s)));
+                    if (!shown || shown->energy.size() != s->exploration->walk.minima.size())
+                        self->explore_->showWalk(s->exploration->walk, self->map_->data()->timeStep, s->parameters.particles);
+                }
+            }
             if (s->complete()) {
                 self->followTimer_->stop();
                 self->run_->appendLog(tr("%1 is complete (%2 DWPs)").arg(path).arg(s->doubleWells.size()));

@@ -11,6 +11,7 @@
 #include "ui/ParticleScene.h"
 #include "ui/VtkView.h"
 
+#include "core/common/Error.h"
 #include "core/io/ExtendedXyz.h"
 #include "core/io/LammpsData.h"
 #include "core/io/SessionFile.h"
@@ -23,6 +24,7 @@
 #include <QDockWidget>
 #include <QTableView>
 #include <QLabel>
+#include <QProcess>
 #include <QSignalSpy>
 #include <QtTest>
 #include <QPushButton>
@@ -281,6 +283,44 @@ private slots:
         QString message;
         QCOMPARE(w2.metabasinMap()->exportImage(dir.filePath("map.svg"), &message), true);
         QVERIFY(QFileInfo(dir.filePath("map.svg")).size() > 1000);
+    }
+
+    /// An exploration session the CLI is writing: opened in the GUI while its pairs are being
+    /// analysed, the map follows the verdicts as they are appended, up to the finished file.
+    void liveExplorationSessionIsFollowed() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath("live.tls.h5");
+        QProcess cli;
+        cli.start(TLSCOPE_CLI, {"explore", "--input", TLSCOPE_SOURCE_DIR "/resources/demo/ka-rh-65.xyz", "--model", "ka-rh", "--t-explore",
+                                "0.3", "--quench-every", "20", "--time", "100", "--threads", "1", "--seed", "1", "--out", path, "--quiet"});
+        QVERIFY(cli.waitForStarted());
+        std::size_t analysed = 0;
+        for (int i = 0; i < 6000 && analysed == 0 && cli.state() == QProcess::Running; ++i) {
+            QTest::qWait(10);
+            try {
+                const tlscope::SessionData live = tlscope::readSession(path.toStdString(), {false, false});
+                analysed = live.exploration && live.exploration->walkComplete ? live.exploration->pairs.size() : 0;
+            } catch (const tlscope::InputError&) { // not created yet
+            }
+        }
+        QVERIFY2(analysed > 0 && cli.state() == QProcess::Running, "the exploration finished before it could be followed");
+        MainWindow w;
+        QVERIFY(showDemo(w));
+        QCOMPARE(w.openSession(path), QString());
+        QVERIFY(w.metabasinMap()->data() != nullptr);
+        auto shownVerdicts = [&] {
+            std::size_t n = 0;
+            for (const PairMark& m : w.metabasinMap()->data()->pairs) n += m.analysed ? 1 : 0;
+            return n;
+        };
+        const std::size_t first = shownVerdicts();
+        QVERIFY(first >= 1);
+        QVERIFY(cli.waitForFinished(120000));
+        QCOMPARE(cli.exitCode(), 0);
+        const tlscope::SessionData done = tlscope::readSession(path.toStdString(), {false, false});
+        QVERIFY2(done.exploration->pairs.size() > first, "no pair was added while the GUI followed");
+        QTRY_COMPARE_WITH_TIMEOUT(shownVerdicts(), done.exploration->pairs.size(), 15000);
+        QCOMPARE(w.table()->rowCount(), int(done.doubleWells.size()));
     }
 
     /// Compare explorations: the plotted densities are the groups' means (hand-made sessions),
