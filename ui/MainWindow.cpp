@@ -501,12 +501,17 @@ void MainWindow::buildDocks() {
     teachDock->setWidget(teach_);
     addDockWidget(Qt::LeftDockWidgetArea, teachDock);
     tabifyDockWidget(runDock, teachDock);
+    // A panel that scrolls vertically on a short screen (forms and traces need ~800 px).
+    auto scrolled = [](QWidget* panel) {
+        auto* scroll = new QScrollArea;
+        scroll->setWidget(panel);
+        scroll->setWidgetResizable(true);
+        scroll->setFrameShape(QFrame::NoFrame);
+        scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+        return scroll;
+    };
     prepare_ = new PreparePanel;
-    auto* prepareScroll = new QScrollArea; // the form and two traces need ~800 px
-    prepareScroll->setWidget(prepare_);
-    prepareScroll->setWidgetResizable(true);
-    prepareScroll->setFrameShape(QFrame::NoFrame);
-    prepareScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    auto* prepareScroll = scrolled(prepare_);
     prepare_->setMinimumHeight(520);
     auto* prepareDock = new QDockWidget(tr("Prepare glass"), this);
     prepareDock->setObjectName("prepareDock");
@@ -514,11 +519,7 @@ void MainWindow::buildDocks() {
     addDockWidget(Qt::LeftDockWidgetArea, prepareDock);
     tabifyDockWidget(runDock, prepareDock);
     explore_ = new ExplorePanel;
-    auto* exploreScroll = new QScrollArea;
-    exploreScroll->setWidget(explore_);
-    exploreScroll->setWidgetResizable(true);
-    exploreScroll->setFrameShape(QFrame::NoFrame);
-    exploreScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    auto* exploreScroll = scrolled(explore_);
     explore_->setMinimumHeight(560);
     auto* exploreDock = new QDockWidget(tr("Explore"), this);
     exploreDock->setObjectName("exploreDock");
@@ -531,12 +532,7 @@ void MainWindow::buildDocks() {
     auto* detailDock = new QDockWidget(tr("Selected DWP"), this);
     detailDock->setObjectName("detailDock");
     // Scrolls on a short screen (the profile and the numbers need ~600 px).
-    auto* detailScroll = new QScrollArea;
-    detailScroll->setWidget(detail_);
-    detailScroll->setWidgetResizable(true);
-    detailScroll->setFrameShape(QFrame::NoFrame);
-    detailScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    detailDock->setWidget(detailScroll);
+    detailDock->setWidget(scrolled(detail_));
     addDockWidget(Qt::RightDockWidgetArea, detailDock);
 
     // The particle inspector: what the user clicked in the 3D view.
