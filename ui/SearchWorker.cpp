@@ -117,7 +117,17 @@ void SearchController::launch(std::vector<int> skipStarts) {
         } catch (const std::exception& e) {
             failure = QString::fromUtf8(e.what());
         }
-        if (writer_) writer_->close();
+        if (writer_) {
+            writer_->close();
+            // Rows in the canonical order (as tlscope-cli search leaves them): same seed, same file.
+            if (complete) {
+                try {
+                    canonicalizeSession(writer_->path());
+                } catch (const std::exception& e) {
+                    if (failure.isEmpty()) failure = QString::fromUtf8(e.what());
+                }
+            }
+        }
         lock_.reset(); // after the close: the file is complete when the next writer may take it
         running_ = false;
         emit finished(complete, failure);

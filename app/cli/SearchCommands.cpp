@@ -1,6 +1,7 @@
 // search, calibrate, analyze, export: DWP campaigns and their session files.
 #include "app/cli/Arguments.h"
 #include "app/cli/Commands.h"
+#include "app/cli/Mpi.h"
 #include "core/analysis/Analysis.h"
 #include "core/analysis/Stability.h"
 #include "core/io/SafeWrite.h"
@@ -99,7 +100,8 @@ SearchParameters parametersFrom(const Arguments& a) {
 /// Prints progress on stderr and forwards everything to the session writer.
 class CliObserver final : public SearchObserver {
 public:
-    CliObserver(SessionWriter& w, bool quiet) : writer_(w), quiet_(quiet), tty_(isatty(2)) {}
+    CliObserver(SessionWriter& w, bool quiet, std::string label = {})
+        : writer_(w), quiet_(quiet), tty_(isatty(2)), label_(std::move(label)) {}
     void onProgress(const SearchProgress& p) override {
         last_ = p;
         if (quiet_) return;
@@ -118,33 +120,188 @@ public:
         writer_.onStartCompleted(s, m);
     }
     void onLog(const std::string& message) override {
-        std::fprintf(stderr, "%s%s\n", tty_ ? "\n" : "", message.c_str());
+        std::fprintf(stderr, "%s%s%s\n", tty_ && !quiet_ ? "\n" : "", label_.c_str(), message.c_str());
     }
     const SearchProgress& last() const { return last_; }
 
 private:
     SessionWriter& writer_;
     bool quiet_, tty_;
+    std::string label_;
     double lastPrint_ = -1e9;
     SearchProgress last_;
 };
 
 } // namespace
 
+namespace {
+
+/// Runs `search` (skipping `skip`) with Ctrl-C / SIGTERM stopping it cleanly; true if complete.
+bool runStoppable(Search& search, SearchObserver& observer, const std::vector<int>& skip) {
+    interrupted = false;
+    std::signal(SIGINT, onInterrupt);
+    std::signal(SIGTERM, onInterrupt);
+    std::atomic<bool> finished{false};
+    std::thread watcher([&] {
+        while (!finished.load()) {
+            if (interrupted.load()) {
+                search.stop();
+                return;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+    });
+    bool complete = false;
+    try {
+        complete = search.run(observer, skip);
+    } catch (...) {
+        finished = true;
+        watcher.join();
+        throw;
+    }
+    finished = true;
+    watcher.join();
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+    return complete;
+}
+
+void printSearchSummary(const std::string& out, const SearchParameters& p, long attemptsThisRun, double seconds,
+                        const std::string& resumeCommand, bool complete) {
+    const SessionData s = readSession(out, {false, false});
+    const CatalogAnalysis an = analyzeCatalog(s);
+    std::printf("session        %s\nstarts         %d of %d finished\nattempts       %ld (this run: %ld in %s, %.1f/s)\n"
+                "minima         %ld distinct kept\nDWPs           %ld (%.3f per start), %ld rejected\nTLS            %ld (E_qs < %g K)\n",
+                out.c_str(), an.startsFinished + an.startsFailed, p.starts, an.attempts, attemptsThisRun,
+                duration(seconds).c_str(), seconds > 0 ? attemptsThisRun / seconds : 0.0, an.minima, an.doubleWells,
+                an.doubleWellsPerStart, an.rejected, an.tls, p.tlsThresholdKelvin);
+    if (!complete) std::printf("stopped before the end; continue with: %s\n", resumeCommand.c_str());
+}
+
+/// The part file of one rank of an MPI run (a complete session of that rank's starts).
+std::string partPath(const std::string& out, int rank) { return out + ".part" + std::to_string(rank); }
+
+/// Part files an earlier MPI run of `out` left (killed or stopped before its merge).
+std::vector<std::string> partFiles(const std::string& out) {
+    namespace fs = std::filesystem;
+    const fs::path target = fs::absolute(out);
+    const std::string prefix = target.filename().string() + ".part";
+    std::vector<std::string> parts;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(target.parent_path(), ec)) {
+        const std::string name = e.path().filename().string();
+        if (name.size() > prefix.size() && name.compare(0, prefix.size(), prefix) == 0 &&
+            name.find_first_not_of("0123456789", prefix.size()) == std::string::npos)
+            parts.push_back(e.path().string());
+    }
+    std::sort(parts.begin(), parts.end());
+    return parts;
+}
+
+/// `mpirun -np P tlscope-cli search ...` (docs/cluster.md): rank 0 creates (or, with --resume,
+/// merges and reopens) the session; every rank takes every P-th unfinished start into its own
+/// part file (a complete, resumable session); at the end rank 0 merges the parts into --out in the
+/// canonical order, so the file is the one a single process writes.
+int searchParallel(const Arguments& a, const std::string& out) {
+    Mpi& mpi = Mpi::world();
+    const bool resume = a.has("resume");
+    std::unique_ptr<SessionLock> mainLock; // rank 0, for the whole run
+    mpi.collectively([&] {
+        if (mpi.rank() != 0) return;
+        if (resume) {
+            for (const auto& o : runOptions())
+                if (a.has(o.name))
+                    throw InputError("search --resume: the run parameters come from " + out + "; drop --" + o.name);
+            mainLock = std::make_unique<SessionLock>(out);
+            if (!std::filesystem::exists(out)) throw InputError(out + ": no such session to resume");
+            std::vector<std::string> inputs{out};
+            for (const std::string& part : partFiles(out)) {
+                SessionLock held(part); // refuses a part a live rank of another run still writes
+                inputs.push_back(part);
+            }
+            const int finished = mergeSessions(inputs, out); // also canonicalises a single-process file
+            for (std::size_t k = 1; k < inputs.size(); ++k) std::filesystem::remove(inputs[k]);
+            std::fprintf(stderr, "resuming %s: %d starts finished%s\n", out.c_str(), finished,
+                         inputs.size() > 1 ? (" (merged " + std::to_string(inputs.size() - 1) + " part files of the earlier run)").c_str() : "");
+        } else {
+            const SearchParameters p = parametersFrom(a);
+            if (std::filesystem::is_directory(out)) throw InputError(out + " is a directory; --out needs a file name (e.g. run.tls.h5)");
+            if (std::filesystem::exists(out) && !a.has("overwrite"))
+                throw InputError(out + " exists; use --resume to continue it or --overwrite to replace it");
+            mainLock = std::make_unique<SessionLock>(out);
+            for (const std::string& part : partFiles(out)) std::filesystem::remove(part);
+            SessionWriter empty(out, p); // the run's parameters on disk: --resume works from here on
+        }
+    });
+    // Every rank reads the run from the file rank 0 prepared (no writer holds it now).
+    SessionData earlier;
+    mpi.collectively([&] { earlier = readSession(out, {false, false}); });
+    SearchParameters p = earlier.parameters;
+    const int hw = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    p.threads = static_cast<int>(a.integer("threads", 0));
+    if (p.threads == 0) p.threads = std::max(1, hw / std::max(1, mpi.localSize())); // the node's cores, shared
+    const std::vector<int> done = earlier.finishedStarts();
+    std::vector<int> skip = done;
+    int mine = 0, todo = 0;
+    for (int k = 0; k < p.starts; ++k) {
+        if (std::find(done.begin(), done.end(), k) != done.end()) continue;
+        if (todo++ % mpi.size() == mpi.rank()) ++mine;
+        else skip.push_back(k);
+    }
+    const std::string part = partPath(out, mpi.rank());
+    std::unique_ptr<SessionLock> partLock;
+    std::unique_ptr<SessionWriter> writer;
+    mpi.collectively([&] {
+        partLock = std::make_unique<SessionLock>(part);
+        writer = std::make_unique<SessionWriter>(part, p);
+    });
+    if (mpi.rank() == 0)
+        std::fprintf(stderr, "search on %d ranks x %d threads: %d starts to do (%d per rank or fewer), %zu finished earlier; "
+                             "progress below is rank 0's\n",
+                     mpi.size(), p.threads, todo, (todo + mpi.size() - 1) / mpi.size(), done.size());
+    Search search(p);
+    CliObserver observer(*writer, a.has("quiet") || mpi.rank() != 0, mpi.rank() == 0 ? "" : "rank " + std::to_string(mpi.rank()) + ": ");
+    const bool complete = mpi.allTrue(runStoppable(search, observer, skip));
+    writer->close();
+    partLock.reset();
+    long attempts = 0;
+    for (const std::string& n : mpi.gather(std::to_string(observer.last().attemptsDone))) attempts += std::stol(n);
+    double seconds = observer.last().elapsedSeconds;
+    for (const std::string& t : mpi.gather(std::to_string(observer.last().elapsedSeconds))) seconds = std::max(seconds, std::stod(t));
+    mpi.collectively([&] {
+        if (mpi.rank() != 0) return;
+        std::vector<std::string> inputs{out};
+        for (int r = 0; r < mpi.size(); ++r) inputs.push_back(partPath(out, r));
+        mergeSessions(inputs, out);
+        for (std::size_t k = 1; k < inputs.size(); ++k) std::filesystem::remove(inputs[k]);
+    });
+    mainLock.reset();
+    if (mpi.rank() == 0) {
+        if (!a.has("quiet")) std::fputc('\n', stderr);
+        printSearchSummary(out, p, attempts, seconds, "mpirun -np P tlscope-cli search --out " + out + " --resume", complete);
+    }
+    return complete ? 0 : 130;
+}
+
+} // namespace
+
 int searchCommand(const Args& args) {
     std::vector<OptionSpec> options = runOptions();
     options.push_back({"out", "FILE", "session file to write (*.tls.h5)", "", true});
-    options.push_back({"threads", "P", "worker threads (0 = all cores); never changes the results", "0", false});
+    options.push_back({"threads", "P", "worker threads (0 = all cores; under mpirun the node's cores shared by its ranks); never changes the results", "0", false});
     options.push_back({"resume", "", "continue the run in --out (its parameters come from the file)", "", false});
     options.push_back({"overwrite", "", "replace an existing --out file", "", false});
     options.push_back({"quiet", "", "no progress line", "", false});
     Arguments a("search", "The Reinisch-Heuer DWP search: equilibrate, quench, kick M times per starting\n"
                           "minimum, connect every new nearby minimum by a verified saddle, characterise it,\n"
                           "and append it to the session file as it is found. Ctrl-C stops cleanly; a\n"
-                          "stopped or killed run continues with --resume and gives the same catalog.",
+                          "stopped or killed run continues with --resume and gives the same catalog.\n"
+                          "Under mpirun/srun the starts are split over the ranks (each writes FILE.partR,\n"
+                          "merged into FILE at the end); the file is the same as a single process writes.",
                 options);
     if (!a.parse(args)) return 0;
     const std::string out = a.get("out");
+    if (Mpi::world().parallel()) return searchParallel(a, out);
     SearchParameters p;
     std::unique_ptr<SessionLock> lock;
     std::unique_ptr<SessionWriter> writer;
@@ -155,13 +312,25 @@ int searchCommand(const Args& args) {
                 throw InputError("search --resume: the run parameters come from " + out + "; drop --" + o.name);
         SessionData earlier;
         lock = std::make_unique<SessionLock>(out);
+        // Part files of a killed MPI run of this file: their finished starts count too.
+        const std::vector<std::string> parts = partFiles(out);
+        if (!parts.empty()) {
+            std::vector<std::string> inputs{out};
+            for (const std::string& part : parts) {
+                SessionLock held(part); // refuses a part a live rank of another run still writes
+                inputs.push_back(part);
+            }
+            mergeSessions(inputs, out);
+            for (const std::string& part : parts) std::filesystem::remove(part);
+        }
         writer = reopenForResume(out, earlier);
         p = earlier.parameters;
         p.threads = static_cast<int>(a.integer("threads", 0));
         done = earlier.finishedStarts();
-        std::fprintf(stderr, "resuming %s: %zu of %d starts finished, %zu DWPs kept\n", out.c_str(), done.size(),
+        std::fprintf(stderr, "resuming %s: %zu of %d starts finished, %zu DWPs kept%s\n", out.c_str(), done.size(),
                      p.starts, static_cast<std::size_t>(std::count(earlier.doubleWellStartFinished.begin(),
-                                                                   earlier.doubleWellStartFinished.end(), true)));
+                                                                   earlier.doubleWellStartFinished.end(), true)),
+                     parts.empty() ? "" : (" (merged " + std::to_string(parts.size()) + " part files of an MPI run)").c_str());
     } else {
         p = parametersFrom(a);
         if (std::filesystem::is_directory(out)) throw InputError(out + " is a directory; --out needs a file name (e.g. run.tls.h5)");
@@ -179,46 +348,15 @@ int searchCommand(const Args& args) {
     }
     Search search(p);
     CliObserver observer(*writer, a.has("quiet"));
-    interrupted = false;
-    std::signal(SIGINT, onInterrupt);
-    std::signal(SIGTERM, onInterrupt);
-    std::atomic<bool> finished{false};
-    std::thread watcher([&] {
-        while (!finished.load()) {
-            if (interrupted.load()) {
-                search.stop();
-                return;
-            }
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        }
-    });
-    bool complete = false;
-    try {
-        complete = search.run(observer, done);
-    } catch (...) {
-        finished = true;
-        watcher.join();
-        throw;
-    }
-    finished = true;
-    watcher.join();
-    std::signal(SIGINT, SIG_DFL);
-    std::signal(SIGTERM, SIG_DFL);
+    const bool complete = runStoppable(search, observer, done);
     writer->close();
+    // Rows were appended as the starts finished (an order that depends on the threads): a
+    // finished run is rewritten in the canonical order, so the same seed gives the same file.
+    if (complete) canonicalizeSession(out);
     const SearchProgress& pr = observer.last();
     if (!a.has("quiet")) std::fputc('\n', stderr);
-    const SessionData s = readSession(out, {false, false});
-    const CatalogAnalysis an = analyzeCatalog(s);
-    std::printf("session        %s\nstarts         %d of %d finished\nattempts       %ld (this run: %ld in %s, %.1f/s)\n"
-                "minima         %ld distinct kept\nDWPs           %ld (%.3f per start), %ld rejected\nTLS            %ld (E_qs < %g K)\n",
-                out.c_str(), an.startsFinished + an.startsFailed, p.starts, an.attempts, pr.attemptsDone,
-                duration(pr.elapsedSeconds).c_str(), pr.attemptsPerSecond, an.minima, an.doubleWells,
-                an.doubleWellsPerStart, an.rejected, an.tls, p.tlsThresholdKelvin);
-    if (!complete) {
-        std::printf("stopped before the end; continue with: tlscope-cli search --out %s --resume\n", out.c_str());
-        return 130;
-    }
-    return 0;
+    printSearchSummary(out, p, pr.attemptsDone, pr.elapsedSeconds, "tlscope-cli search --out " + out + " --resume", complete);
+    return complete ? 0 : 130;
 }
 
 int calibrateCommand(const Args& args) {

@@ -24,6 +24,7 @@
 #include <map>
 #include <mutex>
 #include <sstream>
+#include <tuple>
 
 namespace tlscope {
 
@@ -81,6 +82,23 @@ Handle dataset(hid_t id) { return {id, H5Dclose}; }
 Handle space(hid_t id) { return {id, H5Sclose}; }
 Handle ptype(hid_t id) { return {id, H5Tclose}; }
 Handle plist(hid_t id) { return {id, H5Pclose}; }
+
+/// Creation property lists without modification times in the object headers: a session's bytes
+/// depend only on its content (same seed, same file; tests compare whole files).
+Handle untimedGroupPlist() {
+    Handle p = plist(H5Pcreate(H5P_GROUP_CREATE));
+    H5Pset_obj_track_times(p, false);
+    return p;
+}
+Handle untimedDatasetPlist() {
+    Handle p = plist(H5Pcreate(H5P_DATASET_CREATE));
+    H5Pset_obj_track_times(p, false);
+    return p;
+}
+Handle createGroup(hid_t loc, const char* name) {
+    Handle gcpl = untimedGroupPlist();
+    return Handle(H5Gcreate2(loc, name, H5P_DEFAULT, gcpl, H5P_DEFAULT), H5Gclose);
+}
 Handle attribute(hid_t id) { return {id, H5Aclose}; }
 
 void check(herr_t status, const std::string& what) {
@@ -271,7 +289,8 @@ std::string readStringAttribute(hid_t obj, const char* name, const std::string& 
 void writeTextDataset(hid_t loc, const char* name, const std::string& text) {
     Handle t = stringType(text.size() + 1);
     Handle sp = space(H5Screate(H5S_SCALAR));
-    Handle d = dataset(H5Dcreate2(loc, name, t, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+    Handle dcpl = untimedDatasetPlist();
+    Handle d = dataset(H5Dcreate2(loc, name, t, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT));
     check(H5Dwrite(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, text.c_str()), std::string("cannot write ") + name);
 }
 
@@ -302,7 +321,7 @@ public:
         for (hsize_t k : inner_) record *= k;
         chunk[0] = std::max<hsize_t>(1, std::min<hsize_t>(64, 4096 / std::max<hsize_t>(1, record)));
         Handle sp = space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), maxDims.data()));
-        Handle cp = plist(H5Pcreate(H5P_DATASET_CREATE));
+        Handle cp = untimedDatasetPlist();
         H5Pset_chunk(cp, static_cast<int>(chunk.size()), chunk.data());
         // A checksum per chunk: a flipped bit in the data is an error on reading, not a wrong number.
         H5Pset_fletcher32(cp);
@@ -545,23 +564,25 @@ SessionWriter::SessionWriter(const std::string& path, const SearchParameters& p,
     const hsize_t n = static_cast<hsize_t>(p.particles);
     Handle fapl = plist(H5Pcreate(H5P_FILE_ACCESS));
     H5Pset_libver_bounds(fapl, H5F_LIBVER_LATEST, H5F_LIBVER_LATEST); // required for SWMR
-    d.file = Handle(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl), H5Fclose);
+    Handle fcpl = plist(H5Pcreate(H5P_FILE_CREATE));
+    H5Pset_obj_track_times(fcpl, false); // the root group, too
+    d.file = Handle(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, fcpl, fapl), H5Fclose);
     if (!d.file.valid()) throw InputError(path + ": cannot create the session file (check the directory and permissions)");
 
-    Handle h5md = group(H5Gcreate2(d.file, "h5md", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+    Handle h5md = createGroup(d.file, "h5md");
     writeIntAttribute(h5md, "version", {1, 1});
     {
-        Handle author = group(H5Gcreate2(h5md, "author", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+        Handle author = createGroup(h5md, "author");
         const char* user = std::getenv("USER");
         writeStringAttribute(author, "name", user && *user ? user : "unknown");
-        Handle creator = group(H5Gcreate2(h5md, "creator", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+        Handle creator = createGroup(h5md, "creator");
         writeStringAttribute(creator, "name", "TLScope");
         writeStringAttribute(creator, "version", TLSCOPE_VERSION);
     }
-    Handle particles = group(H5Gcreate2(d.file, "particles", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
-    Handle isGroup = group(H5Gcreate2(particles, "inherent_structures", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+    Handle particles = createGroup(d.file, "particles");
+    Handle isGroup = createGroup(particles, "inherent_structures");
     {
-        Handle box = group(H5Gcreate2(isGroup, "box", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+        Handle box = createGroup(isGroup, "box");
         writeIntAttribute(box, "dimension", {3});
         const hsize_t three = 3;
         Handle st = stringType(9);
@@ -571,31 +592,32 @@ SessionWriter::SessionWriter(const std::string& path, const SearchParameters& p,
         H5Awrite(a, st, b);
         const double L = p.model.boxLengthFor(p.particles);
         const double edges[3] = {L, L, L};
-        Handle ds = dataset(H5Dcreate2(box, "edges", H5T_NATIVE_DOUBLE, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+        Handle dcpl = untimedDatasetPlist();
+        Handle ds = dataset(H5Dcreate2(box, "edges", H5T_NATIVE_DOUBLE, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT));
         H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, edges);
-        Handle pos = group(H5Gcreate2(isGroup, "position", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+        Handle pos = createGroup(isGroup, "position");
         d.isPosition = Extendible(pos, "value", H5T_NATIVE_DOUBLE, {n, 3});
         d.isStep = Extendible(pos, "step", H5T_NATIVE_INT64, {});
-        Handle spg = group(H5Gcreate2(isGroup, "species", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+        Handle spg = createGroup(isGroup, "species");
         d.isSpecies = Extendible(spg, "value", H5T_NATIVE_INT32, {n});
         // H5MD allows a shared step dataset as a hard link.
         H5Lcreate_hard(pos, "step", spg, "step", H5P_DEFAULT, H5P_DEFAULT);
         if (p.model.perParticleDiameters()) {
             // Per-particle model data of H5MD: a time-dependent "diameter" element like species.
-            Handle dg = group(H5Gcreate2(isGroup, "diameter", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+            Handle dg = createGroup(isGroup, "diameter");
             d.isDiameter = Extendible(dg, "value", H5T_NATIVE_DOUBLE, {n});
             H5Lcreate_hard(pos, "step", dg, "step", H5P_DEFAULT, H5P_DEFAULT);
             d.diameters = true;
         }
     }
-    Handle observables = group(H5Gcreate2(d.file, "observables", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+    Handle observables = createGroup(d.file, "observables");
     {
-        Handle og = group(H5Gcreate2(observables, "inherent_structures", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
-        Handle pe = group(H5Gcreate2(og, "potential_energy", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+        Handle og = createGroup(observables, "inherent_structures");
+        Handle pe = createGroup(og, "potential_energy");
         d.isEnergy = Extendible(pe, "value", H5T_NATIVE_DOUBLE, {});
         d.isEnergyStep = Extendible(pe, "step", H5T_NATIVE_INT64, {});
     }
-    Handle t = group(H5Gcreate2(d.file, "tlscope", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+    Handle t = createGroup(d.file, "tlscope");
     writeStringAttribute(t, "format", kFormatName);
     writeIntAttribute(t, "format_version", {kFormatVersion});
     writeStringAttribute(t, "creator", creatorString());
@@ -619,7 +641,7 @@ SessionWriter::SessionWriter(const std::string& path, const SearchParameters& p,
     d.dwpEnergyProfile = Extendible(t, "dwp_energy_profile", H5T_NATIVE_DOUBLE, {2});
     d.dwp = Extendible(t, "dwp", d.dwpType, {});
     if (!exploration.empty()) {
-        Handle ex = group(H5Gcreate2(t, "exploration", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+        Handle ex = createGroup(t, "exploration");
         writeTextDataset(ex, "parameters", exploration);
         d.exSequence = Extendible(ex, "is_sequence", H5T_NATIVE_INT32, {});
         d.exStep = Extendible(ex, "is_step", H5T_NATIVE_INT64, {});
@@ -1104,6 +1126,91 @@ std::unique_ptr<SessionWriter> reopenForResume(const std::string& path, SessionD
     }
     return writer;
 }
+
+int mergeSessions(const std::vector<std::string>& inputs, const std::string& output) {
+    if (inputs.empty()) throw InputError("merge: no session files given");
+    SessionData merged;
+    std::string reference, referenceModel;
+    std::map<int, std::size_t> startFrom; // start index -> which input it came from
+    std::map<int, double> startEnergy;
+    std::vector<std::pair<DwpRecord, bool>> dwps;
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+        SessionData s = readSession(inputs[i]);
+        if (s.exploration)
+            throw InputError(inputs[i] + ": an exploration session; only search sessions are merged (explorations are one file each)");
+        const std::string text = s.parameters.serialize(), model = s.parameters.model.serialize();
+        if (i == 0) {
+            merged.parameters = s.parameters;
+            merged.creator = s.creator;
+            reference = text, referenceModel = model;
+        } else if (text != reference || model != referenceModel) {
+            throw InputError(inputs[i] + ": not the same run as " + inputs[0] +
+                             " (model or parameters differ); only parts of one run can be merged");
+        }
+        for (std::size_t k = 0; k < s.starts.size(); ++k) {
+            const int start = s.starts[k].start;
+            if (auto it = startEnergy.find(start); it != startEnergy.end()) {
+                // The same start computed twice (a resumed part): it must be the same result.
+                if (it->second != s.starts[k].energy)
+                    throw InputError(inputs[i] + ": start " + std::to_string(start) + " differs from the one in " +
+                                     inputs[startFrom[start]] + " (not the same run)");
+                continue;
+            }
+            startEnergy[start] = s.starts[k].energy;
+            startFrom[start] = i;
+            merged.starts.push_back(std::move(s.starts[k]));
+            merged.summaries.push_back(s.summaries[k]);
+            for (FoundMinimum& m : s.minima)
+                if (m.start == start) merged.minima.push_back(std::move(m));
+            for (std::size_t j = 0; j < s.doubleWells.size(); ++j)
+                if (s.doubleWells[j].start == start && s.doubleWellStartFinished[j])
+                    dwps.emplace_back(std::move(s.doubleWells[j]), true);
+        }
+    }
+    // The canonical order: starts by index, minima by (start, id), DWPs by (start, minimum).
+    std::vector<std::size_t> order(merged.starts.size());
+    for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return merged.starts[a].start < merged.starts[b].start; });
+    SessionData sorted;
+    sorted.parameters = merged.parameters;
+    for (std::size_t k : order) {
+        sorted.starts.push_back(std::move(merged.starts[k]));
+        sorted.summaries.push_back(merged.summaries[k]);
+    }
+    sorted.minima = std::move(merged.minima);
+    std::sort(sorted.minima.begin(), sorted.minima.end(), [](const FoundMinimum& a, const FoundMinimum& b) {
+        return std::tie(a.start, a.id) < std::tie(b.start, b.id);
+    });
+    std::sort(dwps.begin(), dwps.end(), [](const auto& a, const auto& b) {
+        return std::tie(a.first.start, a.first.minimum) < std::tie(b.first.start, b.first.minimum);
+    });
+    for (auto& [r, finished] : dwps) {
+        sorted.doubleWells.push_back(std::move(r));
+        sorted.doubleWellStartFinished.push_back(finished);
+    }
+    // Through a temporary file and a rename: `output` (which may be one of the inputs) stays
+    // intact until the merged file is complete.
+    const std::string tmp = output + ".merge-tmp";
+    std::error_code ec;
+    try {
+        SessionWriter writer(tmp, sorted.parameters);
+        writer.copyFinished(sorted);
+        const bool failed = writer.failed();
+        writer.close();
+        if (failed) throw InputError("a write failed (disk full?)");
+    } catch (const InputError& e) {
+        std::filesystem::remove(tmp, ec);
+        throw InputError(output + ": cannot write the merged session (" + e.what() + "); nothing was changed");
+    }
+    std::filesystem::rename(tmp, output, ec);
+    if (ec) {
+        std::filesystem::remove(tmp, ec);
+        throw InputError(output + ": cannot replace it with the merged session: " + ec.message());
+    }
+    return static_cast<int>(sorted.starts.size());
+}
+
+void canonicalizeSession(const std::string& path) { mergeSessions({path}, path); }
 
 // ---------------------------------------------------------------------------------------------
 // Export

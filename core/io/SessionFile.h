@@ -126,6 +126,18 @@ bool sessionBeingWritten(const std::string& sessionPath);
 /// stored thread count (results do not depend on it).
 std::unique_ptr<SessionWriter> reopenForResume(const std::string& path, SessionData& earlier);
 
+/// Writes the finished starts of `inputs` — parts of one search run (same model and parameters;
+/// e.g. the per-rank files of an MPI run, or a file and the parts of its resumed run) — into
+/// `output` in the canonical order: starts by index, minima by (start, id), DWPs by (start,
+/// minimum). A start found in several inputs must be the same result (it is kept once). The
+/// bytes of the result depend only on the run (same seed, same file, whatever the thread or rank
+/// count). Written through a temporary file and a rename; `output` may be one of the inputs.
+/// Throws InputError naming the file for a foreign, damaged or mismatched input. Returns the
+/// number of finished starts written.
+int mergeSessions(const std::vector<std::string>& inputs, const std::string& output);
+/// mergeSessions({path}, path): rows in the canonical order (a finished search does this).
+void canonicalizeSession(const std::string& path);
+
 /// The DWP table as CSV (one header line, one row per DWP).
 void writeDoubleWellCsv(const SessionData& session, const std::string& path);
 
