@@ -8,6 +8,7 @@ packages=(
   libvtk9-dev libhdf5-dev hdf5-tools libeigen3-dev libbenchmark-dev
   libgl-dev libglx-dev libgl1-mesa-dri xvfb xauth
   clang libclang-rt-14-dev
+  libopenmpi-dev openmpi-bin  # mpirun campaigns (docs/cluster.md)
   lammps  # LAMMPS recomputes our energies (test_lammps) and is the speed reference (compare_lammps.sh)
 )
 SUDO=""

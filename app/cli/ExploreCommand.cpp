@@ -4,6 +4,7 @@
 // checkpointed and continues with --resume to the result it would have had.
 #include "app/cli/Arguments.h"
 #include "app/cli/Commands.h"
+#include "app/cli/Mpi.h"
 #include "core/common/Error.h"
 #include "core/explore/ExplorationSession.h"
 #include "core/io/ConfigurationFile.h"
@@ -188,63 +189,76 @@ int exploreCommand(const Args& args) {
         std::shared_ptr<LoadedConfiguration> glass;
     };
     std::vector<Prepared> jobs;
-    if (several) {
-        if (std::filesystem::exists(out) && !std::filesystem::is_directory(out))
-            throw InputError(out + " is a file; with several glasses or --runs, --out names a directory");
-        std::error_code ec;
-        std::filesystem::create_directories(out, ec);
-        if (ec) throw InputError(out + ": cannot create the output directory: " + ec.message());
-    } else if (std::filesystem::is_directory(out)) {
-        throw InputError(out + " is a directory; --out needs a file name (e.g. run.tls.h5)");
-    }
-    std::set<std::string> outs;
-    for (const std::string& input : inputs) {
-        std::string modelName = a.get("model");
-        if (modelName.empty()) modelName = modelNamedBy(input);
-        if (modelName.empty()) modelName = "soft-spheres";
-        ExploreParameters p = base;
-        p.model = Model::fromNameOrFile(modelName);
-        auto glass = std::make_shared<LoadedConfiguration>(readConfigurationFile(input, p.model));
-        for (const auto& w : glass->warnings) std::fprintf(stderr, "warning: %s: %s\n", input.c_str(), w.c_str());
-        p.glassFictiveTemperature = a.has("t-f") ? a.get("t-f") : fictiveTemperatureOf(input);
-        const int n = glass->conf.size();
-        if (std::abs(glass->conf.boxLength - p.model.boxLengthFor(n)) > 1e-9 * glass->conf.boxLength)
-            throw InputError(input + ": box edge " + std::to_string(glass->conf.boxLength) + " is not model '" + p.model.name +
-                             "''s " + std::to_string(p.model.boxLengthFor(n)) + " at density " + std::to_string(p.model.density));
-        std::string stem = std::filesystem::path(input).filename().string();
-        for (const char* ext : {".xyz", ".data", ".dump", ".lammpstrj"})
-            if (stem.size() > std::strlen(ext) && stem.compare(stem.size() - std::strlen(ext), std::string::npos, ext) == 0) {
-                stem.resize(stem.size() - std::strlen(ext));
-                break;
-            }
-        for (int run = 0; run < runs; ++run) {
-            Prepared j;
-            j.p = p;
-            j.p.walk.run = static_cast<std::uint64_t>(run);
-            j.p.validate();
-            j.glass = glass;
-            j.job.input = input, j.job.run = run;
-            j.job.label = stem + (runs > 1 ? "-r" + std::to_string(run) : std::string());
-            j.job.out = several ? (std::filesystem::path(out) / (j.job.label + ".tls.h5")).string() : out;
-            if (!outs.insert(j.job.out).second)
-                throw InputError("explore: two glasses would write " + j.job.out + " (same file name); rename one");
-            if (std::filesystem::exists(j.job.out) && !resume && !overwrite)
-                throw InputError(j.job.out + " exists; use --resume to continue it or --overwrite to replace it");
-            jobs.push_back(std::move(j));
+    Mpi& mpi = Mpi::world();
+    // Under mpirun every rank checks the same inputs: an error is reported once (rank 0).
+    mpi.collectively([&] {
+        if (several) {
+            if (std::filesystem::exists(out) && !std::filesystem::is_directory(out))
+                throw InputError(out + " is a file; with several glasses or --runs, --out names a directory");
+            std::error_code ec;
+            std::filesystem::create_directories(out, ec);
+            if (ec) throw InputError(out + ": cannot create the output directory: " + ec.message());
+        } else if (std::filesystem::is_directory(out)) {
+            throw InputError(out + " is a directory; --out needs a file name (e.g. run.tls.h5)");
         }
-    }
+        std::set<std::string> outs;
+        for (const std::string& input : inputs) {
+            std::string modelName = a.get("model");
+            if (modelName.empty()) modelName = modelNamedBy(input);
+            if (modelName.empty()) modelName = "soft-spheres";
+            ExploreParameters p = base;
+            p.model = Model::fromNameOrFile(modelName);
+            auto glass = std::make_shared<LoadedConfiguration>(readConfigurationFile(input, p.model));
+            for (const auto& w : glass->warnings) std::fprintf(stderr, "warning: %s: %s\n", input.c_str(), w.c_str());
+            p.glassFictiveTemperature = a.has("t-f") ? a.get("t-f") : fictiveTemperatureOf(input);
+            const int n = glass->conf.size();
+            if (std::abs(glass->conf.boxLength - p.model.boxLengthFor(n)) > 1e-9 * glass->conf.boxLength)
+                throw InputError(input + ": box edge " + std::to_string(glass->conf.boxLength) + " is not model '" + p.model.name +
+                                 "''s " + std::to_string(p.model.boxLengthFor(n)) + " at density " + std::to_string(p.model.density));
+            std::string stem = std::filesystem::path(input).filename().string();
+            for (const char* ext : {".xyz", ".data", ".dump", ".lammpstrj"})
+                if (stem.size() > std::strlen(ext) && stem.compare(stem.size() - std::strlen(ext), std::string::npos, ext) == 0) {
+                    stem.resize(stem.size() - std::strlen(ext));
+                    break;
+                }
+            for (int run = 0; run < runs; ++run) {
+                Prepared j;
+                j.p = p;
+                j.p.walk.run = static_cast<std::uint64_t>(run);
+                j.p.validate();
+                j.glass = glass;
+                j.job.input = input, j.job.run = run;
+                j.job.label = stem + (runs > 1 ? "-r" + std::to_string(run) : std::string());
+                j.job.out = several ? (std::filesystem::path(out) / (j.job.label + ".tls.h5")).string() : out;
+                if (!outs.insert(j.job.out).second)
+                    throw InputError("explore: two glasses would write " + j.job.out + " (same file name); rename one");
+                if (std::filesystem::exists(j.job.out) && !resume && !overwrite)
+                    throw InputError(j.job.out + " exists; use --resume to continue it or --overwrite to replace it");
+                jobs.push_back(std::move(j));
+            }
+        }
+    });
 
     const int hw = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    const int budget = threads > 0 ? threads : hw;
-    const int parallel = std::max(1, std::min<int>(budget, static_cast<int>(jobs.size())));
+    // Under mpirun every P-th job is this rank's, and the node's cores are shared by its ranks.
+    std::vector<bool> mine(jobs.size());
+    std::size_t mineCount = 0;
+    for (std::size_t k = 0; k < jobs.size(); ++k)
+        if ((mine[k] = static_cast<int>(k % static_cast<std::size_t>(mpi.size())) == mpi.rank())) ++mineCount;
+    const int budget = threads > 0 ? threads : std::max(1, hw / std::max(1, mpi.localSize()));
+    const int parallel = std::max(1, std::min<int>(budget, static_cast<int>(std::max<std::size_t>(1, mineCount))));
     for (Prepared& j : jobs) j.p.threads = std::max(1, budget / parallel);
     JobOptions o;
     o.quiet = a.has("quiet"), o.tty = isatty(2), o.resume = resume, o.checkpointEvery = checkpointEvery, o.prefixed = jobs.size() > 1;
 
     const Prepared& first = jobs.front();
-    std::printf("explore: %zu glass%s x %d run%s; model %s, T = %g, a quench every %ld steps (dt %g), %ld quenches each, seed %llu\n",
+    if (mpi.rank() == 0)
+        std::printf("explore: %zu glass%s x %d run%s; model %s, T = %g, a quench every %ld steps (dt %g), %ld quenches each, seed %llu\n",
                 inputs.size(), inputs.size() == 1 ? "" : "es", runs, runs == 1 ? "" : "s", first.p.model.name.c_str(), base.walk.temperature,
                 base.walk.quenchEvery, base.walk.timeStep, base.walk.steps / base.walk.quenchEvery, static_cast<unsigned long long>(base.walk.seed));
+    if (mpi.parallel() && mpi.rank() == 0)
+        std::printf("explore: %zu jobs over %d ranks (every %d-th to each), %d thread%s per rank\n", jobs.size(), mpi.size(),
+                    mpi.size(), budget, budget == 1 ? "" : "s");
     std::fflush(stdout);
 
     stopRequested = false;
@@ -255,12 +269,13 @@ int exploreCommand(const Args& args) {
     std::atomic<std::size_t> next{0};
     auto worker = [&] {
         for (std::size_t k; (k = next++) < jobs.size() && !stopRequested;) {
+            if (!mine[k]) continue;
             try {
                 results[k] = runJob(jobs[k].job, jobs[k].p, *jobs[k].glass, o);
             } catch (const std::exception& e) {
                 results[k].error = e.what();
                 errors[k] = std::current_exception();
-                if (jobs.size() == 1) continue; // reported by the caller with its exit code
+                if (jobs.size() == 1 && !mpi.parallel()) continue; // reported by the caller with its exit code
                 std::lock_guard lock(printMutex);
                 std::fprintf(stderr, "explore: %s: %s\n", jobs[k].job.out.c_str(), e.what());
             }
@@ -273,27 +288,54 @@ int exploreCommand(const Args& args) {
     std::signal(SIGINT, SIG_DFL);
     std::signal(SIGTERM, SIG_DFL);
 
-    if (jobs.size() == 1 && errors[0]) std::rethrow_exception(errors[0]);
+    if (jobs.size() == 1 && errors[0] && !mpi.parallel()) std::rethrow_exception(errors[0]);
     bool stopped = stopRequested.load(), failed = false;
+    // Each job's lines; under mpirun rank 0 prints every rank's, in job order.
+    std::string lines; // this rank's jobs in order, each ended by '\x1e'
+    char buf[1024];
+    auto print = [&](auto... args) {
+        std::snprintf(buf, sizeof buf, args...);
+        lines += buf;
+    };
     for (std::size_t k = 0; k < jobs.size(); ++k) {
+        if (!mine[k]) continue;
+        struct EndJob {
+            std::string& text;
+            ~EndJob() { text += '\x1e'; }
+        } endJob{lines};
         const JobResult& r = results[k];
         const Prepared& j = jobs[k];
         if (!r.error.empty()) {
             failed = true;
-            std::printf("%s: failed: %s\n", j.job.out.c_str(), r.error.c_str());
+            print("%s: failed: %s\n", j.job.out.c_str(), r.error.c_str());
             continue;
         }
         if (r.stopped || (r.particles == 0 && !r.skipped)) {
             stopped = true;
-            std::printf("%s: stopped; it keeps what was done; continue with the same command and --resume\n", j.job.out.c_str());
+            print("%s: stopped; it keeps what was done; continue with the same command and --resume\n", j.job.out.c_str());
             continue;
         }
-        std::printf("%s: walk %zu quenches, %zu distinct IS, %zu transitions; pairs: %zu analysed, %d DWPs, %d TLS (E_qs < %g eps = %g K "
+        print("%s: walk %zu quenches, %zu distinct IS, %zu transitions; pairs: %zu analysed, %d DWPs, %d TLS (E_qs < %g eps = %g K "
                     "with the model's units), %d rejected%s\n",
                     j.job.out.c_str(), r.quenches, r.distinct, r.transitions, r.pairs, r.dwps, r.tls, j.p.model.tlsThreshold,
                     j.p.model.units.toKelvin(j.p.model.tlsThreshold), r.rejected, r.skipped ? " (already complete)" : "");
-        std::printf("  per particle: %.4g DWPs, %.4g TLS; time %.1f s\n", double(r.dwps) / r.particles, double(r.tls) / r.particles, r.seconds);
+        print("  per particle: %.4g DWPs, %.4g TLS; time %.1f s\n", double(r.dwps) / r.particles, double(r.tls) / r.particles, r.seconds);
     }
+    const std::vector<std::string> all = mpi.gather(lines);
+    if (mpi.rank() == 0) {
+        // Rank r did jobs r, r + P, ...: interleave their texts back into job order.
+        std::vector<std::vector<std::string>> byRank(all.size());
+        for (std::size_t r = 0; r < all.size(); ++r) {
+            std::istringstream in(all[r]);
+            for (std::string block; std::getline(in, block, '\x1e');) byRank[r].push_back(block);
+        }
+        for (std::size_t k = 0; k < jobs.size(); ++k) {
+            const auto& blocks = byRank[k % byRank.size()];
+            if (const std::size_t i = k / byRank.size(); i < blocks.size()) std::fputs(blocks[i].c_str(), stdout);
+        }
+    }
+    failed = !mpi.allTrue(!failed);
+    stopped = !mpi.allTrue(!stopped);
     if (failed) return 3;
     if (stopped) {
         std::fprintf(stderr, "explore: stopped; the sessions keep what was done; continue with --resume\n");

@@ -2,6 +2,7 @@
 // from a high temperature to T_f and equilibrated there, one or several in parallel.
 #include "app/cli/Arguments.h"
 #include "app/cli/Commands.h"
+#include "app/cli/Mpi.h"
 #include "core/common/Error.h"
 #include "core/dynamics/SwapMonteCarlo.h"
 #include "core/io/Checkpoint.h"
@@ -91,7 +92,13 @@ int prepareCommand(const Args& args) {
     p.logEvery = std::max(1L, (p.coolingSweeps + p.sweeps) / 200);
     const int glasses = static_cast<int>(a.integer("glasses", 1, 100000));
     int threads = static_cast<int>(a.integer("threads", 0, 4096));
-    if (threads == 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    // Under mpirun glass g is rank g mod P's, and a node's cores are shared by its ranks.
+    Mpi& mpi = Mpi::world();
+    auto mine = [&](int g) { return g % mpi.size() == mpi.rank(); };
+    int myGlasses = 0;
+    for (int g = 0; g < glasses; ++g) myGlasses += mine(g) ? 1 : 0;
+    if (threads == 0)
+        threads = std::max(1, static_cast<int>(std::max(1u, std::thread::hardware_concurrency())) / std::max(1, mpi.localSize()));
     const std::uint64_t seed = a.seed("seed");
     const std::string out = a.get("out");
     const long checkpointEvery = a.integer("checkpoint-every", 0, 1'000'000'000);
@@ -107,7 +114,8 @@ int prepareCommand(const Args& args) {
     checkCutoffFitsBox(model, model.boxLengthFor(n));
     if (p.maxDisplacement >= 0.5 * model.boxLengthFor(n)) throw InputError("prepare: --step must be below half the box");
 
-    std::printf("model %s, N = %d (box %.6g), %d glass%s: cooling %g -> %g in %ld sweeps, %ld sweeps at T_f, p_swap %g\n",
+    if (mpi.rank() == 0)
+        std::printf("model %s, N = %d (box %.6g), %d glass%s: cooling %g -> %g in %ld sweeps, %ld sweeps at T_f, p_swap %g\n",
                 model.name.c_str(), n, model.boxLengthFor(n), glasses, glasses == 1 ? "" : "es", p.startTemperature,
                 p.finalTemperature, p.coolingSweeps, p.sweeps, p.swapProbability);
     std::vector<SwapPreparationResult> results(static_cast<std::size_t>(glasses));
@@ -115,7 +123,7 @@ int prepareCommand(const Args& args) {
     std::vector<std::optional<SwapCheckpoint>> checkpoints(static_cast<std::size_t>(glasses));
     for (int g = 0; g < glasses; ++g) {
         const std::string path = numbered(out, g, glasses), cpPath = path + ".checkpoint.xyz";
-        if (!resume) continue;
+        if (!resume || !mine(g)) continue;
         std::map<std::string, std::string> id = identity;
         id["glass"] = std::to_string(g);
         if (std::filesystem::exists(cpPath)) {
@@ -153,12 +161,12 @@ int prepareCommand(const Args& args) {
     auto report = [&](int g, const SwapPreparationProgress& now) {
         double sum = 0.0;
         for (double f : progress) sum += f;
-        const double done = sum / glasses;
+        const double done = sum / std::max(1, myGlasses);
         const int percent = static_cast<int>(100.0 * done);
         if (percent == lastPercent || (!tty && percent / 10 == lastPercent / 10)) return;
         lastPercent = percent;
         const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        const double sweepsDone = done * double(glasses) * double(p.coolingSweeps + p.sweeps);
+        const double sweepsDone = done * double(myGlasses) * double(p.coolingSweeps + p.sweeps);
         const double rate = sweepsDone / std::max(elapsed, 1e-9);
         const double eta = done > 0.0 ? elapsed * (1.0 - done) / done : 0.0;
         std::fprintf(stderr,
@@ -192,9 +200,10 @@ int prepareCommand(const Args& args) {
         writeConfigurationFile(numbered(out, g, glasses), r.configuration, model, w);
     };
     std::vector<std::thread> pool;
-    for (int t = 0; t < std::min(threads, glasses); ++t)
+    for (int t = 0; t < std::min(threads, std::max(1, myGlasses)); ++t)
         pool.emplace_back([&] {
             for (int g; (g = next++) < glasses;) {
+                if (!mine(g)) continue;
                 if (done[static_cast<std::size_t>(g)]) {
                     std::lock_guard lock(printMutex);
                     progress[static_cast<std::size_t>(g)] = 1.0;
@@ -273,55 +282,97 @@ int prepareCommand(const Args& args) {
     for (int g = 0; g < glasses; ++g)
         if (!errors[static_cast<std::size_t>(g)].empty()) throw InputError("prepare: glass " + std::to_string(g) + ": " + errors[static_cast<std::size_t>(g)]);
 
-    std::printf("%5s %16s %16s %12s %10s %10s %10s %10s %8s %s\n", "glass", "E/N", "E_IS/N", "drift", "step", "transl.",
-                "swaps", "MSD", "F_s", "file");
+    // One line per glass; under mpirun rank 0 prints every rank's, in glass order.
+    std::string rows; // this rank's glasses in order, each line ended by '\n'
+    char line[1024];
     int relaxed = 0, frozen = 0;
     for (int g = 0; g < glasses; ++g) {
+        if (!mine(g)) continue;
         const SwapPreparationResult& r = results[static_cast<std::size_t>(g)];
         const std::string path = numbered(out, g, glasses);
         if (done[static_cast<std::size_t>(g)]) {
             // Finished by an earlier run: what its file says.
             const XyzFrame f = readXyzFile(path);
             const auto isE = f.info.find("is_energy_per_particle"), fs = f.info.find("f_s");
-            std::printf("%5d %16.10f %16s %12s %10s %10s %10s %10s %8s %s (earlier run)\n", g, f.energy ? *f.energy / n : NAN,
-                        isE != f.info.end() ? isE->second.c_str() : "-", "-", "-", "-", "-", "-",
-                        fs != f.info.end() ? fs->second.c_str() : "-", path.c_str());
+            std::snprintf(line, sizeof line, "%5d %16.10f %16s %12s %10s %10s %10s %10s %8s %s (earlier run)\n", g,
+                          f.energy ? *f.energy / n : NAN, isE != f.info.end() ? isE->second.c_str() : "-", "-", "-", "-", "-",
+                          "-", fs != f.info.end() ? fs->second.c_str() : "-", path.c_str());
+            rows += line;
             if (p.sweeps > 0 && fs != f.info.end()) ++(std::stod(fs->second) < std::exp(-1.0) ? relaxed : frozen);
             continue;
         }
         const MinimizationResult& is = quenches[static_cast<std::size_t>(g)];
         char isText[32] = "not converged";
         if (is.converged()) std::snprintf(isText, sizeof isText, "%.10f", is.energy / n);
-        std::printf("%5d %16.10f %16s %12.3e %10.4f %9.1f%% %9.1f%% %10.4g %8.4f %s\n", g, r.energy / n, isText, r.energyDrift,
-                    r.displacement, 100.0 * r.production.translationAcceptance(), 100.0 * r.production.swapAcceptance(),
-                    r.productionMsd, r.productionFs, path.c_str());
+        std::snprintf(line, sizeof line, "%5d %16.10f %16s %12.3e %10.4f %9.1f%% %9.1f%% %10.4g %8.4f %s\n", g, r.energy / n,
+                      isText, r.energyDrift, r.displacement, 100.0 * r.production.translationAcceptance(),
+                      100.0 * r.production.swapAcceptance(), r.productionMsd, r.productionFs, path.c_str());
+        rows += line;
         if (p.sweeps > 0) ++(r.productionFs < std::exp(-1.0) ? relaxed : frozen);
         if (!is.converged()) std::fprintf(stderr, "prepare: glass %d: the quench to its inherent structure %s\n", g, is.describe().c_str());
+    }
+    double sweepsRun = 0.0; // this run's, not earlier runs' (--resume)
+    for (int g = 0; g < glasses; ++g)
+        if (mine(g) && !done[static_cast<std::size_t>(g)])
+            sweepsRun += double(p.coolingSweeps + p.sweeps - (checkpoints[static_cast<std::size_t>(g)] ? checkpoints[static_cast<std::size_t>(g)]->sweep : 0));
+    std::ostringstream log; // this rank's energy log rows
+    log.precision(12);
+    if (a.has("log"))
+        for (int g = 0; g < glasses; ++g)
+            if (mine(g))
+                for (const auto& [sweep, e] : results[static_cast<std::size_t>(g)].energyPerParticle) {
+                    const double temperature = sweep < p.coolingSweeps
+                                                   ? p.startTemperature + (p.finalTemperature - p.startTemperature) *
+                                                                              double(sweep) / double(p.coolingSweeps)
+                                                   : p.finalTemperature;
+                    log << g << ',' << sweep << ',' << temperature << ',' << e << '\n';
+                }
+    // Every rank's share, on rank 0.
+    std::ostringstream counts;
+    counts.precision(17);
+    counts << relaxed << ' ' << frozen << ' ' << sweepsRun << ' ' << seconds;
+    const std::vector<std::string> allRows = mpi.gather(rows), allCounts = mpi.gather(counts.str()), allLogs = mpi.gather(log.str());
+    if (mpi.rank() != 0) return 0;
+    std::vector<std::vector<std::string>> byRank(allRows.size());
+    for (std::size_t r = 0; r < allRows.size(); ++r) {
+        std::istringstream in(allRows[r]);
+        for (std::string l; std::getline(in, l);) byRank[r].push_back(l);
+    }
+    double wall = seconds;
+    relaxed = frozen = 0, sweepsRun = 0.0;
+    for (const std::string& c : allCounts) {
+        std::istringstream in(c);
+        int rel = 0, fro = 0;
+        double sw = 0.0, sec = 0.0;
+        in >> rel >> fro >> sw >> sec;
+        relaxed += rel, frozen += fro, sweepsRun += sw, wall = std::max(wall, sec);
+    }
+    std::printf("%5s %16s %16s %12s %10s %10s %10s %10s %8s %s\n", "glass", "E/N", "E_IS/N", "drift", "step", "transl.",
+                "swaps", "MSD", "F_s", "file");
+    for (int g = 0; g < glasses; ++g) { // rank r made glasses r, r + P, ...: back into glass order
+        const auto& mineRows = byRank[static_cast<std::size_t>(g) % byRank.size()];
+        if (const std::size_t i = static_cast<std::size_t>(g) / byRank.size(); i < mineRows.size()) std::printf("%s\n", mineRows[i].c_str());
     }
     if (p.sweeps > 0)
         std::printf("relaxation     MSD and F_s(q = %.4g) over the %ld production sweeps: %d of %d glasses relaxed "
                     "(F_s < 1/e)%s\n",
                     p.relaxationWavenumber, p.sweeps, relaxed, glasses,
                     frozen ? "; a glass with F_s above 1/e did not relax at T_f within the run: more --sweeps show whether it is in equilibrium" : "");
-    double sweepsRun = 0.0; // this run's, not earlier runs' (--resume)
-    for (int g = 0; g < glasses; ++g)
-        if (!done[static_cast<std::size_t>(g)])
-            sweepsRun += double(p.coolingSweeps + p.sweeps - (checkpoints[static_cast<std::size_t>(g)] ? checkpoints[static_cast<std::size_t>(g)]->sweep : 0));
     const double moves = double(n) * sweepsRun;
-    std::printf("time %.2f s (%.3g moves/s on %d thread%s)\n", seconds, moves / std::max(seconds, 1e-9),
-                std::min(threads, glasses), std::min(threads, glasses) == 1 ? "" : "s");
+    const int used = std::min(threads, std::max(1, myGlasses)) * mpi.size();
+    std::printf("time %.2f s (%.3g moves/s on %d thread%s%s)\n", wall, moves / std::max(wall, 1e-9), used, used == 1 ? "" : "s",
+                mpi.parallel() ? (" in " + std::to_string(mpi.size()) + " ranks").c_str() : "");
     if (a.has("log")) {
+        // Each rank's rows are in glass order; the merged log is sorted by glass (stable in sweep).
+        std::vector<std::pair<int, std::string>> lines;
+        for (const std::string& text : allLogs) {
+            std::istringstream in(text);
+            for (std::string l; std::getline(in, l);) lines.emplace_back(std::stoi(l), l);
+        }
+        std::stable_sort(lines.begin(), lines.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
         writeFileSafely(a.get("log"), [&](std::ostream& o) {
             o << "glass,sweep,temperature,energy_per_particle\n";
-            o.precision(12);
-            for (int g = 0; g < glasses; ++g)
-                for (const auto& [sweep, e] : results[static_cast<std::size_t>(g)].energyPerParticle) {
-                    const double temperature = sweep < p.coolingSweeps
-                                                   ? p.startTemperature + (p.finalTemperature - p.startTemperature) *
-                                                                              double(sweep) / double(p.coolingSweeps)
-                                                   : p.finalTemperature;
-                    o << g << ',' << sweep << ',' << temperature << ',' << e << '\n';
-                }
+            for (const auto& l : lines) o << l.second << '\n';
         });
     }
     return 0;

@@ -1,5 +1,6 @@
 // tlscope-cli: the TLScope engine from the command line.
 #include "app/cli/Commands.h"
+#include "app/cli/Mpi.h"
 #include "core/common/Error.h"
 #include "core/potential/PairKernel.h"
 
@@ -43,9 +44,7 @@ void usage(std::ostream& out) {
            "or a model file\n";
 }
 
-} // namespace
-
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
     if (argc < 2) {
         usage(std::cerr);
         return 2;
@@ -85,16 +84,46 @@ int main(int argc, char** argv) {
         std::cerr << "tlscope-cli: unknown command '" << name << "' (see tlscope-cli --help)\n";
         return 2;
     }
+    // Under mpirun an error every rank saw is printed once (rank 0); an error of one rank alone
+    // ends the whole job (the other ranks would wait for it at the next collective step).
+    auto& mpi = tlscope::cli::Mpi::world();
+    auto fail = [&](const char* kind, const std::exception& e, int code) {
+        // Every rank failed at once (a bad option, a missing file): say it once and exit normally.
+        if (mpi.parallel() && mpi.allFailedWithin(2.0)) {
+            if (mpi.rank() == 0) std::cerr << "tlscope-cli " << name << ": " << kind << e.what() << "\n";
+            return code;
+        }
+        std::cerr << "tlscope-cli " << name << mpi.label() << ": " << kind << e.what() << "\n";
+        if (mpi.parallel()) {
+            std::cerr.flush();
+            tlscope::cli::Mpi::abort(code);
+        }
+        return code;
+    };
     try {
         return it->second.run(tlscope::cli::Args(argv + 2, argv + argc));
-    } catch (const tlscope::InputError& e) {
-        std::cerr << "tlscope-cli " << name << ": error: " << e.what() << "\n";
+    } catch (const tlscope::cli::CollectiveError& e) {
+        if (mpi.rank() == 0) std::cerr << "tlscope-cli " << name << ": error: " << e.what() << "\n";
         return 2;
+    } catch (const tlscope::InputError& e) {
+        return fail("error: ", e, 2);
     } catch (const tlscope::NumericalError& e) {
-        std::cerr << "tlscope-cli " << name << ": numerical failure: " << e.what() << "\n";
-        return 3;
+        return fail("numerical failure: ", e, 3);
     } catch (const std::exception& e) {
-        std::cerr << "tlscope-cli " << name << ": unexpected error: " << e.what() << "\n";
-        return 4;
+        return fail("unexpected error: ", e, 4);
     }
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    try {
+        tlscope::cli::Mpi::initialize(&argc, &argv);
+    } catch (const tlscope::InputError& e) {
+        std::cerr << "tlscope-cli: " << e.what() << "\n";
+        return 2;
+    }
+    const int code = run(argc, argv);
+    tlscope::cli::Mpi::finalize();
+    return code;
 }
