@@ -41,6 +41,35 @@ void accumulate(ParticipationRatios& p, const DoubleWell& w, double& inverseFrac
     if (sum2 > 0) inverseFractionSum += dmax * dmax / sum2;
 }
 
+/// Running mean and standard error.
+struct Accumulator {
+    long n = 0;
+    double sum = 0.0, sum2 = 0.0;
+    void add(double x) { ++n, sum += x, sum2 += x * x; }
+    MeanError result() const {
+        MeanError m;
+        m.count = n;
+        if (n == 0) return m;
+        m.mean = sum / static_cast<double>(n);
+        if (n > 1) {
+            const double var = std::max(0.0, (sum2 - static_cast<double>(n) * m.mean * m.mean) / static_cast<double>(n - 1));
+            m.error = std::sqrt(var / static_cast<double>(n));
+        }
+        return m;
+    }
+};
+
+/// Minimum-image distance of particles i and j.
+double pairDistance(const Eigen::VectorXd& x, int i, int j, double L) {
+    double r2 = 0.0;
+    for (int c = 0; c < 3; ++c) {
+        double d = x[3 * i + c] - x[3 * j + c];
+        d -= L * std::round(d / L);
+        r2 += d * d;
+    }
+    return std::sqrt(r2);
+}
+
 void finish(ParticipationRatios& p, double fractionSum) {
     if (p.count == 0) return;
     const double n = static_cast<double>(p.count);
@@ -152,7 +181,127 @@ CatalogAnalysis analyzeCatalog(const SessionData& s) {
         a.sameCentralFraction = f;
         a.sameCentralError = std::sqrt(f * (1 - f) / a.sameCentralCandidates);
     }
+    analyzeAgainstStartEnergy(a, s);
+    analyzeParticipationAgainstDistance(a, s);
+    analyzeSpatialDistribution(a, s);
     return a;
+}
+
+void analyzeAgainstStartEnergy(CatalogAnalysis& a, const SessionData& s) {
+    // Figs. 3 and 4: finished starts binned by their IS energy per particle.
+    const int n = s.parameters.particles;
+    double lo = HUGE_VAL, hi = -HUGE_VAL;
+    for (std::size_t k = 0; k < s.starts.size(); ++k)
+        if (s.summaries[k].ok) lo = std::min(lo, s.starts[k].energy / n), hi = std::max(hi, s.starts[k].energy / n);
+    if (!(lo <= hi)) return;
+    const int bins = std::max(1, std::min(8, a.startsFinished / 5)); // about five starts per bin or more
+    const double width = hi > lo ? (hi - lo) / bins : 1.0;
+    std::map<int, int> binOfStart;
+    a.byStartEnergy.assign(static_cast<std::size_t>(bins), {});
+    for (int b = 0; b < bins; ++b) {
+        a.byStartEnergy[static_cast<std::size_t>(b)].low = lo + b * width;
+        a.byStartEnergy[static_cast<std::size_t>(b)].high = lo + (b + 1) * width;
+        a.byStartEnergy[static_cast<std::size_t>(b)].doubleWellsBelow.assign(a.fig4Distances.size(), 0);
+    }
+    for (std::size_t k = 0; k < s.starts.size(); ++k) {
+        if (!s.summaries[k].ok) continue;
+        const int b = std::min(bins - 1, static_cast<int>((s.starts[k].energy / n - lo) / width));
+        binOfStart[s.starts[k].start] = b;
+        ++a.byStartEnergy[static_cast<std::size_t>(b)].starts;
+    }
+    std::vector<Accumulator> asym(static_cast<std::size_t>(bins)), dist(asym), barrier(asym);
+    for (std::size_t k = 0; k < s.doubleWells.size(); ++k) {
+        if (!s.doubleWellStartFinished[k]) continue;
+        const auto it = binOfStart.find(s.doubleWells[k].start);
+        if (it == binOfStart.end()) continue;
+        const auto b = static_cast<std::size_t>(it->second);
+        const DoubleWell& w = s.doubleWells[k].dwp;
+        StartEnergyBin& bin = a.byStartEnergy[b];
+        ++bin.doubleWells;
+        asym[b].add(w.asymmetry), dist[b].add(w.dMassWeightedReactionPath), barrier[b].add(w.barrier);
+        for (std::size_t c = 0; c < a.fig4Distances.size(); ++c)
+            if (w.dMassWeightedReactionPath < a.fig4Distances[c]) ++bin.doubleWellsBelow[c];
+    }
+    for (std::size_t b = 0; b < a.byStartEnergy.size(); ++b) {
+        a.byStartEnergy[b].asymmetry = asym[b].result();
+        a.byStartEnergy[b].distance = dist[b].result();
+        a.byStartEnergy[b].barrier = barrier[b].result();
+    }
+}
+
+void analyzeParticipationAgainstDistance(CatalogAnalysis& a, const SessionData& s) {
+    // Fig. 7: PR2 against d in bins of 0.1.
+    const double width = 0.1;
+    std::map<long, Accumulator> bins;
+    for (std::size_t k = 0; k < s.doubleWells.size(); ++k) {
+        if (!s.doubleWellStartFinished[k]) continue;
+        const DoubleWell& w = s.doubleWells[k].dwp;
+        if (!std::isfinite(w.d) || !std::isfinite(w.pr2)) continue;
+        bins[static_cast<long>(std::floor(w.d / width))].add(w.pr2);
+    }
+    for (const auto& [b, acc] : bins) {
+        DistanceBin d;
+        d.low = static_cast<double>(b) * width, d.high = d.low + width;
+        d.participation = acc.result();
+        a.fig7.push_back(d);
+    }
+}
+
+void analyzeSpatialDistribution(CatalogAnalysis& a, const SessionData& s) {
+    const int n = s.parameters.particles;
+    const double L = s.parameters.model.boxLengthFor(n);
+    std::map<int, std::vector<int>> centrals; // start -> distinct central particles, in DWP order
+    for (std::size_t k = 0; k < s.doubleWells.size(); ++k) {
+        if (!s.doubleWellStartFinished[k]) continue;
+        const DwpRecord& r = s.doubleWells[k];
+        if (r.dwp.centralParticle < 0 || r.dwp.centralParticle >= n) continue;
+        auto& c = centrals[r.start];
+        if (std::find(c.begin(), c.end(), r.dwp.centralParticle) == c.end()) c.push_back(r.dwp.centralParticle);
+    }
+    Accumulator central, difference;
+    double randomSum = 0.0, randomSpeciesSum = 0.0;
+    for (const StartingStructure& st : s.starts) {
+        const auto it = centrals.find(st.start);
+        if (it == centrals.end() || it->second.size() < 2 || st.positions.size() != 3 * n) continue;
+        const std::vector<int>& c = it->second;
+        // The random reference: the mean distance over all pairs of distinct particles, overall
+        // and per species pair.
+        double all = 0.0;
+        std::map<std::pair<int, int>, std::pair<double, long>> bySpecies;
+        for (int i = 0; i < n; ++i)
+            for (int j = i + 1; j < n; ++j) {
+                const double d = pairDistance(st.positions, i, j, L);
+                all += d;
+                if (static_cast<int>(st.species.size()) == n) {
+                    auto key = std::minmax(st.species[static_cast<std::size_t>(i)], st.species[static_cast<std::size_t>(j)]);
+                    auto& e = bySpecies[{key.first, key.second}];
+                    e.first += d, ++e.second;
+                }
+            }
+        const double randomMean = all / (0.5 * n * (n - 1.0));
+        ++a.spatialStarts;
+        for (std::size_t p = 0; p < c.size(); ++p)
+            for (std::size_t q = p + 1; q < c.size(); ++q) {
+                const double d = pairDistance(st.positions, c[p], c[q], L);
+                central.add(d);
+                difference.add(d - randomMean);
+                randomSum += randomMean;
+                double sameSpecies = randomMean;
+                if (static_cast<int>(st.species.size()) == n) {
+                    auto key = std::minmax(st.species[static_cast<std::size_t>(c[p])], st.species[static_cast<std::size_t>(c[q])]);
+                    const auto& e = bySpecies[{key.first, key.second}];
+                    if (e.second > 0) sameSpecies = e.first / static_cast<double>(e.second);
+                }
+                randomSpeciesSum += sameSpecies;
+            }
+    }
+    a.spatialPairs = central.n;
+    a.centralDistance = central.result();
+    a.centralMinusRandom = difference.result();
+    if (central.n > 0) {
+        a.randomDistance = randomSum / static_cast<double>(central.n);
+        a.randomSameSpeciesDistance = randomSpeciesSum / static_cast<double>(central.n);
+    }
 }
 
 std::string formatReport(const CatalogAnalysis& a) {
@@ -231,6 +380,38 @@ std::string formatReport(const CatalogAnalysis& a) {
         h.counts = std::vector<long>(h.counts.begin() + static_cast<long>(first), h.counts.begin() + static_cast<long>(last));
         if (!h.counts.empty()) hist(h, 40);
     }
+    if (!a.byStartEnergy.empty()) {
+        o << "\nFig. 3 / Fig. 4: against the starting IS energy (per particle; paper: weak dependence)\n"
+          << "  E_IS/N range            starts  DWPs  asymmetry         d_mw_rp           barrier           DWPs per start";
+        for (double c : a.fig4Distances) o << " (d<" << std::setprecision(1) << c << ")";
+        o << "\n";
+        for (const StartEnergyBin& b : a.byStartEnergy) {
+            auto me = [&](const MeanError& m) {
+                std::ostringstream t;
+                t << std::fixed << std::setprecision(4) << m.mean << " +- " << m.error;
+                return m.count ? t.str() : std::string("-");
+            };
+            o << "  " << std::setprecision(4) << std::setw(8) << b.low << " .. " << std::setw(8) << b.high << std::right
+              << std::setw(8) << b.starts << std::setw(6) << b.doubleWells << "  " << std::left << std::setw(18)
+              << me(b.asymmetry) << std::setw(18) << me(b.distance) << std::setw(18) << me(b.barrier);
+            for (long c : b.doubleWellsBelow)
+                o << std::setprecision(3) << std::setw(10) << (b.starts ? static_cast<double>(c) / b.starts : 0.0);
+            o << "\n";
+        }
+    }
+    if (!a.fig7.empty()) {
+        o << "\nFig. 7: participation ratio PR2 against d (paper: rises with d)\n";
+        for (const DistanceBin& b : a.fig7)
+            o << "  d " << std::setprecision(2) << b.low << " - " << b.high << std::right << std::setw(7)
+              << b.participation.count << "  PR2 " << std::setprecision(3) << b.participation.mean << " +- "
+              << b.participation.error << "\n" << std::left;
+    }
+    if (a.spatialPairs > 0)
+        o << "\nSpatial test (starts with > 1 DWP, distinct central particles; paper: as random)\n"
+          << "  pairs of central particles " << a.spatialPairs << " in " << a.spatialStarts << " starts\n"
+          << std::setprecision(4) << "  mean distance " << a.centralDistance.mean << " +- " << a.centralDistance.error
+          << "   random particles " << a.randomDistance << " (same species pair " << a.randomSameSpeciesDistance
+          << ")   difference " << a.centralMinusRandom.mean << " +- " << a.centralMinusRandom.error << "\n";
     o << "\nFig. 6: mean sorted displacement d_(k)      central A   central B\n";
     for (std::size_t k = 0; k < a.fig6A.size(); ++k)
         o << "  k = " << std::setw(3) << k + 1 << std::string(31, ' ') << std::right << std::setprecision(4)
@@ -304,8 +485,27 @@ std::string toJson(const CatalogAnalysis& a) {
       << ", \"fig2_dwp\": " << jsonHistogram(a.fig2Dwp) << ", \"asymmetry\": " << jsonHistogram(a.asymmetry)
       << ", \"barrier\": " << jsonHistogram(a.barrier) << ", \"d_mw_rp\": " << jsonHistogram(a.distanceMwRp)
       << ", \"e_qs\": " << jsonHistogram(a.eqs) << ", \"start_energy\": " << jsonHistogram(a.startEnergy) << "},\n"
-      << "  \"fig6\": {\"central_a\": " << jsonArray(a.fig6A) << ", \"central_b\": " << jsonArray(a.fig6B) << "}\n"
-      << "}\n";
+      << "  \"fig6\": {\"central_a\": " << jsonArray(a.fig6A) << ", \"central_b\": " << jsonArray(a.fig6B) << "},\n";
+    auto me = [](const MeanError& m) {
+        return "{\"count\": " + std::to_string(m.count) + ", \"mean\": " + jsonNumber(m.mean) + ", \"error\": " + jsonNumber(m.error) + "}";
+    };
+    o << "  \"fig4_distances\": " << jsonArray(a.fig4Distances) << ",\n  \"by_start_energy\": [";
+    for (std::size_t k = 0; k < a.byStartEnergy.size(); ++k) {
+        const StartEnergyBin& b = a.byStartEnergy[k];
+        o << (k ? ",\n    " : "\n    ") << "{\"low\": " << jsonNumber(b.low) << ", \"high\": " << jsonNumber(b.high)
+          << ", \"starts\": " << b.starts << ", \"dwps\": " << b.doubleWells << ", \"asymmetry\": " << me(b.asymmetry)
+          << ", \"d_mw_rp\": " << me(b.distance) << ", \"barrier\": " << me(b.barrier) << ", \"dwps_below\": [";
+        for (std::size_t c = 0; c < b.doubleWellsBelow.size(); ++c) o << (c ? ", " : "") << b.doubleWellsBelow[c];
+        o << "]}";
+    }
+    o << "],\n  \"fig7\": [";
+    for (std::size_t k = 0; k < a.fig7.size(); ++k)
+        o << (k ? ", " : "") << "{\"low\": " << jsonNumber(a.fig7[k].low) << ", \"high\": " << jsonNumber(a.fig7[k].high)
+          << ", \"pr2\": " << me(a.fig7[k].participation) << "}";
+    o << "],\n  \"spatial\": {\"starts\": " << a.spatialStarts << ", \"pairs\": " << a.spatialPairs
+      << ", \"central_distance\": " << me(a.centralDistance) << ", \"random_distance\": " << jsonNumber(a.randomDistance)
+      << ", \"random_same_species_distance\": " << jsonNumber(a.randomSameSpeciesDistance)
+      << ", \"central_minus_random\": " << me(a.centralMinusRandom) << "}\n}\n";
     return o.str();
 }
 
@@ -316,6 +516,23 @@ std::string toCsv(const CatalogAnalysis& a) {
         for (std::size_t k = 0; k < h->counts.size(); ++k) o << h->name << ',' << jsonNumber(h->binCentre(k)) << ',' << h->counts[k] << '\n';
     for (std::size_t k = 0; k < a.fig6A.size(); ++k) o << "fig6_central_a," << k + 1 << ',' << jsonNumber(a.fig6A[k]) << '\n';
     for (std::size_t k = 0; k < a.fig6B.size(); ++k) o << "fig6_central_b," << k + 1 << ',' << jsonNumber(a.fig6B[k]) << '\n';
+    // Figs. 3, 4 and 7: x is the bin centre; errors as their own series.
+    for (const StartEnergyBin& b : a.byStartEnergy) {
+        const std::string x = jsonNumber(0.5 * (b.low + b.high));
+        o << "fig3_asymmetry," << x << ',' << jsonNumber(b.asymmetry.mean) << "\nfig3_asymmetry_error," << x << ','
+          << jsonNumber(b.asymmetry.error) << "\nfig3_d_mw_rp," << x << ',' << jsonNumber(b.distance.mean)
+          << "\nfig3_d_mw_rp_error," << x << ',' << jsonNumber(b.distance.error) << "\nfig3_barrier," << x << ','
+          << jsonNumber(b.barrier.mean) << "\nfig3_barrier_error," << x << ',' << jsonNumber(b.barrier.error) << '\n';
+        for (std::size_t c = 0; c < a.fig4Distances.size(); ++c) {
+            const double per = b.starts ? static_cast<double>(b.doubleWellsBelow[c]) / b.starts : 0.0;
+            const double err = b.starts ? std::sqrt(static_cast<double>(b.doubleWellsBelow[c])) / b.starts : 0.0;
+            o << "fig4_d_below_" << a.fig4Distances[c] << ',' << x << ',' << jsonNumber(per) << "\nfig4_d_below_"
+              << a.fig4Distances[c] << "_error," << x << ',' << jsonNumber(err) << '\n';
+        }
+    }
+    for (const DistanceBin& b : a.fig7)
+        o << "fig7_pr2," << jsonNumber(0.5 * (b.low + b.high)) << ',' << jsonNumber(b.participation.mean) << "\nfig7_pr2_error,"
+          << jsonNumber(0.5 * (b.low + b.high)) << ',' << jsonNumber(b.participation.error) << '\n';
     return o.str();
 }
 

@@ -20,6 +20,30 @@ struct ParticipationRatios {
     double pr1 = 0, pr2 = 0, pr3 = 0, pr4 = 0;
 };
 
+/// A mean with its standard error (0 for fewer than two values).
+struct MeanError {
+    long count = 0;
+    double mean = 0.0, error = 0.0;
+};
+
+/// Fig. 3 and Fig. 4: one bin of starting-IS energy (per particle) and what its starts gave.
+struct StartEnergyBin {
+    double low = 0.0, high = 0.0; ///< energy per particle
+    int starts = 0;
+    long doubleWells = 0;
+    MeanError asymmetry, distance, barrier; ///< Fig. 3: of the DWPs of these starts (distance: d_mw_rp)
+    /// Fig. 4: DWPs per start with d_mw_rp below each of CatalogAnalysis::fig4Distances (counts;
+    /// per start with a Poisson error: sqrt(count) / starts).
+    std::vector<long> doubleWellsBelow;
+};
+
+/// Fig. 7: participation ratio PR2 (sum d_i^2 / d_max^2, Table I's second definition) of the
+/// DWPs with d (not mass-weighted, as Table I) in [low, high).
+struct DistanceBin {
+    double low = 0.0, high = 0.0;
+    MeanError participation;
+};
+
 struct CatalogAnalysis {
     int particles = 0;
     int startsFinished = 0, startsFailed = 0;
@@ -52,9 +76,26 @@ struct CatalogAnalysis {
     Histogram startEnergy;
     double startEnergyMean = 0.0, startEnergySd = 0.0, startEnergyMeanError = 0.0;
     std::vector<double> fig6A, fig6B;   ///< mean sorted displacement profile, central A / B
+    /// Fig. 3 / 4: the finished starts in (up to 8) equal bins of their IS energy per particle.
+    std::vector<StartEnergyBin> byStartEnergy;
+    std::vector<double> fig4Distances{0.2, 0.4, 0.6, 0.8};
+    std::vector<DistanceBin> fig7;      ///< bins of 0.1 in d
+    /// The spatial test (§III.D): in starts with more than one DWP, the distinct central particles
+    /// (a particle central to several DWPs counts once); the mean minimum-image distance between
+    /// two of them in the starting IS against the mean distance of two randomly chosen distinct
+    /// particles of the same configuration (exact average over all pairs), and of two random
+    /// particles of the same species pair. Per pair of central particles; errors from the spread.
+    long spatialStarts = 0, spatialPairs = 0;
+    MeanError centralDistance;
+    double randomDistance = 0.0, randomSameSpeciesDistance = 0.0;
+    MeanError centralMinusRandom;       ///< per pair: central distance - its configuration's random mean
 };
 
 CatalogAnalysis analyzeCatalog(const SessionData& session);
+/// The parts of analyzeCatalog for Figs. 3/4, Fig. 7 and the spatial test (filled into `a`).
+void analyzeAgainstStartEnergy(CatalogAnalysis& a, const SessionData& session);
+void analyzeParticipationAgainstDistance(CatalogAnalysis& a, const SessionData& session);
+void analyzeSpatialDistribution(CatalogAnalysis& a, const SessionData& session);
 
 /// Human-readable report (what `tlscope-cli analyze` prints).
 std::string formatReport(const CatalogAnalysis& a);

@@ -559,6 +559,82 @@ private slots:
         QCOMPARE(a.fig6A[1], 0.2);
         QVERIFY(toJson(a).find("\"dwps_per_start\": 1.5") != std::string::npos);
     }
+
+    void paperFiguresAndSpatialTestMatchHandValues() {
+        // Ten starts of four particles, five DWPs: Figs. 3, 4, 7 and the spatial test by hand.
+        SessionData s;
+        s.parameters = small(1);
+        s.parameters.particles = 4;
+        s.parameters.starts = 10;
+        const double L = s.parameters.model.boxLengthFor(4);
+        Eigen::VectorXd x(12);
+        x << 0, 0, 0, 0.5, 0, 0, 0, 0.5, 0, 0, 0, 1.3; // particle 3 is 0.19 from particle 0 through the boundary
+        for (int k = 0; k < 10; ++k) {
+            StartingStructure st;
+            st.start = k;
+            st.energy = 4 * (-5.0 + 0.1 * k); // E/N from -5 to -4.1: two bins of five starts
+            st.positions = x;
+            st.species = {0, 1, 0, 1};
+            s.starts.push_back(st);
+            StartSummary sum;
+            sum.start = k;
+            s.summaries.push_back(sum);
+        }
+        auto dwp = [&](int start, int central, double asym, double dmwrp, double barrier, double d, double pr2) {
+            DwpRecord r;
+            r.start = start;
+            r.dwp.centralParticle = central, r.dwp.centralSpecies = central % 2;
+            r.dwp.asymmetry = asym, r.dwp.dMassWeightedReactionPath = dmwrp, r.dwp.barrier = barrier, r.dwp.d = d, r.dwp.pr2 = pr2;
+            r.dwp.sortedProfile = {0.1};
+            s.doubleWells.push_back(r);
+            s.doubleWellStartFinished.push_back(true);
+        };
+        dwp(0, 1, 0.1, 0.3, 0.2, 0.05, 2.0);
+        dwp(0, 1, 0.3, 0.5, 0.4, 0.15, 3.0); // same central particle as the first: counted once
+        dwp(0, 3, 0.2, 0.1, 0.3, 0.12, 5.0);
+        dwp(1, 2, 0.4, 0.7, 0.1, 0.25, 4.0);
+        dwp(7, 0, 0.05, 0.9, 0.5, 0.35, 6.0);
+        const CatalogAnalysis a = analyzeCatalog(s);
+
+        QCOMPARE(a.byStartEnergy.size(), std::size_t(2));
+        const StartEnergyBin &low = a.byStartEnergy[0], &high = a.byStartEnergy[1];
+        QCOMPARE(low.starts, 5);
+        QCOMPARE(high.starts, 5);
+        QCOMPARE(low.doubleWells, 4L);
+        QCOMPARE(high.doubleWells, 1L);
+        QVERIFY(std::abs(low.low + 5.0) < 1e-12 && std::abs(high.high + 4.1) < 1e-12);
+        // Asymmetries 0.1, 0.3, 0.2, 0.4: mean 0.25, sd sqrt(0.05 / 3), error sd / 2.
+        QVERIFY(std::abs(low.asymmetry.mean - 0.25) < 1e-12);
+        QVERIFY(std::abs(low.asymmetry.error - std::sqrt(0.05 / 3) / 2) < 1e-12);
+        QVERIFY(std::abs(low.distance.mean - 0.4) < 1e-12);
+        QVERIFY(std::abs(low.barrier.mean - 0.25) < 1e-12);
+        QCOMPARE(high.barrier.count, 1L);
+        QCOMPARE(high.barrier.error, 0.0);
+        QCOMPARE(a.fig4Distances, (std::vector<double>{0.2, 0.4, 0.6, 0.8}));
+        QCOMPARE(low.doubleWellsBelow, (std::vector<long>{1, 2, 3, 4}));
+        QCOMPARE(high.doubleWellsBelow, (std::vector<long>{0, 0, 0, 0}));
+
+        // Fig. 7: d bins [0, 0.1) {2}, [0.1, 0.2) {3, 5}, [0.2, 0.3) {4}, [0.3, 0.4) {6}.
+        QCOMPARE(a.fig7.size(), std::size_t(4));
+        QCOMPARE(a.fig7[1].participation.count, 2L);
+        QVERIFY(std::abs(a.fig7[1].participation.mean - 4.0) < 1e-12);
+        QVERIFY(std::abs(a.fig7[1].participation.error - 1.0) < 1e-12);
+        QVERIFY(std::abs(a.fig7[3].low - 0.3) < 1e-12);
+
+        // Spatial: only start 0 has two distinct central particles (1 and 3).
+        QCOMPARE(a.spatialStarts, 1L);
+        QCOMPARE(a.spatialPairs, 1L);
+        const double dz = L - 1.3;
+        const double d13 = std::sqrt(0.25 + dz * dz), d12 = std::sqrt(0.5);
+        QVERIFY(std::abs(a.centralDistance.mean - d13) < 1e-12);
+        const double random = (0.5 + 0.5 + dz + d12 + d13 + d13) / 6.0; // all six pairs, minimum image
+        QVERIFY(std::abs(a.randomDistance - random) < 1e-12);
+        QVERIFY(std::abs(a.randomSameSpeciesDistance - d13) < 1e-12); // the only B-B pair
+        QVERIFY(std::abs(a.centralMinusRandom.mean - (d13 - random)) < 1e-12);
+        QVERIFY(toJson(a).find("\"spatial\": {\"starts\": 1, \"pairs\": 1") != std::string::npos);
+        QVERIFY(toCsv(a).find("fig4_d_below_0.4,") != std::string::npos);
+        QVERIFY(formatReport(a).find("Spatial test") != std::string::npos);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestSearch)
