@@ -9,6 +9,7 @@
 #include "core/tls/Displacement.h"
 #include "ui/Panels.h"
 #include "ui/PlotPanel.h"
+#include "ui/report/PaperReport.h"
 #include "ui/DisplayUnits.h"
 #include "ui/CompareDialog.h"
 #include "ui/ExplorePanel.h"
@@ -26,6 +27,7 @@
 #include <QCheckBox>
 #include <QCloseEvent>
 #include <QComboBox>
+#include <QApplication>
 #include <QDockWidget>
 #include <QSpinBox>
 #include <QFormLayout>
@@ -689,6 +691,21 @@ void MainWindow::buildMenus() {
         if (CompareDialog* d = compareExplorations(paths, &message)) d->show();
         else error(tr("Compare explorations"), message);
     });
+    file->addAction(tr("&Paper report (Reinisch-Heuer)..."), this, [this] {
+        // The sessions (the one shown first), then where the figures and report.md go.
+        const QStringList paths = QFileDialog::getOpenFileNames(
+            this, tr("Search sessions for the paper's report (e.g. N = 65 and N = 130)"),
+            sessionPath_.isEmpty() ? QString() : QFileInfo(sessionPath_).absolutePath(), tr("TLScope sessions (*.tls.h5 *.h5)"));
+        if (paths.isEmpty()) return;
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Folder for the figures and report.md"),
+                                                              QFileInfo(paths.front()).absolutePath());
+        if (dir.isEmpty()) return;
+        QString message;
+        if (writePaperReport(paths, dir, &message))
+            QMessageBox::information(this, tr("Paper report"), message);
+        else
+            error(tr("Paper report"), message);
+    });
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
     QMenu* search = menuBar()->addMenu(tr("&Search"));
@@ -788,6 +805,37 @@ QString MainWindow::gettingStartedText() const {
 }
 
 // ----- files ----------------------------------------------------------------------------------
+
+bool MainWindow::writePaperReport(const QStringList& sessionPaths, const QString& directory, QString* message) {
+    try {
+        std::vector<ReportSession> sessions;
+        for (const QString& path : sessionPaths) {
+            ReportSession r;
+            r.session = readSession(path.toStdString(), {false, false});
+            r.label = "N = " + std::to_string(r.session.parameters.particles);
+            sessions.push_back(std::move(r));
+        }
+        // Sessions of the same N are told apart by their file names.
+        std::vector<bool> shared(sessions.size(), false);
+        for (std::size_t k = 0; k < sessions.size(); ++k)
+            for (std::size_t j = 0; j < sessions.size(); ++j)
+                if (j != k && sessions[j].label == sessions[k].label) shared[k] = true;
+        for (std::size_t k = 0; k < sessions.size(); ++k)
+            if (shared[k]) sessions[k].label = QFileInfo(sessionPaths[static_cast<qsizetype>(k)]).fileName().toStdString();
+        QApplication::setOverrideCursor(Qt::WaitCursor);
+        struct Restore {
+            ~Restore() { QApplication::restoreOverrideCursor(); }
+        } restore;
+        const ReportResult r = writeReport(sessions, directory.toStdString());
+        if (message)
+            *message = tr("Wrote %1 and %2 figures (PNG and SVG) in %3.")
+                           .arg(QString::fromStdString(r.page)).arg(r.figures.size() / 2).arg(directory);
+        return true;
+    } catch (const std::exception& e) {
+        if (message) *message = QString::fromUtf8(e.what());
+        return false;
+    }
+}
 
 void MainWindow::error(const QString& title, const QString& message) {
     statusBar()->showMessage(message, 10000);

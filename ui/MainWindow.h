@@ -42,6 +42,9 @@ class MainWindow : public QMainWindow {
 public:
     explicit MainWindow(QWidget* parent = nullptr);
     ~MainWindow() override;
+    /// File > Paper report: the Reinisch-Heuer figures and report.md of these search sessions
+    /// (ui/report/PaperReport.h) in `directory`; false with the reason in `message`.
+    bool writePaperReport(const QStringList& sessionPaths, const QString& directory, QString* message);
 
     /// The default arrangement for the screen the window is on: docks side by side from
     /// 1500 x 950, a compact one below (table and plots as tabs, the window filling the screen).

@@ -19,5 +19,7 @@ int equilibriumCommand(const Args& args);
 int convertCommand(const Args& args);
 int prepareCommand(const Args& args);
 int exploreCommand(const Args& args);
+/// Runs tlscope-report (built with the GUI) from tlscope-cli's directory.
+int reportCommand(const Args& args);
 
 } // namespace tlscope::cli

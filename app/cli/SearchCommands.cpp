@@ -14,6 +14,8 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
+#include <cerrno>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -468,6 +470,26 @@ int analyzeCommand(const Args& args) {
     if (a.has("json")) write(a.get("json"), toJson(an));
     if (a.has("csv")) write(a.get("csv"), toCsv(an));
     return 0;
+}
+
+int reportCommand(const Args& args) {
+    // The figures are drawn with Qt Charts, which the CLI does not link (cluster nodes need no
+    // GUI libraries): the work is done by tlscope-report, installed beside tlscope-cli.
+    std::error_code ec;
+    const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
+    const std::filesystem::path helper = (ec ? std::filesystem::path(".") : self.parent_path()) / "tlscope-report";
+    if (!std::filesystem::exists(helper))
+        throw InputError("report needs " + helper.string() + ", which is built with the GUI (Qt 6 Charts); this build "
+                         "has none (configure with -DTLSCOPE_BUILD_GUI=ON)");
+    std::vector<std::string> storage{helper.string()};
+    storage.insert(storage.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (std::string& s : storage) argv.push_back(s.data());
+    argv.push_back(nullptr);
+    std::fflush(stdout);
+    std::fflush(stderr);
+    execv(helper.c_str(), argv.data());
+    throw InputError("cannot run " + helper.string() + ": " + std::strerror(errno));
 }
 
 int exportCommand(const Args& args) {

@@ -30,6 +30,7 @@ const std::map<std::string, Command>& commands() {
         {"equilibrium", {equilibriumCommand, "equilibrium inherent-structure energy distribution at T"}},
         {"prepare", {prepareCommand, "glasses by swap Monte Carlo: cooling to T_f, then production at T_f"}},
         {"explore", {exploreCommand, "the metabasin of a glass: low-T MD, quenches, transitions, their DWPs and TLS"}},
+        {"report", {reportCommand, "the Reinisch-Heuer paper's figures and numbers (PNG, SVG, report.md)"}},
         {"convert", {convertCommand, "extended XYZ <-> LAMMPS data/dump, with a LAMMPS energy check script"}},
     };
     return table;

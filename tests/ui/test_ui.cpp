@@ -7,6 +7,7 @@
 #include "ui/Panels.h"
 #include "ui/PlotPanel.h"
 #include "ui/SearchWorker.h"
+#include "ui/report/PaperReport.h"
 
 #include <QDoubleSpinBox>
 #include <QSpinBox>
@@ -505,6 +506,74 @@ private slots:
         QVERIFY(!c.start(p, {}, &error));
         QVERIFY(error.contains("--d-max"));
         QVERIFY(!c.running());
+    }
+
+    void paperReportWritesEveryFigureAndTheNumbers() {
+        // Ten starts of N = 65, five DWPs (four central B): the report's numbers by hand.
+        SessionData s;
+        s.path = "/tmp/synthetic.tls.h5";
+        s.parameters.particles = 65;
+        s.parameters.starts = 10;
+        for (int k = 0; k < 10; ++k) {
+            StartingStructure st;
+            st.start = k;
+            st.energy = -300.0 + k;
+            s.starts.push_back(st);
+            StartSummary sum;
+            sum.start = k;
+            sum.attempts = 400;
+            s.summaries.push_back(sum);
+        }
+        const double pr2[5] = {2.0, 3.0, 5.0, 4.0, 6.0};
+        for (int k = 0; k < 5; ++k) {
+            DwpRecord r;
+            r.start = k;
+            r.findCount = k + 1;
+            r.dwp.centralParticle = 60 + k % 3, r.dwp.centralSpecies = k == 4 ? 0 : 1;
+            r.dwp.asymmetry = 0.01 * (k + 1), r.dwp.d = 0.1 + 0.1 * k, r.dwp.dMassWeightedReactionPath = 0.2 + 0.1 * k;
+            r.dwp.barrier = 0.1;
+            r.dwp.pr2 = pr2[k], r.dwp.pr3 = 2.0, r.dwp.pr4 = 2.0;
+            r.dwp.sortedProfile = {0.3, 0.1};
+            s.doubleWells.push_back(r);
+            s.doubleWellStartFinished.push_back(true);
+        }
+        QTemporaryDir dir;
+        const ReportResult r = writeReport({{"N = 65", s}}, dir.path().toStdString());
+        QCOMPARE(r.figures.size(), std::size_t(14)); // seven figures, PNG and SVG
+        for (const std::string& f : r.figures) {
+            const QString path = QString::fromStdString(f);
+            if (path.endsWith(".png")) {
+                const QImage image(path);
+                QCOMPARE(image.size(), QSize(1800, 1120));
+                // Not a blank page: the plot has colour in it.
+                int coloured = 0;
+                for (int y = 0; y < image.height(); y += 4)
+                    for (int x = 0; x < image.width(); x += 4)
+                        coloured += QColor(image.pixel(x, y)).hsvSaturation() > 100 ? 1 : 0;
+                QVERIFY2(coloured > 20, qPrintable(path));
+            } else {
+                QFile svg(path);
+                QVERIFY(svg.open(QIODevice::ReadOnly));
+                QVERIFY(svg.readAll().contains("<svg"));
+            }
+        }
+        QFile page(QString::fromStdString(r.page));
+        QVERIFY(page.open(QIODevice::ReadOnly | QIODevice::Text));
+        const QString md = QString::fromUtf8(page.readAll());
+        QVERIFY2(md.contains("| DWPs per starting minimum | 0.65 | 0.500 ± 0.224 |"), qPrintable(md)); // 5/10 ± sqrt(5)/10
+        QVERIFY(md.contains("| central particle is B | > 90 % | 80.0 ± 17.9 % |"));          // 4/5 ± sqrt(0.16/5)
+        // Table I: PR2 of all five is 4 ± sqrt(2.5/5); PR1 = 1 / mean(1/PR2).
+        QVERIFY(md.contains("| N = 65, all |"));
+        const double f = (1 / 2.0 + 1 / 3.0 + 1 / 5.0 + 1 / 4.0 + 1 / 6.0) / 5;
+        QVERIFY2(md.contains(QString("| N = 65, all | %1 ± ").arg(1 / f, 0, 'f', 2)), qPrintable(md));
+        QVERIFY(md.contains(QString(" | %1 ± %2 |").arg(4.0, 0, 'f', 2).arg(std::sqrt(2.5 / 5), 0, 'f', 2)));
+        QVERIFY(md.contains("![Fig. 7](fig7.png)"));
+        QVERIFY(md.contains("-300.0 … -291.0"));
+
+        // An exploration is not what the paper's report is about: a clear error.
+        SessionData e = s;
+        e.exploration.emplace();
+        QVERIFY_THROWS_EXCEPTION(InputError, writeReport({{"x", e}}, dir.path().toStdString()));
     }
 };
 
