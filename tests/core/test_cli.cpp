@@ -5,6 +5,7 @@
 #include "core/io/SessionFile.h"
 #include "core/potential/PairPotential.h"
 
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -184,6 +185,9 @@ private slots:
         const Run c = cli({"analyze", "--compare", out, out, "--csv", dir.filePath("cmp.csv")});
         QVERIFY2(c.exitCode == 0 && c.out.contains("0.5") && c.out.contains("TLS per particle"), qPrintable(c.out + c.err));
         QVERIFY(QFile::exists(dir.filePath("cmp.csv")));
+        const Run rep = cli({"report", out, "--out", dir.filePath("exrep")});
+        QCOMPARE(rep.exitCode, 2);
+        QVERIFY2(rep.err.contains("is an exploration"), qPrintable(rep.err));
         const Run wrong = cli({"explore", "--input", demo, "--model", "soft-spheres", "--t-explore", "0.1", "--out", dir.filePath("w.tls.h5")});
         QCOMPARE(wrong.exitCode, 2);
         QVERIFY2(wrong.err.contains("does not define"), qPrintable(wrong.err));
@@ -502,6 +506,24 @@ private slots:
         QVERIFY2(err.error == QJsonParseError::NoError, qPrintable(err.errorString()));
         QCOMPARE(doc["dwps"].toInt(), int(reference.doubleWells.size()));
         QCOMPARE(doc["starts_finished"].toInt(), 6);
+        // The paper's report: every figure as PNG and SVG, and the page, without a display.
+        QProcess rp;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.remove("DISPLAY");
+        env.remove("QT_QPA_PLATFORM");
+        rp.setProcessEnvironment(env);
+        rp.start(TLSCOPE_CLI, {"report", killed, "--out", dir.filePath("report")});
+        QVERIFY(rp.waitForFinished(120000));
+        QVERIFY2(rp.exitCode() == 0, rp.readAllStandardError().constData());
+        for (const char* f : {"fig1", "fig2", "fig3", "fig4", "fig6", "fig7", "is-energy"})
+            for (const char* ext : {".png", ".svg"})
+                QVERIFY2(QFileInfo(dir.filePath("report/") + f + ext).size() > 1000, f);
+        QFile page(dir.filePath("report/report.md"));
+        QVERIFY(page.open(QIODevice::ReadOnly));
+        QVERIFY(page.readAll().contains(QByteArray("| DWPs per starting minimum | 0.65 | ")));
+        const Run noOut = cli({"report", killed});
+        QCOMPARE(noOut.exitCode, 2);
+        QVERIFY(noOut.err.contains("--out"));
         const Run ex = cli({"export", killed, "--csv", dir.filePath("t.csv"), "--dwp", "0", "--xyz", dir.filePath("d.xyz")});
         QVERIFY2(ex.exitCode == 0, qPrintable(ex.err));
         QCOMPARE(readXyzFrames(dir.filePath("d.xyz").toStdString()).size(), std::size_t(3));
