@@ -90,6 +90,32 @@ private slots:
         QVERIFY(w.saveScreenshot(dir.filePath("shot.png"), &error));
         QVERIFY(QImage(dir.filePath("shot.png")).width() > 100);
     }
+    /// File > Paper report: the same report as tlscope-cli report, from the window.
+    void paperReportFromTheMenu() {
+        QTemporaryDir dir;
+        const QString session = dir.filePath("run.tls.h5");
+        QProcess cli;
+        cli.start(TLSCOPE_CLI, {"search", "--starts", "4", "--attempts", "40", "--equil-time", "20", "--seed", "3",
+                                "--quiet", "--out", session});
+        QVERIFY(cli.waitForFinished(120000));
+        QCOMPARE(cli.exitCode(), 0);
+        MainWindow w;
+        bool found = false;
+        for (QAction* a : w.menuBar()->actions())
+            if (a->menu())
+                for (QAction* b : a->menu()->actions()) found |= b->text().contains("Paper report");
+        QVERIFY(found);
+        QString message;
+        QVERIFY2(w.writePaperReport({session}, dir.filePath("rep"), &message), qPrintable(message));
+        QVERIFY2(message.contains("report.md"), qPrintable(message));
+        QVERIFY(QImage(dir.filePath("rep/fig1.png")).width() == 1800);
+        QFile page(dir.filePath("rep/report.md"));
+        QVERIFY(page.open(QIODevice::ReadOnly));
+        QVERIFY(page.readAll().contains("| N = 65 |"));
+        // A missing file: no report, the reason names it.
+        QVERIFY(!w.writePaperReport({dir.filePath("nope.tls.h5")}, dir.filePath("rep2"), &message));
+        QVERIFY2(message.contains("nope.tls.h5"), qPrintable(message));
+    }
     /// Issue 14 finding 5: opening or starting anything resets what belongs to the old document.
     void openingResetsTheOldDocument() {
         MainWindow w;
