@@ -29,6 +29,16 @@ std::string parameter(const std::string& text, const std::string& key) {
     return {};
 }
 
+/// The pair-asymmetry setting the exploration ran with (it decides the candidate pairs). A
+/// damaged parameter text is an error naming the file, not a silent 0.
+double explorationPairAsymmetry(const SessionData& s) {
+    try {
+        return ExploreParameters::parse(s.exploration->parameters, s.parameters.model).pairAsymmetry;
+    } catch (const InputError& e) {
+        throw InputError(s.path + ": " + e.what());
+    }
+}
+
 std::pair<double, double> meanAndError(const std::vector<double>& v) {
     if (v.empty()) return {0.0, 0.0};
     double mean = 0.0;
@@ -60,11 +70,7 @@ ExplorationSummary summarizeExploration(const SessionData& s) {
     const long half = w.sequenceStep.empty() ? 0 : w.sequenceStep.back() / 2;
     for (const VisitedMinimum& m : w.minima) r.newMinimaSecondHalf += m.firstStep > half ? 1 : 0;
     if (s.exploration->walkComplete) {
-        double pairAsymmetry = 0.0;
-        try {
-            pairAsymmetry = std::stod(parameter(s.exploration->parameters, "pair_asymmetry"));
-        } catch (const std::exception&) {
-        }
+        const double pairAsymmetry = explorationPairAsymmetry(s);
         r.candidatePairs = static_cast<long>(candidatePairs(w, pairAsymmetry).size());
     } else {
         r.candidatePairs = -1;
@@ -109,11 +115,7 @@ SessionData truncateExploration(const SessionData& s, long quenches) {
         ++w.minima[static_cast<std::size_t>(w.sequence[k])].visits;
         if (k > 0 && w.sequence[k] != w.sequence[k - 1]) ++w.transitions[{w.sequence[k - 1], w.sequence[k]}];
     }
-    double pairAsymmetry = 0.0;
-    try {
-        pairAsymmetry = std::stod(parameter(e.parameters, "pair_asymmetry"));
-    } catch (const std::exception&) {
-    }
+    const double pairAsymmetry = explorationPairAsymmetry(s);
     const auto kept = candidatePairs(w, pairAsymmetry);
     const std::set<std::pair<int, int>> candidates(kept.begin(), kept.end());
     std::vector<PairAnalysis> pairs;

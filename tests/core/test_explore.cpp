@@ -339,7 +339,12 @@ private slots:
         s.parameters.particles = 1000;
         s.parameters.starts = 1;
         s.exploration = SessionData::Exploration{};
-        s.exploration->parameters = "pair_asymmetry = 0\nglass_t_f = 0.07\n";
+        ExploreParameters run; // the settings as `explore` stores them (only pair asymmetry 0 matters here)
+        run.model = s.parameters.model;
+        run.walk.temperature = 0.04;
+        run.pairAsymmetry = 0.0;
+        run.glassFictiveTemperature = "0.07";
+        s.exploration->parameters = run.serialize();
         s.exploration->walkComplete = true;
         MetabasinWalk& w = s.exploration->walk;
         w.minima.resize(4);
