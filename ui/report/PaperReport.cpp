@@ -252,9 +252,11 @@ std::string reportMarkdown(const std::vector<ReportSession>& sessions, const std
     row("TLS (E_qs below the threshold)", "–", [&](const SessionData&, const CatalogAnalysis& a) {
         return std::to_string(a.tls) + " (E_qs < " + fixed(a.tlsThresholdKelvin, 2) + " K)";
     });
-    row("TLS density [10^44 J^-1 m^-3]", "–", [&](const SessionData&, const CatalogAnalysis& a) {
+    row("TLS density [J^-1 m^-3]", "–", [&](const SessionData&, const CatalogAnalysis& a) {
         if (!a.tls) return std::string("0");
-        return pm(a.tlsDensity / 1e44, a.tlsDensity / 1e44 / std::sqrt(static_cast<double>(a.tls)), 2);
+        std::ostringstream t;
+        t << std::scientific << std::setprecision(2) << a.tlsDensity << " ± " << a.tlsDensity / std::sqrt(static_cast<double>(a.tls));
+        return t.str();
     });
     row("same central B particle (starts with two B-DWPs)", "17 ± 2 % (random 1/13 = 7.7 %)", [&](const SessionData&, const CatalogAnalysis& a) {
         if (!a.sameCentralCandidates) return std::string("–");
@@ -274,13 +276,16 @@ std::string reportMarkdown(const std::vector<ReportSession>& sessions, const std
         return fixed(lo, 1) + " … " + fixed(hi, 1) + " (mean " + pm(a.startEnergyMean * a.particles, a.startEnergyMeanError * a.particles, 1) + ")";
     });
     row("Fig. 4: DWPs per start, highest / lowest energy bin", "≤ 2 (d_mw_rp < 0.8)", [&](const SessionData&, const CatalogAnalysis& a) {
+        // Bins with enough starts to mean something: at least 5 and 2 % of all.
+        const int enough = std::max(5, a.startsFinished / 50);
         double lo = HUGE_VAL, hi = 0.0;
         for (const StartEnergyBin& b : a.byStartEnergy)
-            if (b.starts >= 5) {
+            if (b.starts >= enough) {
                 const double v = static_cast<double>(b.doubleWellsBelow.back()) / b.starts;
                 lo = std::min(lo, v), hi = std::max(hi, v);
             }
-        return lo > 0 && lo < HUGE_VAL ? fixed(hi / lo, 2) : std::string("–");
+        if (lo == 0.0) return std::string("a bin of ") + std::to_string(enough) + "+ starts has none";
+        return lo < HUGE_VAL ? fixed(hi / lo, 2) + " (bins of ≥ " + std::to_string(enough) + " starts)" : std::string("–");
     });
 
     o << "\n## Table I: participation ratios\n\n| central particle | PR1 | PR2 | PR3 | PR4 | DWPs |\n|---|---:|---:|---:|---:|---:|\n"
