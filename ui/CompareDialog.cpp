@@ -1,4 +1,5 @@
 #include "ui/CompareDialog.h"
+#include "ui/report/PaperReport.h"
 
 #include "core/io/SafeWrite.h"
 
@@ -161,35 +162,9 @@ QList<QPointF> CompareDialog::dwpPoints() const { return dwp_ ? dwp_->points() :
 QList<QPointF> CompareDialog::tlsPoints() const { return tls_ ? tls_->points() : QList<QPointF>{}; }
 
 bool CompareDialog::exportImage(const QString& path, QString* error) {
-    const QSize size(900, 560);
-    QChart* chart = view_->chart();
-    const QSizeF before = chart->size();
-    chart->resize(size);
-    bool ok = true;
-    if (path.endsWith(".svg", Qt::CaseInsensitive)) {
-        QSvgGenerator g;
-        g.setFileName(path);
-        g.setSize(size);
-        g.setViewBox(QRect(QPoint(0, 0), size));
-        QPainter p;
-        ok = p.begin(&g);
-        if (ok) {
-            chart->scene()->render(&p, QRectF(QPointF(0, 0), QSizeF(size)), QRectF(QPointF(0, 0), QSizeF(size)));
-            ok = p.end();
-        }
-    } else {
-        QImage img(size * 2, QImage::Format_ARGB32);
-        img.fill(Qt::white);
-        img.setDevicePixelRatio(2);
-        QPainter p(&img);
-        p.setRenderHint(QPainter::Antialiasing);
-        chart->scene()->render(&p, QRectF(QPointF(0, 0), QSizeF(size)), QRectF(QPointF(0, 0), QSizeF(size)));
-        p.end();
-        ok = img.save(path);
-    }
-    chart->resize(before);
-    if (!ok && error) *error = tr("cannot write %1 (a .png or .svg name in a writable folder?)").arg(path);
-    return ok;
+    if (saveChart(view_->chart(), path, QSize(900, 560))) return true;
+    if (error) *error = tr("cannot write %1 (a .png or .svg name in a writable folder?)").arg(path);
+    return false;
 }
 
 bool CompareDialog::exportCsv(const QString& path, QString* error) {

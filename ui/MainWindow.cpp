@@ -808,20 +808,9 @@ QString MainWindow::gettingStartedText() const {
 
 bool MainWindow::writePaperReport(const QStringList& sessionPaths, const QString& directory, QString* message) {
     try {
-        std::vector<ReportSession> sessions;
-        for (const QString& path : sessionPaths) {
-            ReportSession r;
-            r.session = readSession(path.toStdString(), {false, false});
-            r.label = "N = " + std::to_string(r.session.parameters.particles);
-            sessions.push_back(std::move(r));
-        }
-        // Sessions of the same N are told apart by their file names.
-        std::vector<bool> shared(sessions.size(), false);
-        for (std::size_t k = 0; k < sessions.size(); ++k)
-            for (std::size_t j = 0; j < sessions.size(); ++j)
-                if (j != k && sessions[j].label == sessions[k].label) shared[k] = true;
-        for (std::size_t k = 0; k < sessions.size(); ++k)
-            if (shared[k]) sessions[k].label = QFileInfo(sessionPaths[static_cast<qsizetype>(k)]).fileName().toStdString();
+        std::vector<std::string> paths;
+        for (const QString& path : sessionPaths) paths.push_back(path.toStdString());
+        const std::vector<ReportSession> sessions = loadReportSessions(paths);
         QApplication::setOverrideCursor(Qt::WaitCursor);
         struct Restore {
             ~Restore() { QApplication::restoreOverrideCursor(); }

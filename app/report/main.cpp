@@ -56,10 +56,6 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "tlscope-cli report: error: give the session files and --out DIR (see --help)\n");
         return 2;
     }
-    if (labels.size() > files.size()) {
-        std::fprintf(stderr, "tlscope-cli report: error: %zu --label for %zu sessions\n", labels.size(), files.size());
-        return 2;
-    }
     // Qt Charts draws through widgets' machinery; without a display, Qt's offscreen platform.
     if (!std::getenv("QT_QPA_PLATFORM") && !std::getenv("DISPLAY") && !std::getenv("WAYLAND_DISPLAY"))
         setenv("QT_QPA_PLATFORM", "offscreen", 1);
@@ -79,22 +75,7 @@ int main(int argc, char** argv) {
     int qargc = 1;
     QApplication app(qargc, argv);
     try {
-        std::vector<tlscope::ui::ReportSession> sessions;
-        for (const std::string& f : files) {
-            tlscope::ui::ReportSession r;
-            r.session = tlscope::readSession(f, {false, false});
-            r.label = "N = " + std::to_string(r.session.parameters.particles);
-            sessions.push_back(std::move(r));
-        }
-        // Sessions of the same N are told apart by their file names.
-        std::vector<bool> shared(sessions.size(), false);
-        for (std::size_t k = 0; k < sessions.size(); ++k)
-            for (std::size_t j = 0; j < sessions.size(); ++j)
-                if (j != k && sessions[j].label == sessions[k].label) shared[k] = true;
-        for (std::size_t k = 0; k < sessions.size(); ++k) {
-            if (k < labels.size()) sessions[k].label = labels[k];
-            else if (shared[k]) sessions[k].label = std::filesystem::path(files[k]).filename().string();
-        }
+        const auto sessions = tlscope::ui::loadReportSessions(files, labels);
         const tlscope::ui::ReportResult r = tlscope::ui::writeReport(sessions, out);
         std::printf("wrote %s and %zu figures (PNG and SVG) in %s\n", r.page.c_str(), r.figures.size() / 2, out.c_str());
         return 0;

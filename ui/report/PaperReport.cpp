@@ -31,8 +31,10 @@ bool saveChart(QChart* chart, const QString& path, QSize size, QString* error) {
         scene = std::make_unique<QGraphicsScene>();
         scene->addItem(chart);
     }
-    chart->resize(size);
-    chart->setPos(0, 0);
+    // Drawn at the requested size at the scene's origin; a chart shown in a view gets its
+    // geometry back afterwards.
+    const QRectF before = chart->geometry();
+    chart->setGeometry(QRectF(QPointF(0, 0), QSizeF(size)));
     const QRectF area(QPointF(0, 0), QSizeF(size));
     bool ok = false;
     if (path.endsWith(".svg", Qt::CaseInsensitive)) {
@@ -57,6 +59,7 @@ bool saveChart(QChart* chart, const QString& path, QSize size, QString* error) {
         ok = image.save(path, "PNG");
     }
     if (scene) scene->removeItem(chart); // the caller keeps the chart
+    else chart->setGeometry(before);
     if (!ok && error) *error = QString("cannot write %1").arg(path);
     return ok;
 }
@@ -308,6 +311,28 @@ std::string reportMarkdown(const std::vector<ReportSession>& sessions, const std
       << "![Fig. 7](fig7.png)\n\n*Fig. 7: participation ratio PR2 against d (paper: rises with d).*\n\n"
       << "![IS energies](is-energy.png)\n\n*The starting inherent structures' energies per particle.*\n";
     return o.str();
+}
+
+std::vector<ReportSession> loadReportSessions(const std::vector<std::string>& paths, const std::vector<std::string>& labels) {
+    if (labels.size() > paths.size())
+        throw InputError("report: " + std::to_string(labels.size()) + " labels for " + std::to_string(paths.size()) + " sessions");
+    std::vector<ReportSession> sessions;
+    for (const std::string& path : paths) {
+        ReportSession r;
+        r.session = readSession(path, {false, false});
+        r.label = "N = " + std::to_string(r.session.parameters.particles);
+        sessions.push_back(std::move(r));
+    }
+    // Sessions of the same N are told apart by their file names.
+    std::vector<bool> shared(sessions.size(), false);
+    for (std::size_t k = 0; k < sessions.size(); ++k)
+        for (std::size_t j = 0; j < sessions.size(); ++j)
+            if (j != k && sessions[j].label == sessions[k].label) shared[k] = true;
+    for (std::size_t k = 0; k < sessions.size(); ++k) {
+        if (k < labels.size()) sessions[k].label = labels[k];
+        else if (shared[k]) sessions[k].label = std::filesystem::path(paths[k]).filename().string();
+    }
+    return sessions;
 }
 
 ReportResult writeReport(const std::vector<ReportSession>& sessions, const std::string& directory) {

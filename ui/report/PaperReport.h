@@ -26,6 +26,11 @@ struct ReportSession {
     SessionData session; ///< read with paths not needed
 };
 
+/// Reads the sessions (InputError names a bad file) and labels them: `labels` in order, then
+/// "N = <N>", or the file name where two sessions have the same N.
+std::vector<ReportSession> loadReportSessions(const std::vector<std::string>& paths,
+                                              const std::vector<std::string>& labels = {});
+
 struct ReportResult {
     std::vector<std::string> figures; ///< every PNG and SVG written
     std::string page;                 ///< report.md
