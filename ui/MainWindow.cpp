@@ -1045,7 +1045,7 @@ void MainWindow::showDwp(DwpPtr dwp, double t) {
     shownDwp_ = dwp;
     // The centre-of-mass shift removed (PHYSICS.md §5): minimizers and MD conserve different
     // centres of mass, and a uniform shift coloured every particle alike.
-    displacement_ = comCorrectedDisplacement(w.minimum1, w.minimum2, c.boxLength, relativeMasses(parameters_.model, c.species));
+    displacement_ = comCorrectedDisplacement(w.minimum1, w.minimum2, c.boxLength, relativeMasses(parameters_.model, c.species), parameters_.model.copies);
     model_ = parameters_.model;
     displayUnits() = model_.units;
     conf_ = c;
@@ -1496,7 +1496,7 @@ void MainWindow::onSnapshot() {
     c.species = snap->species;
     c.diameters = snap->diameters;
     c.positions = snap->positions;
-    displacement_ = comCorrectedDisplacement(snap->reference, snap->positions, snap->boxLength, relativeMasses(model_, snap->species));
+    displacement_ = comCorrectedDisplacement(snap->reference, snap->positions, snap->boxLength, relativeMasses(model_, snap->species), model_.copies);
     conf_ = c;
     scene_->setConfiguration(c, model_, displacement_, -1);
     statusInfo_->setText(tr("search: start %1, attempt %2 (colour: displacement from the starting IS)")
@@ -1633,7 +1633,7 @@ void MainWindow::onExploreTick() {
     c.diameters = explorable_->conf.diameters;
     if (static_cast<int>(c.species.size()) * 3 != current->size()) return;
     c.positions = alignedTo(*reference, *current, c.boxLength);
-    displacement_ = comCorrectedDisplacement(*reference, *current, c.boxLength, relativeMasses(model_, c.species));
+    displacement_ = comCorrectedDisplacement(*reference, *current, c.boxLength, relativeMasses(model_, c.species), model_.copies);
     conf_ = c;
     scene_->setConfiguration(c, model_, displacement_, -1, /*wrap=*/false);
     const MetabasinData* d = map_->data();
@@ -1655,7 +1655,7 @@ void MainWindow::showExploredMinimum(int is) {
     c.positions = alignedTo(x0, x, c.boxLength);
     shownDwp_.reset();
     followNewest_->setChecked(false); // the user is inspecting: arriving DWPs do not take over
-    displacement_ = comCorrectedDisplacement(x0, x, c.boxLength, relativeMasses(model_, c.species));
+    displacement_ = comCorrectedDisplacement(x0, x, c.boxLength, relativeMasses(model_, c.species), model_.copies);
     conf_ = c;
     // The particle that moved most since the glass, highlighted like a DWP's central particle.
     Eigen::Index top = -1;

@@ -77,6 +77,7 @@ int prepareCommand(const Args& args) {
                  {"out", "FILE", "glass file (several glasses: FILE-000.xyz, ...)", "", true}});
     if (!a.parse(args)) return 0;
     const Model model = Model::fromNameOrFile(a.get("model"));
+    model.requireOneCopy("prepare");
     const int n = static_cast<int>(a.integer("n", 2, 10'000'000));
     SwapPreparationParameters p;
     p.startTemperature = a.get("t-start") == "auto" ? (model.perParticleDiameters() ? 0.3 : 2.0) : a.positive("t-start");

@@ -42,7 +42,8 @@ std::string duration(double seconds) {
 
 std::vector<OptionSpec> runOptions() {
     return {{"model", "M", "model preset or model file", "ka-rh", false},
-            {"n", "N", "particles", "65", false},
+            {"n", "N", "particles (with --copies: all of them, e.g. 130 for 2 x 65)", "65", false},
+            {"copies", "K", "K independent, non-interacting copies of N/K particles sharing one box, energies added (the paper's 2 x 65 test)", "1", false},
             {"starts", "K", "starting inherent structures (independent equilibrated liquids)", "10", false},
             {"attempts", "M", "kicks per starting structure", "400", false},
             {"t-equil", "T", "equilibration temperature", "0.5", false},
@@ -66,6 +67,7 @@ std::vector<OptionSpec> runOptions() {
 SearchParameters parametersFrom(const Arguments& a) {
     SearchParameters p;
     p.model = Model::fromNameOrFile(a.get("model"));
+    if (a.has("copies")) p.model.copies = static_cast<int>(a.integer("copies", 1, 64));
     p.particles = static_cast<int>(a.integer("n", 2));
     p.starts = static_cast<int>(a.integer("starts", 1));
     p.attempts = static_cast<int>(a.integer("attempts", 1));

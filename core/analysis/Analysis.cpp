@@ -83,6 +83,8 @@ CatalogAnalysis analyzeCatalog(const SessionData& s) {
     CatalogAnalysis a;
     const SearchParameters& p = s.parameters;
     a.particles = p.particles;
+    a.copies = p.model.copies;
+    a.systemSize = p.model.systemSize(p.particles);
     a.tlsThresholdKelvin = p.tlsThresholdKelvin;
     for (const StartSummary& sum : s.summaries) {
         if (sum.ok) ++a.startsFinished;
@@ -162,9 +164,10 @@ CatalogAnalysis analyzeCatalog(const SessionData& s) {
     a.centralBFraction = a.doubleWells ? static_cast<double>(a.centralB.count) / a.doubleWells : 0.0;
     a.particlesPerAsymBelow002 = a.asymBelow002 ? particles / a.asymBelow002 : 0.0;
     a.particlesPerAsymBelow0001 = a.asymBelow0001 ? particles / a.asymBelow0001 : 0.0;
-    // Volume of all sampled glasses with the model's sigma; TLS density per energy up to the threshold.
+    // Volume of all sampled glasses with the model's sigma (copies share a box: one volume each);
+    // TLS density per energy up to the threshold.
     const double L = p.model.boxLengthFor(p.particles) * p.model.units.sigmaAngstrom * 1e-10;
-    a.volumeCubicMetres = starts * L * L * L;
+    a.volumeCubicMetres = starts * p.model.copies * L * L * L;
     const double energyJ = p.tlsThresholdKelvin * units::boltzmannJoulePerKelvin;
     a.tlsDensity = a.volumeCubicMetres > 0 ? a.tls / (a.volumeCubicMetres * energyJ) : 0.0;
     // Spatial correlation: starts with exactly two DWPs, both with a central B particle.
@@ -250,6 +253,9 @@ void analyzeParticipationAgainstDistance(CatalogAnalysis& a, const SessionData& 
 void analyzeSpatialDistribution(CatalogAnalysis& a, const SessionData& s) {
     const int n = s.parameters.particles;
     const double L = s.parameters.model.boxLengthFor(n);
+    // Independent copies share the box but not space: only particles of one copy have a distance.
+    const int per = n / std::max(1, s.parameters.model.copies);
+    auto sameCopy = [per](int i, int j) { return i / per == j / per; };
     std::map<int, std::vector<int>> centrals; // start -> distinct central particles, in DWP order
     for (std::size_t k = 0; k < s.doubleWells.size(); ++k) {
         if (!s.doubleWellStartFinished[k]) continue;
@@ -267,10 +273,12 @@ void analyzeSpatialDistribution(CatalogAnalysis& a, const SessionData& s) {
         // The random reference: the mean distance over all pairs of distinct particles, overall
         // and per species pair.
         double all = 0.0;
+        long pairs = 0;
         std::map<std::pair<int, int>, std::pair<double, long>> bySpecies;
         for (int i = 0; i < n; ++i)
-            for (int j = i + 1; j < n; ++j) {
+            for (int j = i + 1; j < n && sameCopy(i, j); ++j) {
                 const double d = pairDistance(st.positions, i, j, L);
+                ++pairs;
                 all += d;
                 if (static_cast<int>(st.species.size()) == n) {
                     auto key = std::minmax(st.species[static_cast<std::size_t>(i)], st.species[static_cast<std::size_t>(j)]);
@@ -278,10 +286,11 @@ void analyzeSpatialDistribution(CatalogAnalysis& a, const SessionData& s) {
                     e.first += d, ++e.second;
                 }
             }
-        const double randomMean = all / (0.5 * n * (n - 1.0));
-        ++a.spatialStarts;
+        const double randomMean = all / static_cast<double>(pairs);
+        const auto before = central.n;
         for (std::size_t p = 0; p < c.size(); ++p)
             for (std::size_t q = p + 1; q < c.size(); ++q) {
+                if (!sameCopy(c[p], c[q])) continue;
                 const double d = pairDistance(st.positions, c[p], c[q], L);
                 central.add(d);
                 difference.add(d - randomMean);
@@ -294,6 +303,7 @@ void analyzeSpatialDistribution(CatalogAnalysis& a, const SessionData& s) {
                 }
                 randomSpeciesSum += sameSpecies;
             }
+        if (central.n > before) ++a.spatialStarts;
     }
     a.spatialPairs = central.n;
     a.centralDistance = central.result();
@@ -315,7 +325,7 @@ std::string formatReport(const CatalogAnalysis& a) {
         s << std::fixed << std::setprecision(digits) << x;
         return s.str();
     };
-    o << std::left << std::setw(46) << "Catalog (N = " + std::to_string(a.particles) + ")" << std::setw(26) << "value" << "paper (N = 65)\n";
+    o << std::left << std::setw(46) << "Catalog (N = " + a.systemSize + ")" << std::setw(26) << "value" << "paper (N = 65)\n";
     line("starting minima analysed", std::to_string(a.startsFinished) + (a.startsFailed ? " (+" + std::to_string(a.startsFailed) + " failed)" : ""));
     line("attempts", std::to_string(a.attempts));
     line("distinct kept minima", std::to_string(a.minima));
@@ -454,6 +464,7 @@ std::string toJson(const CatalogAnalysis& a) {
     std::ostringstream o;
     o << "{\n"
       << "  \"particles\": " << a.particles << ",\n"
+      << "  \"copies\": " << a.copies << ",\n"
       << "  \"starts_finished\": " << a.startsFinished << ",\n"
       << "  \"starts_failed\": " << a.startsFailed << ",\n"
       << "  \"attempts\": " << a.attempts << ",\n"

@@ -46,6 +46,8 @@ struct DistanceBin {
 
 struct CatalogAnalysis {
     int particles = 0;
+    int copies = 1;          ///< independent copies sharing the box (the paper's 2 x 65)
+    std::string systemSize;  ///< e.g. 65, or 2 x 65 
     int startsFinished = 0, startsFailed = 0;
     long attempts = 0;
     long doubleWells = 0;               ///< DWPs of finished starts

@@ -13,6 +13,21 @@ namespace tlscope {
 
 Configuration randomLatticeStart(const Model& model, int n, RandomStream& rng) {
     if (n < 2) throw InputError("need at least 2 particles, got " + std::to_string(n));
+    if (model.copies > 1) { // each copy a start of its own, one after the other in the stream
+        const int per = model.particlesPerCopy(n);
+        Model single = model;
+        single.copies = 1;
+        Configuration c;
+        c.positions.resize(3 * n);
+        for (int k = 0; k < model.copies; ++k) {
+            const Configuration part = randomLatticeStart(single, per, rng);
+            c.boxLength = part.boxLength;
+            c.positions.segment(3 * k * per, 3 * per) = part.positions;
+            c.species.insert(c.species.end(), part.species.begin(), part.species.end());
+            c.diameters.insert(c.diameters.end(), part.diameters.begin(), part.diameters.end());
+        }
+        return c;
+    }
     Configuration c;
     c.boxLength = model.boxLengthFor(n);
     int cells = 1;

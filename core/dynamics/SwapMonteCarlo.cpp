@@ -34,6 +34,7 @@ SwapMonteCarlo::SwapMonteCarlo(const Model& model, const Configuration& start, R
     : model_(model), species_count_(model.speciesCount()), box_(start.boxLength), species_(start.species),
       soft_(model.perParticleDiameters()), rng_(rng) {
     model_.validate();
+    model_.requireOneCopy("swap Monte Carlo");
     start.validateAgainst(model_, "swap Monte Carlo start");
     if (soft_) {
         diameters_ = start.diameters;

@@ -16,6 +16,7 @@ namespace tlscope {
 
 void ExploreParameters::validate() const {
     model.validate();
+    model.requireOneCopy("explore");
     walk.validate();
     if (!(sameDistance > 0.0) || !(sameEnergy > 0.0)) throw InputError("invalid exploration parameter: the same-minimum tolerances must be > 0");
     if (!(pairAsymmetry >= 0.0) || !std::isfinite(pairAsymmetry)) throw InputError("invalid exploration parameter: --pair-asymmetry must be >= 0");

@@ -204,18 +204,21 @@ public:
     int arrived(const Eigen::VectorXd& x) {
         for (int which : {1, 2}) {
             Eigen::VectorXd d = s_.displacement(x, which == 1 ? m1_ : m2_);
-            if (s_.zeroModeCount() == 3) {
-                // Minimizers and MD conserve different centres of mass: remove the mass-weighted
-                // mean displacement (PHYSICS.md §5), as every distance in TLScope does.
+            // Minimizers and MD conserve different centres of mass: remove the mass-weighted
+            // mean displacement (PHYSICS.md §5), as every distance in TLScope does; for a
+            // surface of independent copies (3 translations each, contiguous equal blocks)
+            // that of each copy.
+            const Eigen::Index copies = s_.zeroModeCount() / 3, n = d.size() / 3;
+            for (Eigen::Index first = 0, per = copies > 0 ? n / copies : n; copies > 0 && first < n; first += per) {
                 Eigen::Vector3d mean = Eigen::Vector3d::Zero();
                 double total = 0.0;
-                for (Eigen::Index i = 0; i < d.size() / 3; ++i) {
+                for (Eigen::Index i = first; i < first + per; ++i) {
                     const double m = 1.0 / (w_[3 * i] * w_[3 * i]);
                     mean += m * d.segment<3>(3 * i);
                     total += m;
                 }
                 mean /= total;
-                for (Eigen::Index i = 0; i < d.size() / 3; ++i) d.segment<3>(3 * i) -= mean;
+                for (Eigen::Index i = first; i < first + per; ++i) d.segment<3>(3 * i) -= mean;
             }
             if (mwNorm(d) < o_.step) {
                 arrival_ = x + d;
@@ -248,30 +251,52 @@ private:
     Eigen::VectorXd arrival_;
 };
 
+/// Fraction of u's weight in the copies the path moves: a surface of independent copies (3
+/// translations each, contiguous equal blocks, as PairPotential builds them) has its modes in
+/// single copies, and the continuation of a path in one copy must stay in that copy. 1 for a
+/// single system.
+double weightInMovingCopies(const Eigen::VectorXd& u, const Eigen::VectorXd& inward, int zeroModes) {
+    const Eigen::Index copies = zeroModes / 3;
+    if (copies <= 1) return 1.0;
+    const Eigen::Index block = u.size() / copies;
+    double moving = 0.0;
+    const double total = inward.squaredNorm();
+    for (Eigen::Index k = 0; k < copies; ++k)
+        if (inward.segment(k * block, block).squaredNorm() > 1e-6 * total) moving += u.segment(k * block, block).squaredNorm();
+    return moving / u.squaredNorm();
+}
+
 /// The outward continuation direction past a minimum: its softest mass-weighted mode (the
-/// direction in which a steepest-descent path enters a minimum), pointing away from the path
-/// (`inward` is the path's last mass-weighted step into the minimum).
+/// direction in which a steepest-descent path enters a minimum) among those of the copies the
+/// path moves, pointing away from the path (`inward` is the path's last mass-weighted step into
+/// the minimum).
 Eigen::VectorXd softestOutward(Walker& walker, const Eigen::VectorXd& minimum, const Eigen::VectorXd& inward,
                                int zeroModes) {
+    const int copies = std::max(1, zeroModes / 3);
+    Eigen::VectorXd u;
     if (walker.large()) {
-        const LowestModes m = walker.sparseModes(minimum, 1, zeroModes);
-        if (m.vectors.cols() < 1) throw NumericalError("reaction path: no softest mode at a minimum (Lanczos did not converge)");
-        Eigen::VectorXd u = m.vectors.col(0);
-        if (u.dot(inward) < 0.0) u = -u;
-        return u;
+        // One softest mode per copy is enough to find the softest of the moving copies.
+        const LowestModes m = walker.sparseModes(minimum, copies, zeroModes);
+        for (Eigen::Index c = 0; c < m.vectors.cols() && u.size() == 0; ++c)
+            if (weightInMovingCopies(m.vectors.col(c), inward, zeroModes) > 0.5) u = m.vectors.col(c);
+        if (u.size() == 0) throw NumericalError("reaction path: no softest mode at a minimum (Lanczos did not converge)");
+    } else {
+        const auto eig = walker.modes(minimum);
+        // Eigenvalues ascend; translations (zeroModes of them) are the ones nearest zero.
+        std::vector<Eigen::Index> order(static_cast<std::size_t>(eig.eigenvalues().size()));
+        for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<Eigen::Index>(i);
+        std::sort(order.begin(), order.end(), [&](Eigen::Index a, Eigen::Index b) {
+            return std::abs(eig.eigenvalues()[a]) < std::abs(eig.eigenvalues()[b]);
+        });
+        std::vector<bool> zero(order.size(), false);
+        for (int k = 0; k < zeroModes && k < static_cast<int>(order.size()); ++k) zero[static_cast<std::size_t>(order[static_cast<std::size_t>(k)])] = true;
+        Eigen::Index soft = 0;
+        while (soft < eig.eigenvalues().size() &&
+               (zero[static_cast<std::size_t>(soft)] || weightInMovingCopies(eig.eigenvectors().col(soft), inward, zeroModes) <= 0.5))
+            ++soft;
+        if (soft == eig.eigenvalues().size()) throw NumericalError("reaction path: no softest mode at a minimum");
+        u = eig.eigenvectors().col(soft);
     }
-    const auto eig = walker.modes(minimum);
-    // Eigenvalues ascend; translations (zeroModes of them) are the ones nearest zero.
-    std::vector<Eigen::Index> order(static_cast<std::size_t>(eig.eigenvalues().size()));
-    for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<Eigen::Index>(i);
-    std::sort(order.begin(), order.end(), [&](Eigen::Index a, Eigen::Index b) {
-        return std::abs(eig.eigenvalues()[a]) < std::abs(eig.eigenvalues()[b]);
-    });
-    std::vector<bool> zero(order.size(), false);
-    for (int k = 0; k < zeroModes && k < static_cast<int>(order.size()); ++k) zero[static_cast<std::size_t>(order[static_cast<std::size_t>(k)])] = true;
-    Eigen::Index soft = 0;
-    while (soft < eig.eigenvalues().size() && zero[static_cast<std::size_t>(soft)]) ++soft;
-    Eigen::VectorXd u = eig.eigenvectors().col(soft);
     if (u.dot(inward) < 0.0) u = -u;
     return u;
 }

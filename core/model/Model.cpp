@@ -37,21 +37,37 @@ double Model::maxCutoff(const std::vector<double>& diameters) const {
     return softSphere.cutoffFactor * *std::max_element(diameters.begin(), diameters.end());
 }
 
+int Model::particlesPerCopy(int n) const {
+    if (copies < 1) throw InputError("model '" + name + "': copies must be >= 1");
+    if (n % copies != 0)
+        throw InputError("model '" + name + "': " + std::to_string(n) + " particles cannot be split into " +
+                         std::to_string(copies) + " equal copies");
+    return n / copies;
+}
+
+void Model::requireOneCopy(const std::string& what) const {
+    if (copies != 1)
+        throw InputError(what + ": model '" + name + "' has " + std::to_string(copies) +
+                         " independent copies; only the DWP search (search) supports copies");
+}
+
 std::vector<int> Model::composition(int n) const {
+    const int per = particlesPerCopy(n);
     std::vector<int> counts(species.size(), 0);
     int assigned = 0;
     for (std::size_t s = 1; s < species.size(); ++s) {
-        counts[s] = static_cast<int>(std::lround(species[s].fraction * n));
+        counts[s] = static_cast<int>(std::lround(species[s].fraction * per));
         assigned += counts[s];
     }
-    if (!species.empty()) counts[0] = n - assigned;
+    if (!species.empty()) counts[0] = per - assigned;
     if (!species.empty() && counts[0] < 0)
         throw InputError("model '" + name + "': species fractions exceed 1 for N=" +
-                         std::to_string(n));
+                         std::to_string(per));
+    for (int& c : counts) c *= copies;
     return counts;
 }
 
-double Model::boxLengthFor(int n) const { return std::cbrt(n / density); }
+double Model::boxLengthFor(int n) const { return std::cbrt(static_cast<double>(n) / copies / density); }
 
 void Model::validate() const {
     if (species.empty()) throw InputError("model '" + name + "': no species defined");
@@ -69,6 +85,7 @@ void Model::validate() const {
         throw InputError("model '" + name + "': species fractions sum to " +
                          std::to_string(total) + ", expected 1");
     if (!(density > 0.0) || !std::isfinite(density)) throw InputError("model '" + name + "': density must be finite and > 0");
+    if (copies < 1 || copies > 64) throw InputError("model '" + name + "': copies must be in [1, 64], got " + std::to_string(copies));
     if (interaction == Interaction::SoftSphere) {
         const auto& ss = softSphere;
         if (species.size() != 1)
@@ -275,6 +292,11 @@ Model Model::parse(const std::string& text, const std::string& source) {
         } else if (key == "density") {
             if (w.size() != 2) fail("expected 'density VALUE'");
             m.density = number(w[1], "density");
+        } else if (key == "copies") {
+            if (w.size() != 2) fail("expected 'copies K' (independent copies sharing the box)");
+            const double k = number(w[1], "copies");
+            if (k != std::floor(k) || k < 1 || k > 64) fail("copies must be a whole number in [1, 64]");
+            m.copies = static_cast<int>(k);
         } else if (key == "species") {
             if (w.size() < 2) fail("expected 'species NAME mass M fraction F'");
             Species s{w[1], 1.0, 0.0};
@@ -305,7 +327,7 @@ Model Model::parse(const std::string& text, const std::string& source) {
             if (!haveSigma || !haveEps || !haveCut) fail("pair needs sigma, epsilon and cutoff");
             pending.push_back(pp);
         } else {
-            fail("unknown keyword '" + key + "', expected name, cutoff-mode, soft-spheres, units, tls-threshold, density, species or pair");
+            fail("unknown keyword '" + key + "', expected name, cutoff-mode, soft-spheres, units, tls-threshold, density, copies, species or pair");
         }
     }
     if (m.species.empty()) throw InputError(source + ": no 'species' lines");
@@ -357,6 +379,7 @@ std::string Model::serialize() const {
     out << "cutoff-mode "
         << (cutoffMode == CutoffMode::ForceShifted ? "force-shifted" : "energy-shifted") << "\n";
     out << "density " << density << "\n";
+    if (copies != 1) out << "copies " << copies << "\n";
     out << "units epsilon-kelvin " << units.epsilonKelvin << " sigma-angstrom " << units.sigmaAngstrom << " mass-u " << units.massU << "\n";
     out << "tls-threshold " << tlsThreshold << "\n";
     for (const auto& s : species)

@@ -84,6 +84,11 @@ public:
     /// models; 0.00151 eps for the soft spheres (the threshold of Khomenko et al.'s analysis).
     double tlsThreshold = 1.0 / 933.9;
     double density = 1.2; ///< number density used by `generate` and the built-in demo
+    /// Independent copies of the system sharing one box (Reinisch & Heuer's "2 x 65": two
+    /// non-interacting 65-particle glasses, energies added). Particles [k n/copies, (k+1)
+    /// n/copies) form copy k, each with the full composition at `density`; pairs of different
+    /// copies do not interact. 1: an ordinary system. Only the DWP search supports copies > 1.
+    int copies = 1;
 
     /// Pair parameters, symmetric: pair(a,b) == pair(b,a).
     const PairParameters& pair(int a, int b) const { return pairs_[index(a, b)]; }
@@ -101,13 +106,23 @@ public:
     bool perParticleDiameters() const { return interaction == Interaction::SoftSphere; }
 
     /// Number of particles of each species for a system of n particles. The last species takes
-    /// the remainder so that ka-rh at N=65 gives 52 A + 13 B (round(0.2 N) B particles).
+    /// the remainder so that ka-rh at N=65 gives 52 A + 13 B (round(0.2 N) B particles). With
+    /// copies, each copy of n/copies particles has this composition.
     std::vector<int> composition(int n) const;
+    /// The particles of one copy: n / copies. Throws InputError unless copies divides n.
+    int particlesPerCopy(int n) const;
+    /// "65", or "2 x 65" for copies (with `times` between the factors).
+    std::string systemSize(int n, const std::string& times = " x ") const {
+        return copies > 1 && n % copies == 0 ? std::to_string(copies) + times + std::to_string(n / copies) : std::to_string(n);
+    }
+    /// Throws InputError naming `what` if copies > 1 (what only the DWP search supports).
+    void requireOneCopy(const std::string& what) const;
 
     /// Throws InputError if a parameter is unphysical (non-positive mass, sigma, epsilon...).
     void validate() const;
 
-    /// Cubic box edge for n particles at this model's density.
+    /// Cubic box edge for n particles at this model's density (with copies: for one copy of
+    /// n / copies particles, the box they share).
     double boxLengthFor(int n) const;
 
     /// Built-in presets: "ka-rh" (default), "ka-rh-perpair", "ka", "ka-energy-shifted", "ka2",

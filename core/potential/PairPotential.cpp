@@ -22,6 +22,24 @@ PairPotential::PairPotential(const Model& model, const std::vector<int>& species
     method_ = method, skin_ = skin;
     setKernel(kernel::activePath());
     model_.validate();
+    if (model_.copies > 1) { // one potential per copy, nothing of its own
+        const int n = static_cast<int>(species_.size()), per = model_.particlesPerCopy(n);
+        Model single = model_;
+        single.copies = 1;
+        for (int k = 0; k < model_.copies; ++k) {
+            const auto first = species_.begin() + static_cast<std::ptrdiff_t>(k) * per;
+            std::vector<double> d;
+            if (!diameters_.empty()) {
+                if (diameters_.size() != species_.size())
+                    throw InputError("model '" + model_.name + "' needs a diameter for each of the " +
+                                     std::to_string(species_.size()) + " particles, got " + std::to_string(diameters_.size()));
+                d.assign(diameters_.begin() + static_cast<std::ptrdiff_t>(k) * per,
+                         diameters_.begin() + static_cast<std::ptrdiff_t>(k + 1) * per);
+            }
+            parts_.push_back(std::make_unique<PairPotential>(single, std::vector<int>(first, first + per), box_, method, skin, d));
+        }
+        return;
+    }
     if (soft_) {
         softPair_ = SoftSpherePair::make(model_.softSphere);
         if (diameters_.size() != species_.size())
@@ -117,6 +135,15 @@ void PairPotential::setKernel(kernel::Path path) {
     kernel_ = kernel::function(path);
     kernelPath_ = path;
     if (list_) list_->setScan(kernel::scanFunction(path));
+    for (auto& part : parts_) part->setKernel(path);
+}
+
+template <class F> void PairPotential::forEachPart(const Eigen::VectorXd& x, F&& f) {
+    const Eigen::Index block = x.size() / static_cast<Eigen::Index>(parts_.size());
+    for (std::size_t k = 0; k < parts_.size(); ++k) {
+        partX_ = x.segment(static_cast<Eigen::Index>(k) * block, block);
+        f(*parts_[k], partX_, static_cast<Eigen::Index>(k) * block);
+    }
 }
 
 PairPotential::PairPotential(const Model& model, const Configuration& conf, NeighbourMethod method)
@@ -184,12 +211,29 @@ template <class Visit> void PairPotential::forEachRadial(const Eigen::VectorXd& 
 }
 
 double PairPotential::energyAndForce(const Eigen::VectorXd& x, Eigen::VectorXd& force) {
+    if (!parts_.empty()) {
+        double e = 0.0;
+        force.resize(x.size());
+        forEachPart(x, [&](PairPotential& part, const Eigen::VectorXd& xk, Eigen::Index offset) {
+            e += part.energyAndForce(xk, partF_);
+            force.segment(offset, xk.size()) = partF_;
+        });
+        return e;
+    }
     if (soft_) return referenceEnergyForce(x, force);
     return kernelEnergyForce(x, force);
 }
 
 double PairPotential::referenceEnergyForce(const Eigen::VectorXd& x, Eigen::VectorXd& force) {
     force.setZero(x.size());
+    if (!parts_.empty()) {
+        double e = 0.0;
+        forEachPart(x, [&](PairPotential& part, const Eigen::VectorXd& xk, Eigen::Index offset) {
+            e += part.referenceEnergyForce(xk, partF_);
+            force.segment(offset, xk.size()) = partF_;
+        });
+        return e;
+    }
     if (soft_) {
         double* f = force.data();
         double e = 0.0;
@@ -227,6 +271,10 @@ double PairPotential::referenceEnergyForce(const Eigen::VectorXd& x, Eigen::Vect
 
 double PairPotential::energy(const Eigen::VectorXd& x) {
     double e = 0.0;
+    if (!parts_.empty()) {
+        forEachPart(x, [&](PairPotential& part, const Eigen::VectorXd& xk, Eigen::Index) { e += part.energy(xk); });
+        return e;
+    }
     if (soft_) {
         const double* d = diameters_.data();
         forEachCandidate(x, [&](int i, int j, double, double, double, double r2) {
@@ -245,6 +293,12 @@ double PairPotential::energy(const Eigen::VectorXd& x) {
 
 Eigen::VectorXd PairPotential::particleEnergies(const Eigen::VectorXd& x) {
     Eigen::VectorXd pe = Eigen::VectorXd::Zero(x.size() / 3);
+    if (!parts_.empty()) {
+        forEachPart(x, [&](PairPotential& part, const Eigen::VectorXd& xk, Eigen::Index offset) {
+            pe.segment(offset / 3, xk.size() / 3) = part.particleEnergies(xk);
+        });
+        return pe;
+    }
     forEachRadial(x, [&](int i, int j, double, double, double, double, double e, double, double) {
         pe[i] += 0.5 * e;
         pe[j] += 0.5 * e;
@@ -255,6 +309,12 @@ Eigen::VectorXd PairPotential::particleEnergies(const Eigen::VectorXd& x) {
 Eigen::MatrixXd PairPotential::hessian(const Eigen::VectorXd& x) {
     const Eigen::Index dim = x.size();
     Eigen::MatrixXd h = Eigen::MatrixXd::Zero(dim, dim);
+    if (!parts_.empty()) {
+        forEachPart(x, [&](PairPotential& part, const Eigen::VectorXd& xk, Eigen::Index offset) {
+            h.block(offset, offset, xk.size(), xk.size()) = part.hessian(xk);
+        });
+        return h;
+    }
     forEachRadial(x, [&](int i, int j, double dx, double dy, double dz, double r2, double, double g, double d2Edr2) {
         const Eigen::Vector3d u = Eigen::Vector3d(dx, dy, dz) / std::sqrt(r2);
         const Eigen::Matrix3d k = (d2Edr2 - g) * (u * u.transpose()) + g * Eigen::Matrix3d::Identity();
@@ -267,6 +327,18 @@ Eigen::MatrixXd PairPotential::hessian(const Eigen::VectorXd& x) {
 }
 
 Eigen::SparseMatrix<double> PairPotential::sparseHessian(const Eigen::VectorXd& x) {
+    if (!parts_.empty()) {
+        std::vector<Eigen::Triplet<double>> t;
+        forEachPart(x, [&](PairPotential& part, const Eigen::VectorXd& xk, Eigen::Index offset) {
+            const Eigen::SparseMatrix<double> hk = part.sparseHessian(xk);
+            for (int c = 0; c < hk.outerSize(); ++c)
+                for (Eigen::SparseMatrix<double>::InnerIterator it(hk, c); it; ++it)
+                    t.emplace_back(static_cast<int>(offset + it.row()), static_cast<int>(offset + it.col()), it.value());
+        });
+        Eigen::SparseMatrix<double> h(x.size(), x.size());
+        h.setFromTriplets(t.begin(), t.end());
+        return h;
+    }
     const Eigen::Index dim = x.size();
     std::vector<Eigen::Triplet<double>> t;
     t.reserve(static_cast<std::size_t>(dim) * 3 * 40);
@@ -289,6 +361,13 @@ Eigen::SparseMatrix<double> PairPotential::sparseHessian(const Eigen::VectorXd& 
 
 Eigen::MatrixXd PairPotential::zeroModeBasis() const {
     const Eigen::Index dim = dimension();
+    if (!parts_.empty()) {
+        const Eigen::Index block = dim / static_cast<Eigen::Index>(parts_.size());
+        Eigen::MatrixXd t = Eigen::MatrixXd::Zero(dim, 3 * static_cast<Eigen::Index>(parts_.size()));
+        for (std::size_t k = 0; k < parts_.size(); ++k)
+            t.block(static_cast<Eigen::Index>(k) * block, 3 * static_cast<Eigen::Index>(k), block, 3) = parts_[k]->zeroModeBasis();
+        return t;
+    }
     Eigen::MatrixXd t = Eigen::MatrixXd::Zero(dim, 3);
     const double norm = 1.0 / std::sqrt(static_cast<double>(dim / 3));
     for (Eigen::Index i = 0; i < dim / 3; ++i)

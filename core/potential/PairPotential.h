@@ -7,6 +7,7 @@
 #include "core/potential/SoftSpherePair.h"
 #include "core/system/NeighbourList.h"
 
+#include <algorithm>
 #include <memory>
 #include <vector>
 
@@ -34,12 +35,13 @@ public:
     Eigen::SparseMatrix<double> sparseHessian(const Eigen::VectorXd& x) override;
     void resetCaches() override {
         if (list_) list_->invalidate();
+        for (auto& part : parts_) part->resetCaches();
     }
     std::unique_ptr<EnergySurface> clone() const override;
-    /// The three uniform translations (normalised).
+    /// The three uniform translations (normalised); with copies, those of each copy.
     Eigen::MatrixXd zeroModeBasis() const override;
     Eigen::VectorXd displacement(const Eigen::VectorXd& a, const Eigen::VectorXd& b) const override;
-    int zeroModeCount() const override { return 3; }
+    int zeroModeCount() const override { return 3 * std::max<int>(1, static_cast<int>(parts_.size())); }
 
     /// Plain scalar pair loop (no SIMD), kept as an independent reference for tests.
     double referenceEnergyForce(const Eigen::VectorXd& x, Eigen::VectorXd& force);
@@ -51,7 +53,10 @@ public:
     void setKernel(kernel::Path path);
     kernel::Path kernelPath() const { return kernelPath_; }
 
-    bool usesNeighbourList() const { return list_ != nullptr; }
+    bool usesNeighbourList() const { return parts_.empty() ? list_ != nullptr : parts_.front()->usesNeighbourList(); }
+    /// Independent copies (model().copies > 1): each is a potential of its own, evaluated on its
+    /// block of coordinates; the energy is their sum and the Hessian block-diagonal.
+    int copies() const { return parts_.empty() ? 1 : static_cast<int>(parts_.size()); }
     double boxLength() const { return box_; }
     const std::vector<int>& species() const { return species_; }
     const Model& model() const { return model_; }
@@ -64,6 +69,10 @@ private:
     /// Every interacting pair with its energy e, (dV/dr)/r and d2V/dr2, for either family.
     template <class Visit> void forEachRadial(const Eigen::VectorXd& x, Visit&& visit);
     double kernelEnergyForce(const Eigen::VectorXd& x, Eigen::VectorXd& force);
+    /// Copies: calls f(part, its coordinates, k) for each copy k.
+    template <class F> void forEachPart(const Eigen::VectorXd& x, F&& f);
+    std::vector<std::unique_ptr<PairPotential>> parts_;
+    Eigen::VectorXd partX_, partF_;
     void layoutRows();
     std::vector<int> rowParticle_; ///< particle held in each SoA row (cell order with a list)
     std::vector<int> rowSpecies_;

@@ -42,6 +42,9 @@ void SearchParameters::validate() const {
     auto fail = [](const std::string& what) { throw InputError("invalid search parameter: " + what); };
     model.validate();
     if (particles < 2 || particles > 1000000) fail("--n must be from 2 to 1000000 (got " + std::to_string(particles) + ")");
+    if (particles % model.copies != 0 || particles / model.copies < 2)
+        fail("--n " + std::to_string(particles) + " cannot be split into " + std::to_string(model.copies) +
+             " copies of at least 2 particles (--n is the total: 130 for 2 x 65)");
     checkCutoffFitsBox(model, model.boxLengthFor(particles));
     if (starts < 1 || starts > 10000000) fail("--starts must be from 1 to 10000000 (got " + std::to_string(starts) + ")");
     if (attempts < 1 || attempts > 10000000) fail("--attempts must be from 1 to 10000000 (got " + std::to_string(attempts) + ")");
@@ -237,6 +240,7 @@ Exploration explore(const SearchParameters& p, int start, const Hooks& h, const 
         return out;
     }
     const Eigen::VectorXd mass = relativeMasses(p.model, c.species);
+    const int copies = p.model.copies;
     MdParameters md;
     md.timeStep = p.timeStep;
     MolecularDynamics dyn(pot, c.massVector(p.model), md, RandomStream(seed, 2));
@@ -251,9 +255,9 @@ Exploration explore(const SearchParameters& p, int start, const Hooks& h, const 
     MinimizerOptions attemptOptions = mo;
     attemptOptions.recognise = [&](const Eigen::VectorXd& y, double e) {
         constexpr double eTol = 1e-7, dTol = 1e-5;
-        if (std::abs(e - e0) < eTol && distance(c.positions, y, c.boxLength, mass) < dTol) return recognisedStart = true;
+        if (std::abs(e - e0) < eTol && distance(c.positions, y, c.boxLength, mass, copies) < dTol) return recognisedStart = true;
         for (const FoundMinimum& m : out.minima)
-            if (std::abs(e - m.energy) < eTol && distance(m.positions, y, c.boxLength, mass) < dTol) {
+            if (std::abs(e - m.energy) < eTol && distance(m.positions, y, c.boxLength, mass, copies) < dTol) {
                 recognised = &m;
                 return true;
             }
@@ -282,13 +286,16 @@ Exploration explore(const SearchParameters& p, int start, const Hooks& h, const 
             ++out.summary.failedMinimizations;
             continue;
         }
-        const double d = distance(c.positions, x, c.boxLength, mass);
+        // Copies drift against each other during the kick: each is put back where it was (the
+        // paper's "relative positions of the two independent systems were preserved").
+        if (copies > 1) x = alignCopies(c.positions, x, c.boxLength, mass, copies);
+        const double d = distance(c.positions, x, c.boxLength, mass, copies);
         const double asym = std::abs(r.energy - e0);
         if (d <= p.dMin) {
             ++out.summary.returnedToStart;
             continue;
         }
-        const double dmw = massWeightedDistance(c.positions, x, c.boxLength, mass);
+        const double dmw = massWeightedDistance(c.positions, x, c.boxLength, mass, copies);
         if (dmw >= p.dMax) { // d_mw_rp >= d_mw, so this minimum cannot pass the d_max filter
             ++out.summary.tooFar;
             continue;
@@ -299,7 +306,7 @@ Exploration explore(const SearchParameters& p, int start, const Hooks& h, const 
         }
         bool known = false;
         for (FoundMinimum& m : out.minima)
-            if (sameMinimum(x, r.energy, m.positions, m.energy, c.boxLength, mass, 1e-3, 1e-7)) {
+            if (sameMinimum(x, r.energy, m.positions, m.energy, c.boxLength, mass, 1e-3, 1e-7, copies)) {
                 ++m.findCount;
                 known = true;
                 break;

@@ -17,14 +17,21 @@ Eigen::VectorXd relativeMasses(const Model& model, const std::vector<int>& speci
 }
 
 Eigen::VectorXd comCorrectedDisplacement(const Eigen::VectorXd& a, const Eigen::VectorXd& b,
-                                         double L, const Eigen::VectorXd& mass) {
+                                         double L, const Eigen::VectorXd& mass, int copies) {
     Eigen::VectorXd d = minimumImageDisplacement(a, b, L);
-    const Eigen::Index n = d.size() / 3;
-    Eigen::Vector3d shift = Eigen::Vector3d::Zero();
-    for (Eigen::Index i = 0; i < n; ++i) shift += mass[i] * d.segment<3>(3 * i);
-    shift /= mass.sum();
-    for (Eigen::Index i = 0; i < n; ++i) d.segment<3>(3 * i) -= shift;
+    const Eigen::Index n = d.size() / 3, per = n / std::max(copies, 1);
+    for (Eigen::Index first = 0; first < n; first += per) {
+        Eigen::Vector3d shift = Eigen::Vector3d::Zero();
+        for (Eigen::Index i = first; i < first + per; ++i) shift += mass[i] * d.segment<3>(3 * i);
+        shift /= mass.segment(first, per).sum();
+        for (Eigen::Index i = first; i < first + per; ++i) d.segment<3>(3 * i) -= shift;
+    }
     return d;
+}
+
+Eigen::VectorXd alignCopies(const Eigen::VectorXd& a, const Eigen::VectorXd& b, double L,
+                            const Eigen::VectorXd& mass, int copies) {
+    return a + comCorrectedDisplacement(a, b, L, mass, copies);
 }
 
 Eigen::VectorXd alignedTo(const Eigen::VectorXd& reference, const Eigen::VectorXd& x, double L) {
@@ -35,21 +42,21 @@ Eigen::VectorXd alignedTo(const Eigen::VectorXd& reference, const Eigen::VectorX
 }
 
 double distance(const Eigen::VectorXd& a, const Eigen::VectorXd& b, double L,
-                const Eigen::VectorXd& mass) {
-    return comCorrectedDisplacement(a, b, L, mass).norm();
+                const Eigen::VectorXd& mass, int copies) {
+    return comCorrectedDisplacement(a, b, L, mass, copies).norm();
 }
 
 double massWeightedDistance(const Eigen::VectorXd& a, const Eigen::VectorXd& b, double L,
-                            const Eigen::VectorXd& mass) {
-    const Eigen::VectorXd d = comCorrectedDisplacement(a, b, L, mass);
+                            const Eigen::VectorXd& mass, int copies) {
+    const Eigen::VectorXd d = comCorrectedDisplacement(a, b, L, mass, copies);
     double s = 0.0;
     for (Eigen::Index i = 0; i < mass.size(); ++i) s += mass[i] * d.segment<3>(3 * i).squaredNorm();
     return std::sqrt(s);
 }
 
 DisplacementProfile displacementProfile(const Eigen::VectorXd& a, const Eigen::VectorXd& b,
-                                        double L, const Eigen::VectorXd& mass) {
-    const Eigen::VectorXd d = comCorrectedDisplacement(a, b, L, mass);
+                                        double L, const Eigen::VectorXd& mass, int copies) {
+    const Eigen::VectorXd d = comCorrectedDisplacement(a, b, L, mass, copies);
     const Eigen::Index n = mass.size();
     DisplacementProfile p;
     p.perParticle.resize(n);

@@ -11,8 +11,8 @@
 namespace tlscope {
 
 bool sameMinimum(const Eigen::VectorXd& a, double ea, const Eigen::VectorXd& b, double eb,
-                 double L, const Eigen::VectorXd& mass, double dTol, double eTol) {
-    return std::abs(ea - eb) < eTol && distance(a, b, L, mass) < dTol;
+                 double L, const Eigen::VectorXd& mass, double dTol, double eTol, int copies) {
+    return std::abs(ea - eb) < eTol && distance(a, b, L, mass, copies) < dTol;
 }
 
 SaddleMethod parseSaddleMethod(const std::string& name) {
@@ -96,6 +96,7 @@ DoubleWellAnalysis analyzeDoubleWell(PairPotential& pot, const Eigen::VectorXd& 
     const double L = pot.boxLength();
     const auto& species = pot.species();
     const Eigen::VectorXd mass = relativeMasses(model, species);
+    const int copies = model.copies;
 
     Eigen::VectorXd f;
     const double e1 = pot.energyAndForce(m1, f), e2 = pot.energy(m2);
@@ -151,8 +152,8 @@ DoubleWellAnalysis analyzeDoubleWell(PairPotential& pot, const Eigen::VectorXd& 
             out.reason = "descent from the saddle did not converge: " + r.describe();
             return out;
         }
-        reached1 |= sameMinimum(x, r.energy, m1, e1, L, mass, o.sameDistance, o.sameEnergy);
-        reached2 |= sameMinimum(x, r.energy, m2, e2, L, mass, o.sameDistance, o.sameEnergy);
+        reached1 |= sameMinimum(x, r.energy, m1, e1, L, mass, o.sameDistance, o.sameEnergy, copies);
+        reached2 |= sameMinimum(x, r.energy, m2, e2, L, mass, o.sameDistance, o.sameEnergy, copies);
     }
     if (!reached1 || !reached2) {
         out.reason = "the saddle does not connect the two minima (descent reached another minimum)";
@@ -172,16 +173,16 @@ DoubleWellAnalysis analyzeDoubleWell(PairPotential& pot, const Eigen::VectorXd& 
         return out;
     }
     w.saddleIndex = s.negativeModes;
-    const DisplacementProfile prof = displacementProfile(m1, m2, L, mass);
+    const DisplacementProfile prof = displacementProfile(m1, m2, L, mass, copies);
     w.d = prof.d, w.dMassWeighted = prof.dMassWeighted;
     w.centralParticle = prof.centralParticle;
     w.centralSpecies = species[static_cast<std::size_t>(prof.centralParticle)];
     w.centralDisplacement = prof.centralDisplacement;
     w.pr2 = prof.pr2, w.pr3 = prof.pr3, w.pr4 = prof.pr4;
     w.sortedProfile = prof.sorted;
-    w.dReactionPath = distance(m1, s.x, L, mass) + distance(s.x, m2, L, mass);
+    w.dReactionPath = distance(m1, s.x, L, mass, copies) + distance(s.x, m2, L, mass, copies);
     w.dMassWeightedReactionPath =
-        massWeightedDistance(m1, s.x, L, mass) + massWeightedDistance(s.x, m2, L, mass);
+        massWeightedDistance(m1, s.x, L, mass, copies) + massWeightedDistance(s.x, m2, L, mass, copies);
     w.minimum1 = m1, w.minimum2 = m2, w.saddle = s.x;
     Eigen::VectorXd sqrtMass(m1.size());
     for (Eigen::Index i = 0; i < sqrtMass.size(); ++i) sqrtMass[i] = std::sqrt(mass[i / 3]);

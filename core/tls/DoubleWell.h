@@ -83,9 +83,9 @@ ResolvedLevels resolveLevels(EnergySurface& surface, const Eigen::VectorXd& sadd
                              ReactionPathOptions options = {});
 
 /// Two minima are the same if, centre-of-mass shift removed, they are closer than `distance`
-/// and their energies agree within `energy`.
+/// and their energies agree within `energy` (copies: Model::copies, each copy's shift removed).
 bool sameMinimum(const Eigen::VectorXd& a, double ea, const Eigen::VectorXd& b, double eb,
-                 double boxLength, const Eigen::VectorXd& mass, double distance, double energy);
+                 double boxLength, const Eigen::VectorXd& mass, double distance, double energy, int copies = 1);
 
 /// Finds the saddle between two minima (CI-NEB or the ridge method, then refinement), verifies
 /// it with the Hessian (index 1) and by descending along +- its unstable mode, rejects shoulders

@@ -343,6 +343,30 @@ private slots:
         QTest::newRow("resume with params") << QStringList{"search", "--resume", "--starts", "3", "--out", out} << "drop --starts";
         QTest::newRow("analyze foreign") << QStringList{"analyze", demo} << "not an HDF5 file";
         QTest::newRow("calibrate list") << QStringList{"calibrate", "--temperatures", "0.3,hot"} << "expects numbers";
+        QTest::newRow("copies split") << QStringList{"search", "--copies", "2", "--n", "131", "--out", out} << "cannot be split into 2 copies";
+        QTest::newRow("copies range") << QStringList{"search", "--copies", "0", "--out", out} << "--copies must be >= 1";
+        // Copies are for the search only: a model file with them is refused elsewhere, by name.
+        const QString copiesModel = dir.filePath("two-copies.model");
+        {
+            QFile f(copiesModel);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write((Model::preset("ka-rh").serialize() + "copies 2\n").c_str());
+        }
+        QTest::newRow("prepare copies") << QStringList{"prepare", "--model", copiesModel, "--n", "130", "--t-f", "0.5", "--sweeps", "10", "--out", dir.filePath("g.xyz")}
+                                        << "prepare: model";
+    }
+    /// The paper's 2 x 65 system from the command line: two copies searched as one system, the
+    /// analysis naming it and counting each copy's volume.
+    void twoCopiesSearchedAndAnalysed() {
+        const QString out = dir.filePath("two.tls.h5");
+        const Run r = cli({"search", "--copies", "2", "--n", "130", "--starts", "1", "--attempts", "20", "--equil-time", "10",
+                           "--seed", "4", "--quiet", "--out", out});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const Run a = cli({"analyze", out});
+        QVERIFY2(a.exitCode == 0, qPrintable(a.err));
+        QVERIFY2(a.out.contains("Catalog (N = 2 x 65)"), qPrintable(a.out));
+        const Run j = cli({"analyze", out, "--json", "-"});
+        QVERIFY2(j.out.contains("\"copies\": 2"), qPrintable(j.out.left(400)));
     }
     void searchBadInput() {
         QFETCH(QStringList, args);

@@ -213,7 +213,8 @@ std::string reportMarkdown(const std::vector<ReportSession>& sessions, const std
     for (std::size_t k = 0; k < sessions.size(); ++k) {
         const SessionData& s = sessions[k].session;
         const CatalogAnalysis& a = analyses[k];
-        o << "| " << sessions[k].label << " | `" << std::filesystem::path(s.path).filename().string() << "` | " << a.particles
+        o << "| " << sessions[k].label << " | `" << std::filesystem::path(s.path).filename().string() << "` | "
+          << s.parameters.model.systemSize(a.particles, " × ")
           << " | " << s.parameters.seed << " | " << a.startsFinished << (s.complete() ? "" : " (incomplete run)") << " | "
           << a.attempts << " | " << a.doubleWells << " | " << a.rejected << " |\n";
     }
@@ -242,6 +243,23 @@ std::string reportMarkdown(const std::vector<ReportSession>& sessions, const std
         const double n = static_cast<double>(a.doubleWells), d = static_cast<double>(a.startsFinished) * a.particles;
         return pm(1000 * n / d, 1000 * std::sqrt(n) / d, 2);
     });
+    // The paper's finite-size test: DWPs per particle against the smallest ordinary system.
+    int reference = -1;
+    for (std::size_t k = 0; k < sessions.size(); ++k)
+        if (analyses[k].copies == 1 && analyses[k].doubleWells > 0 && analyses[k].startsFinished > 0 &&
+            (reference < 0 || analyses[k].particles < analyses[static_cast<std::size_t>(reference)].particles))
+            reference = static_cast<int>(k);
+    if (sessions.size() > 1 && reference >= 0) {
+        const CatalogAnalysis& r = analyses[static_cast<std::size_t>(reference)];
+        const double perParticleRef = static_cast<double>(r.doubleWells) / (static_cast<double>(r.startsFinished) * r.particles);
+        row("DWPs per particle relative to " + sessions[static_cast<std::size_t>(reference)].label,
+            "0.72 at N = 130 (0.94 / (2 × 0.65)); ≈ 0.7 at 2 × 65", [&](const SessionData&, const CatalogAnalysis& a) {
+                if (&a == &r) return std::string("1 (reference)");
+                if (!a.startsFinished || !a.doubleWells) return std::string("–");
+                const double ratio = static_cast<double>(a.doubleWells) / (static_cast<double>(a.startsFinished) * a.particles) / perParticleRef;
+                return pm(ratio, ratio * std::sqrt(1.0 / a.doubleWells + 1.0 / r.doubleWells), 3);
+            });
+    }
     row("central particle is B", "> 90 %", [&](const SessionData&, const CatalogAnalysis& a) {
         if (!a.doubleWells) return std::string("–");
         const double f = a.centralBFraction, n = static_cast<double>(a.doubleWells);
@@ -320,7 +338,7 @@ std::vector<ReportSession> loadReportSessions(const std::vector<std::string>& pa
     for (const std::string& path : paths) {
         ReportSession r;
         r.session = readSession(path, {false, false});
-        r.label = "N = " + std::to_string(r.session.parameters.particles);
+        r.label = "N = " + r.session.parameters.model.systemSize(r.session.parameters.particles, " × ");
         sessions.push_back(std::move(r));
     }
     // Sessions of the same N are told apart by their file names.
