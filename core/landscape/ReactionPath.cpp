@@ -128,11 +128,142 @@ public:
         return 0;
     }
 
+    /// The mass-weighted Hessian at x (symmetrised).
+    Eigen::MatrixXd massWeightedHessian(const Eigen::VectorXd& x) {
+        const Eigen::MatrixXd h = s_.hessian(x);
+        return w_.asDiagonal() * (0.5 * (h + h.transpose())) * w_.asDiagonal();
+    }
+
     /// The mass-weighted Hessian's eigen-decomposition at x.
     Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> modes(const Eigen::VectorXd& x) {
-        const Eigen::MatrixXd h = s_.hessian(x);
-        Eigen::MatrixXd hy = w_.asDiagonal() * (0.5 * (h + h.transpose())) * w_.asDiagonal();
-        return Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(hy);
+        return Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(massWeightedHessian(x));
+    }
+
+    /// The local quadratic model at x with mass-weighted gradient g, as eigenpairs: the LQA path
+    /// is dy(t) = -sum_i v_i c_i w(lambda_i, t) with c = V^T g.
+    struct LocalModel {
+        Eigen::VectorXd lambda, c;
+        Eigen::MatrixXd vectors;
+
+        double distanceAt(double t) const {
+            double sum = 0.0;
+            for (Eigen::Index i = 0; i < c.size(); ++i) sum += std::pow(c[i] * modeWeight(lambda[i], t), 2);
+            return std::sqrt(sum);
+        }
+        /// The smallest t at which the model's path is `target` away from its start (bisection:
+        /// the distance grows monotonically in t); HUGE_VAL when the model's minimum is closer.
+        double timeFor(double target) const {
+            const double g = std::max(c.norm(), 1e-300);
+            double lo = 0.0, hi = target / g;
+            for (int grow = 0; distanceAt(hi) < target; ++grow, hi *= 4.0)
+                if (grow == 60) return HUGE_VAL; // beyond the model's minimum
+            for (int it = 0; it < 200 && hi - lo > 1e-13 * hi; ++it) {
+                const double mid = 0.5 * (lo + hi);
+                (distanceAt(mid) < target ? lo : hi) = mid;
+            }
+            return hi;
+        }
+        /// The mass-weighted displacement along the model's path at t.
+        Eigen::VectorXd displacementAt(double t) const {
+            Eigen::VectorXd coef(c.size());
+            for (Eigen::Index i = 0; i < c.size(); ++i) {
+                const double weight = modeWeight(lambda[i], t);
+                coef[i] = std::isfinite(weight) ? -c[i] * weight : 0.0;
+            }
+            return vectors * coef;
+        }
+    };
+
+    /// All eigenpairs but the surface's zero modes (translations): the gradient has no
+    /// component along them, but rounding leaves ~1e-16 there, and where the model's minimum is
+    /// closer than the step (t -> infinity) their weight min(t, 1/lambda) with lambda ~ +-1e-13
+    /// turned that into a uniform translation of ~1e-3 (energy unchanged, arc length not): the
+    /// last step into a minimum lengthened the path (E_qs up to 0.7 % off).
+    LocalModel denseModel(const Eigen::VectorXd& x, const Eigen::VectorXd& g) {
+        const auto eig = modes(x);
+        const Eigen::Index n = eig.eigenvalues().size();
+        std::vector<Eigen::Index> order(static_cast<std::size_t>(n));
+        for (Eigen::Index i = 0; i < n; ++i) order[static_cast<std::size_t>(i)] = i;
+        std::sort(order.begin(), order.end(), [&](Eigen::Index a, Eigen::Index b) {
+            return std::abs(eig.eigenvalues()[a]) < std::abs(eig.eigenvalues()[b]);
+        });
+        std::vector<bool> keep(static_cast<std::size_t>(n), true);
+        for (int k = 0; k < s_.zeroModeCount() && k < n; ++k) keep[static_cast<std::size_t>(order[static_cast<std::size_t>(k)])] = false;
+        LocalModel model;
+        const Eigen::Index kept = static_cast<Eigen::Index>(std::count(keep.begin(), keep.end(), true));
+        model.lambda.resize(kept);
+        model.vectors.resize(n, kept);
+        for (Eigen::Index i = 0, j = 0; i < n; ++i)
+            if (keep[static_cast<std::size_t>(i)]) model.lambda[j] = eig.eigenvalues()[i], model.vectors.col(j++) = eig.eigenvectors().col(i);
+        model.c = model.vectors.transpose() * g;
+        return model;
+    }
+
+    /// The local quadratic model restricted to the Krylov space of the Hessian H started from
+    /// the gradient g: with Lanczos H Q = Q T + beta q e^T (Q orthonormal, q1 = g / |g|, fully
+    /// reorthogonalised), f(H) g ~ |g| Q f(T) e1 for the LQA weights f. Grown until the point the
+    /// model reaches at arc length `reach` changes by less than the tolerance: the standard
+    /// a-posteriori estimate of that error is beta_m |g| |e_m^T f(T) e1| (Saad 1992). Exact
+    /// (the whole spectrum the gradient excites) if the space becomes invariant; falls back to
+    /// the dense decomposition if it would not converge below the full dimension.
+    LocalModel krylovModel(const Eigen::VectorXd& x, const Eigen::VectorXd& g, double reach) {
+        const Eigen::Index n = g.size();
+        const double norm = g.norm();
+        if (!(norm > 0.0) || !std::isfinite(norm)) return denseModel(x, g);
+        const Eigen::MatrixXd hy = massWeightedHessian(x);
+        const Eigen::Index limit = std::min<Eigen::Index>(n, 160);
+        Eigen::MatrixXd& q = krylovBasis_; // kept between calls: no allocation per step
+        if (q.rows() != n || q.cols() < limit) q.resize(n, limit);
+        std::vector<double> alpha, beta;
+        q.col(0) = g / norm;
+        Eigen::VectorXd v;
+        Eigen::Index check = 12;
+        for (Eigen::Index j = 0; j < limit; ++j) {
+            v.noalias() = hy * q.col(j);
+            alpha.push_back(q.col(j).dot(v));
+            v -= alpha.back() * q.col(j);
+            if (j > 0) v -= beta.back() * q.col(j - 1);
+            // Full reorthogonalisation; a second pass only when the first removed most of v
+            // ("twice is enough", Parlett).
+            double b = v.norm();
+            for (int pass = 0; pass < 2; ++pass) {
+                v.noalias() -= q.leftCols(j + 1) * (q.leftCols(j + 1).transpose() * v);
+                const double after = v.norm();
+                const bool enough = after > M_SQRT1_2 * b;
+                b = after;
+                if (enough) break;
+            }
+            const Eigen::Index m = j + 1;
+            const bool invariant = !(b > 1e-12 * std::abs(alpha.front()) + 1e-300);
+            if (m == check || invariant || m == limit) {
+                check = m + std::max<Eigen::Index>(4, m / 4);
+                Eigen::MatrixXd t = Eigen::MatrixXd::Zero(m, m);
+                for (Eigen::Index i = 0; i < m; ++i) {
+                    t(i, i) = alpha[static_cast<std::size_t>(i)];
+                    if (i + 1 < m) t(i, i + 1) = t(i + 1, i) = beta[static_cast<std::size_t>(i)];
+                }
+                const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(t);
+                LocalModel model{eig.eigenvalues(), norm * eig.eigenvectors().row(0).transpose(), {}};
+                bool converged = invariant;
+                if (!invariant) {
+                    const double tReach = model.timeFor(reach);
+                    double last = 0.0; // e_m^T f(T) e1 |g|, the weights finite
+                    for (Eigen::Index i = 0; i < m; ++i) {
+                        const double weight = modeWeight(model.lambda[i], std::isfinite(tReach) ? tReach : 1e300);
+                        if (std::isfinite(weight)) last += eig.eigenvectors()(m - 1, i) * model.c[i] * weight;
+                    }
+                    converged = b * std::abs(last) <= o_.krylovTolerance * reach;
+                }
+                if (converged) {
+                    model.vectors.noalias() = q.leftCols(m) * eig.eigenvectors();
+                    return model;
+                }
+            }
+            if (m == limit) break;
+            beta.push_back(b);
+            q.col(j + 1) = v / b;
+        }
+        return denseModel(x, g);
     }
 
     Branch descend(const Eigen::VectorXd& saddle, double eSaddle, const Eigen::VectorXd& firstStepY) {
@@ -144,39 +275,14 @@ public:
     }
 
     /// Up to hessianStride steps of length `step` along one local quadratic approximation (one
-    /// dense Hessian), the true energy checked at each; returns the steps taken.
+    /// Hessian), the true energy checked at each; returns the steps taken.
     long lqaSteps(Eigen::VectorXd& x, Eigen::VectorXd& f, double& e, Branch& b) {
         const double h = o_.step;
-        const auto eig = modes(x);
+        const Eigen::VectorXd g = -f.cwiseProduct(w_); // the mass-weighted gradient
+        const LocalModel model = o_.krylov ? krylovModel(x, g, o_.hessianStride * h) : denseModel(x, g);
         const Eigen::VectorXd base = x; // the LQA model's point; x moves along its path
-        const Eigen::VectorXd c = eig.eigenvectors().transpose() * (-f.cwiseProduct(w_));
-        const Eigen::VectorXd& lambda = eig.eigenvalues();
-        auto distanceAt = [&](double t) {
-            double sum = 0.0;
-            for (Eigen::Index i = 0; i < c.size(); ++i) sum += std::pow(c[i] * modeWeight(lambda[i], t), 2);
-            return std::sqrt(sum);
-        };
-        auto pointAt = [&](double t) {
-            Eigen::VectorXd coef(c.size());
-            for (Eigen::Index i = 0; i < c.size(); ++i) {
-                const double weight = modeWeight(lambda[i], t);
-                coef[i] = std::isfinite(weight) ? -c[i] * weight : 0.0;
-            }
-            return Eigen::VectorXd(base + (eig.eigenvectors() * coef).cwiseProduct(w_));
-        };
-        // The LQA path moves away monotonically (d|dy|^2/dt >= 0 for every mode): bisect in t
-        // for the points j h away, j = 1..stride, or stop at the model's minimum if closer.
-        auto timeFor = [&](double target) {
-            const double g = std::max(c.norm(), 1e-300);
-            double lo = 0.0, hi = target / g;
-            for (int grow = 0; distanceAt(hi) < target; ++grow, hi *= 4.0)
-                if (grow == 60) return HUGE_VAL; // beyond the model's minimum
-            for (int it = 0; it < 200 && hi - lo > 1e-13 * hi; ++it) {
-                const double mid = 0.5 * (lo + hi);
-                (distanceAt(mid) < target ? lo : hi) = mid;
-            }
-            return hi;
-        };
+        auto pointAt = [&](double t) { return Eigen::VectorXd(base + model.displacementAt(t).cwiseProduct(w_)); };
+        auto timeFor = [&](double target) { return model.timeFor(target); };
         int accepted = 0;
         for (double sub = h; accepted == 0 && sub > 1e-6 * h; sub *= 0.25) {
             const int count = sub < h ? 1 : o_.hessianStride;
@@ -249,6 +355,7 @@ private:
     const ReactionPathOptions& o_;
     Eigen::VectorXd w_;
     Eigen::VectorXd arrival_;
+    Eigen::MatrixXd krylovBasis_;
 };
 
 /// Fraction of u's weight in the copies the path moves: a surface of independent copies (3

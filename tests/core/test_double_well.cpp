@@ -40,6 +40,16 @@ void checkResolvedPath(const DoubleWell& w, double boxLength, const Eigen::Vecto
         arc += std::sqrt(sq);
         QVERIFY(std::abs(w.pathImageS[k] - arc) < 1e-12 * (1 + arc));
     }
+    // No image moves the centre of mass: every step of the path is free of the translations
+    // (the zero modes of the Hessian; the dense LQA step into a minimum once moved it by ~1e-3).
+    Eigen::Vector3d com0 = Eigen::Vector3d::Zero();
+    double total = 0.0;
+    for (Eigen::Index i = 0; i < mass.size(); ++i) com0 += mass[i] * w.pathImages.front().segment<3>(3 * i), total += mass[i];
+    for (const Eigen::VectorXd& image : w.pathImages) {
+        Eigen::Vector3d com = Eigen::Vector3d::Zero();
+        for (Eigen::Index i = 0; i < mass.size(); ++i) com += mass[i] * image.segment<3>(3 * i);
+        QVERIFY2((com - com0).norm() / total < 1e-9, qPrintable(QString("the path translates the system by %1").arg((com - com0).norm() / total)));
+    }
     // The last image is minimum 2 (up to whole periodic images and a uniform translation).
     QVERIFY(distance(w.pathImages.back(), w.minimum2, boxLength, mass) < 1e-6);
 }
@@ -204,6 +214,72 @@ private slots:
             ++checked;
         }
         QVERIFY2(checked >= 2, "fewer than two glasses gave a DWP to check");
+    }
+
+    /// The local quadratic steps with Krylov eigenpairs (the default) against the same steps with
+    /// every eigenpair of the dense mass-weighted Hessian (the reference) on real KA-RH DWPs: the
+    /// same path to rounding (the Krylov space is grown until each step's furthest point is
+    /// converged to 1e-10 of its length), so the same E_qs, arc lengths and levels.
+    void krylovLqaAgreesWithDenseLqa() {
+        const Model m = Model::preset("ka-rh");
+        std::vector<Configuration> glasses{test::demoGlass()};
+        for (std::uint64_t seed : {5u, 11u, 17u}) {
+            Configuration c = test::liquid(65, 0.6, seed, 20.0);
+            PairPotential pot(m, c);
+            QVERIFY(minimize(pot, c.positions, MinimizerKind::ConjugateGradient, {}).converged());
+            glasses.push_back(c);
+        }
+        int checked = 0;
+        for (std::size_t g = 0; g < glasses.size() && checked < 3; ++g) {
+            PairPotential pot(m, glasses[g]);
+            const auto a = kickedDoubleWell(pot, glasses[g], m, 40 + g);
+            if (!a) continue;
+            QVERIFY(DoubleWellOptions{}.path.krylov);
+            DoubleWellOptions dense;
+            dense.path.krylov = false;
+            const DoubleWellAnalysis b = analyzeDoubleWell(pot, a->dwp.minimum1, a->dwp.minimum2, dense);
+            QVERIFY2(b.accepted, b.reason.c_str());
+            qInfo("glass %zu: E_qs %.10g (Krylov LQA), %.10g (dense LQA); path length %.10g / %.10g", g,
+                  a->dwp.quantum.splitting, b.dwp.quantum.splitting, a->dwp.profileMinimum2, b.dwp.profileMinimum2);
+            QVERIFY2(std::abs(b.dwp.quantum.splitting / a->dwp.quantum.splitting - 1.0) < 1e-6,
+                     qPrintable(QString("E_qs %1 vs %2").arg(b.dwp.quantum.splitting, 0, 'g', 12).arg(a->dwp.quantum.splitting, 0, 'g', 12)));
+            QVERIFY(std::abs(b.dwp.profileMinimum2 - a->dwp.profileMinimum2) < 1e-7 * b.dwp.profileMinimum2);
+            QVERIFY(std::abs(b.dwp.profileSaddle - a->dwp.profileSaddle) < 1e-7 * b.dwp.profileMinimum2);
+            QCOMPARE(b.dwp.profile.s.size(), a->dwp.profile.s.size());
+            QCOMPARE(b.dwp.quantum.level0, a->dwp.quantum.level0);
+            QCOMPARE(b.dwp.quantum.level1, a->dwp.quantum.level1);
+            checkResolvedPath(a->dwp, glasses[g].boxLength, relativeMasses(m, glasses[g].species));
+            checkResolvedPath(b.dwp, glasses[g].boxLength, relativeMasses(m, glasses[g].species));
+            ++checked;
+        }
+        QVERIFY2(checked >= 2, "fewer than two glasses gave a DWP to check");
+    }
+
+    /// A DWP of a search (tests/data: minimum 1, saddle, minimum 2 as the CLI exports them) whose
+    /// descent reaches a minimum closer than the last LQA step. The dense step there used every
+    /// eigenpair, the translations (eigenvalues ~ +-1e-13) included, and at t -> infinity their
+    /// rounding-level components became a uniform translation of ~1e-3: the energy unchanged,
+    /// the arc length not (E_qs 0.3 % off). Both LQA variants must now keep the centre of mass
+    /// and agree.
+    void lastStepIntoAMinimumDoesNotTranslate() {
+        const Model m = Model::preset("ka-rh");
+        const std::string path = std::string(TLSCOPE_SOURCE_DIR) + "/tests/data/dwp-last-step-into-minimum.xyz";
+        const std::vector<XyzFrame> frames = readXyzFrames(path);
+        QCOMPARE(int(frames.size()), 3);
+        const Configuration min1 = frames[0].toConfiguration(m, path), min2 = frames[2].toConfiguration(m, path);
+        PairPotential pot(m, min1);
+        const Eigen::VectorXd mass = relativeMasses(m, min1.species);
+        DoubleWellOptions dense;
+        dense.path.krylov = false;
+        const DoubleWellAnalysis a = analyzeDoubleWell(pot, min1.positions, min2.positions);
+        const DoubleWellAnalysis b = analyzeDoubleWell(pot, min1.positions, min2.positions, dense);
+        QVERIFY2(a.accepted && b.accepted, (a.reason + b.reason).c_str());
+        checkResolvedPath(a.dwp, min1.boxLength, mass);
+        checkResolvedPath(b.dwp, min1.boxLength, mass);
+        qInfo("E_qs %.10g (Krylov LQA), %.10g (dense LQA); path length %.10g / %.10g", a.dwp.quantum.splitting,
+              b.dwp.quantum.splitting, a.dwp.profileMinimum2, b.dwp.profileMinimum2);
+        QVERIFY(std::abs(b.dwp.quantum.splitting / a.dwp.quantum.splitting - 1.0) < 1e-6);
+        QVERIFY(std::abs(b.dwp.profileMinimum2 - a.dwp.profileMinimum2) < 1e-7 * a.dwp.profileMinimum2);
     }
 
     /// A pair whose smaller barrier is below the threshold is a shoulder: rejected with a reason.
