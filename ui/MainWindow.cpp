@@ -216,7 +216,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     applyPreferences(preferences());
     if (settings.contains("run/parameters")) {
         try {
-            const Model model = Model::preset(settings.value("run/model").toString().toStdString());
+            Model model = Model::preset(settings.value("run/model").toString().toStdString());
+            model.copies = std::max(1, settings.value("run/copies", 1).toInt());
             run_->setParameters(SearchParameters::parse(settings.value("run/parameters").toString().toStdString(), model,
                                                         "saved settings"));
             run_->setSessionPath(settings.value("run/session").toString());
@@ -649,6 +650,7 @@ void MainWindow::buildDocks() {
             const SearchParameters p = run_->parameters();
             QSettings settings;
             settings.setValue("run/model", QString::fromStdString(p.model.name));
+            settings.setValue("run/copies", p.model.copies);
             settings.setValue("run/parameters", QString::fromStdString(p.serialize()));
             settings.setValue("run/session", run_->sessionPath());
         } catch (const std::exception&) {

@@ -75,7 +75,9 @@ RunPanel::RunPanel(QWidget* parent) : QWidget(parent) {
     model_ = new QComboBox;
     for (const auto& name : Model::presetNames()) model_->addItem(QString::fromStdString(name));
     model_->setToolTip(tr("the interaction model; ka-rh is the Reinisch-Heuer binary Lennard-Jones glass"));
-    n_ = integer(2, 100000, 65, tr("number of particles (the paper: 65 ... 260)"));
+    n_ = integer(2, 100000, 65, tr("number of particles, all copies together (the paper: 65 ... 260; 130 for 2 x 65)"));
+    copies_ = integer(1, 64, 1, tr("independent copies sharing one box, pairs of different copies not interacting, "
+                                   "energies added: 2 with N = 130 is the paper's \"2 x 65\" test of its algorithm"));
     seed_ = new QLineEdit("1");
     seed_->setValidator(new QRegularExpressionValidator(QRegularExpression("[0-9]{1,19}"), seed_));
     seed_->setToolTip(tr("random seed: the same seed gives the same catalog for any thread count"));
@@ -124,7 +126,7 @@ RunPanel::RunPanel(QWidget* parent) : QWidget(parent) {
     sessionRow->addWidget(browse);
     // Object names: what tests and style sheets find the fields by.
     const std::pair<QWidget*, const char*> names[] = {
-        {model_, "model"}, {n_, "particles"}, {seed_, "seed"}, {starts_, "starts"}, {attempts_, "attempts"},
+        {model_, "model"}, {n_, "particles"}, {copies_, "copies"}, {seed_, "seed"}, {starts_, "starts"}, {attempts_, "attempts"},
         {tEquil_, "tEquil"}, {equilTime_, "equilibrationTime"}, {protocol_, "startProtocol"},
         {sampleInterval_, "sampleInterval"}, {tSearch_, "tSearch"}, {nSearch_, "nSearch"}, {dMin_, "dMin"},
         {dMax_, "dMax"}, {asymMax_, "asymMax"}, {saddle_, "saddleMethod"}, {ircStep_, "ircStep"},
@@ -132,6 +134,7 @@ RunPanel::RunPanel(QWidget* parent) : QWidget(parent) {
     for (const auto& [widget, name] : names) widget->setObjectName(name);
     form->addRow(tr("Model"), model_);
     form->addRow(tr("Particles N"), n_);
+    form->addRow(tr("Copies"), copies_);
     form->addRow(tr("Seed"), seed_);
     form->addRow(tr("Starting minima"), starts_);
     form->addRow(tr("Attempts M"), attempts_);
@@ -205,7 +208,7 @@ RunPanel::RunPanel(QWidget* parent) : QWidget(parent) {
     });
     sampleInterval_->setEnabled(false);
     for (auto* s : {dMin_, dMax_, asymMax_, tEquil_, tSearch_, equilTime_, sampleInterval_, ircStep_, minBarrier_}) connect(s, &QDoubleSpinBox::valueChanged, this, &RunPanel::validate);
-    for (auto* s : {n_, starts_, attempts_, nSearch_, threads_}) connect(s, &QSpinBox::valueChanged, this, &RunPanel::validate);
+    for (auto* s : {n_, copies_, starts_, attempts_, nSearch_, threads_}) connect(s, &QSpinBox::valueChanged, this, &RunPanel::validate);
     connect(model_, &QComboBox::currentIndexChanged, this, &RunPanel::validate);
     connect(seed_, &QLineEdit::textChanged, this, &RunPanel::validate);
     setState(false, false);
@@ -215,6 +218,7 @@ RunPanel::RunPanel(QWidget* parent) : QWidget(parent) {
 SearchParameters RunPanel::parameters() const {
     SearchParameters p;
     p.model = Model::preset(model_->currentText().toStdString());
+    p.model.copies = copies_->value();
     p.particles = n_->value();
     bool ok = false;
     p.seed = seed_->text().toULongLong(&ok);
@@ -243,6 +247,7 @@ void RunPanel::setParameters(const SearchParameters& p) {
     const int i = model_->findText(QString::fromStdString(p.model.name));
     if (i >= 0) model_->setCurrentIndex(i);
     n_->setValue(p.particles);
+    copies_->setValue(p.model.copies);
     seed_->setText(QString::number(p.seed));
     starts_->setValue(p.starts);
     attempts_->setValue(p.attempts);
@@ -285,7 +290,7 @@ void RunPanel::setState(bool running, bool paused) {
     pause_->setEnabled(running);
     stop_->setEnabled(running);
     pause_->setText(paused ? tr("Resume") : tr("Pause"));
-    for (QWidget* w : std::initializer_list<QWidget*>{model_, n_, seed_, starts_, attempts_, tEquil_, equilTime_, protocol_,
+    for (QWidget* w : std::initializer_list<QWidget*>{model_, n_, copies_, seed_, starts_, attempts_, tEquil_, equilTime_, protocol_,
                                                       tSearch_, nSearch_, dMin_, dMax_, asymMax_, saddle_, ircStep_,
                                                       minBarrier_, minimizer_, threads_, session_})
         w->setEnabled(!running);

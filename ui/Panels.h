@@ -49,7 +49,7 @@ signals:
 private:
     void validate();
     QComboBox *model_, *saddle_, *protocol_, *minimizer_;
-    QSpinBox *n_, *starts_, *attempts_, *nSearch_, *threads_;
+    QSpinBox *n_, *copies_, *starts_, *attempts_, *nSearch_, *threads_;
     QLineEdit *seed_, *session_;
     QDoubleSpinBox *tEquil_, *equilTime_, *sampleInterval_, *tSearch_, *dMin_, *dMax_, *asymMax_, *ircStep_, *minBarrier_;
     QPushButton *start_, *pause_, *stop_;

@@ -12,7 +12,8 @@ namespace tlscope {
 TrajectorySample sampleTrajectory(const Model& model, int n, const EquilibrationParameters& p,
                                   double interval, int count, std::uint64_t seed,
                                   const std::function<void(int, int)>& progress,
-                                  const std::function<bool()>& stop) {
+                                  const std::function<bool()>& stop,
+                                  const std::function<void(int, const Configuration&)>& sampled) {
     if (count < 1) throw InputError("trajectory sampling: at least one configuration");
     if (count > 1 && (!(interval > 0.0) || !std::isfinite(interval)))
         throw InputError("trajectory sampling: the sampling interval must be > 0");
@@ -20,6 +21,7 @@ TrajectorySample sampleTrajectory(const Model& model, int n, const Equilibration
     Configuration c = generateEquilibratedLiquid(model, n, p, seed, {}, nullptr, stop);
     if (stop && stop()) return out;
     out.configurations.push_back(c);
+    if (sampled) sampled(0, c);
     if (progress) progress(1, count);
     if (count == 1) return out;
     // Continue the same thermostatted trajectory. Velocities are redrawn from Maxwell-Boltzmann
@@ -50,6 +52,7 @@ TrajectorySample sampleTrajectory(const Model& model, int n, const Equilibration
             c.positions = dyn.state().positions;
             c.positions = c.wrappedPositions();
             out.configurations.push_back(c);
+            if (sampled) sampled(static_cast<int>(out.configurations.size()) - 1, c);
             if (progress) progress(static_cast<int>(out.configurations.size()), count);
             if (stop && stop()) break;
         }

@@ -19,11 +19,14 @@ struct TrajectorySample {
 /// Equilibrates as generateEquilibratedLiquid(model, n, p, seed) does, then continues the
 /// Langevin trajectory at p.temperature and keeps `count` configurations `interval` apart, the
 /// first at the end of the equilibration (so count = 1 is exactly generateEquilibratedLiquid).
-/// `stop` is polled between samples; `progress(done, count)` after each.
+/// `stop` is polled between samples; `progress(done, count)` after each, and `sampled(k, c)` with
+/// each configuration as soon as it is made (so consumers can start on it while the trajectory
+/// goes on).
 TrajectorySample sampleTrajectory(const Model& model, int n, const EquilibrationParameters& p,
                                   double interval, int count, std::uint64_t seed,
                                   const std::function<void(int, int)>& progress = {},
-                                  const std::function<bool()>& stop = {});
+                                  const std::function<bool()>& stop = {},
+                                  const std::function<void(int, const Configuration&)>& sampled = {});
 
 } // namespace tlscope
 

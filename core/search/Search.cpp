@@ -410,8 +410,18 @@ Search::Search(SearchParameters parameters) : p_(std::move(parameters)) {
 
 void Search::stop() {
     stop_ = true;
-    std::lock_guard lock(pauseMutex_);
-    pauseCv_.notify_all();
+    {
+        std::lock_guard lock(pauseMutex_);
+        pauseCv_.notify_all();
+    }
+    std::lock_guard lock(sampleMutex_);
+    sampleCv_.notify_all();
+}
+
+bool Search::waitForSample(int k) {
+    std::unique_lock lock(sampleMutex_);
+    sampleCv_.wait(lock, [&] { return samplesReady_ > k || samplingEnded_ || stop_.load(); });
+    return samplesReady_ > k && !stop_.load();
 }
 
 void Search::pause() { paused_ = true; }
@@ -519,51 +529,89 @@ bool Search::run(SearchObserver& observer, const std::vector<int>& skipStarts) {
         if (std::find(skipStarts.begin(), skipStarts.end(), k) == skipStarts.end()) todo.push_back(k);
     Serializer out(observer, static_cast<long>(todo.size()) * p_.attempts, static_cast<int>(todo.size()),
                    snapshotInterval_);
-    if (p_.startProtocol == StartProtocol::Trajectory && sampledStarts_.empty() && !todo.empty()) {
+    const bool sampling = p_.startProtocol == StartProtocol::Trajectory && sampledStarts_.empty() && !todo.empty();
+    std::exception_ptr failure;
+    std::mutex failureMutex;
+    auto fail = [&] {
+        std::lock_guard lock(failureMutex);
+        if (!failure) failure = std::current_exception();
+        stop();
+    };
+    auto lowerPriority = [this] {
+#ifdef __linux__
+        if (workerNice_ > 0) setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), workerNice_);
+#endif
+    };
+    std::function<void()> sampler;
+    if (sampling) {
         // One trajectory for all starts (serial, deterministic from the run seed; a resumed run
-        // regenerates it and skips the finished starts).
-        EquilibrationParameters eq;
-        eq.temperature = p_.tEquil;
-        eq.time = p_.equilibrationTime;
-        eq.meltTime = p_.meltTime;
-        eq.timeStep = p_.timeStep;
+        // regenerates it and skips the finished starts). It runs on one thread while the others
+        // search the starts already sampled.
+        sampledStarts_.assign(static_cast<std::size_t>(p_.starts), Configuration{});
+        {
+            std::lock_guard lock(sampleMutex_);
+            samplesReady_ = 0;
+            samplingEnded_ = false;
+        }
         observer.onLog("sampling " + std::to_string(p_.starts) + " starting liquids along one trajectory (" +
                        std::to_string(p_.sampleInterval) + " apart)");
-        const TrajectorySample t = sampleTrajectory(p_.model, p_.particles, eq, p_.sampleInterval, p_.starts,
-                                                    startSeed(p_.seed, -1), {}, [this] { return stop_.load(); });
-        if (stop_.load()) return false;
-        sampledStarts_ = t.configurations;
-        std::ostringstream msg;
-        const double tau = t.relaxation.time.empty() ? -1.0 : t.relaxation.tauAlpha();
-        msg << "sampling trajectory: tau_alpha = ";
-        if (tau > 0) msg << tau << ", interval / tau_alpha = " << p_.sampleInterval / tau;
-        else msg << "not reached (F_s stayed above 1/e): the starts are correlated";
-        observer.onLog(msg.str());
+        sampler = [&, this] {
+            lowerPriority();
+            EquilibrationParameters eq;
+            eq.temperature = p_.tEquil;
+            eq.time = p_.equilibrationTime;
+            eq.meltTime = p_.meltTime;
+            eq.timeStep = p_.timeStep;
+            auto ended = [this] {
+                std::lock_guard lock(sampleMutex_);
+                samplingEnded_ = true;
+                sampleCv_.notify_all();
+            };
+            try {
+                const TrajectorySample t = sampleTrajectory(
+                    p_.model, p_.particles, eq, p_.sampleInterval, p_.starts, startSeed(p_.seed, -1), {},
+                    [this] { return stop_.load(); },
+                    [this](int k, const Configuration& c) {
+                        std::lock_guard lock(sampleMutex_);
+                        sampledStarts_[static_cast<std::size_t>(k)] = c;
+                        samplesReady_ = k + 1;
+                        sampleCv_.notify_all();
+                    });
+                ended();
+                if (stop_.load()) return;
+                std::ostringstream msg;
+                const double tau = t.relaxation.time.empty() ? -1.0 : t.relaxation.tauAlpha();
+                msg << "sampling trajectory: tau_alpha = ";
+                if (tau > 0) msg << tau << ", interval / tau_alpha = " << p_.sampleInterval / tau;
+                else msg << "not reached (F_s stayed above 1/e): the starts are correlated";
+                out.call([&](SearchObserver& o) { o.onLog(msg.str()); });
+            } catch (...) {
+                ended();
+                fail();
+            }
+        };
     }
     const int hw = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     const int threads = std::max(1, std::min<int>(p_.threads > 0 ? p_.threads : hw, static_cast<int>(todo.size())));
     std::atomic<std::size_t> next{0};
-    std::exception_ptr failure;
-    std::mutex failureMutex;
     auto work = [&] {
-#ifdef __linux__
-        if (workerNice_ > 0) setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), workerNice_);
-#endif
+        lowerPriority();
         for (;;) {
             const std::size_t i = next.fetch_add(1);
             if (i >= todo.size() || stop_.load()) return;
+            if (!waitForSample(todo[i])) return;
             try {
                 runStart(todo[i], out);
             } catch (...) {
-                std::lock_guard lock(failureMutex);
-                if (!failure) failure = std::current_exception();
-                stop_ = true;
+                fail();
                 return;
             }
         }
     };
     std::vector<std::thread> pool;
-    for (int t = 1; t < threads; ++t) pool.emplace_back(work);
+    if (sampler && threads == 1) sampler();
+    else if (sampler) pool.emplace_back([&] { sampler(); work(); }); // then a worker like the others
+    for (int t = static_cast<int>(pool.size()) + 1; t < threads; ++t) pool.emplace_back(work);
     work();
     for (auto& t : pool) t.join();
     out.finalProgress();

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <limits>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -181,9 +182,17 @@ public:
 
 private:
     void runStart(int start, class Serializer& out);
-    /// The Trajectory protocol's configurations (empty for Independent), made before the starts.
+    /// The Trajectory protocol's configurations (empty for Independent). The trajectory runs on
+    /// one thread while the others already search the starts sampled so far: the first
+    /// `samplesReady_` are valid.
     std::vector<Configuration> sampledStarts_;
     bool waitWhilePaused();
+    /// Waits until start k's configuration is sampled; false if it never will be (stop, failure).
+    bool waitForSample(int k);
+    std::mutex sampleMutex_;
+    std::condition_variable sampleCv_;
+    int samplesReady_ = std::numeric_limits<int>::max();
+    bool samplingEnded_ = true;
 
     SearchParameters p_;
     std::atomic<bool> stop_{false}, paused_{false};

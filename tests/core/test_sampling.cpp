@@ -5,6 +5,10 @@
 #include "core/dynamics/TrajectorySampling.h"
 #include "core/search/Search.h"
 
+#include <atomic>
+#include <chrono>
+#include <thread>
+
 using namespace tlscope;
 
 class TestSampling : public QObject {
@@ -94,12 +98,17 @@ private slots:
             void onStartingStructure(const StartingStructure& s) override { is[s.start] = s.energy; }
             void onLog(const std::string& l) override { log.push_back(l); }
         };
-        Energies one, two;
+        // One thread samples the whole trajectory first; with more, one thread runs the trajectory
+        // while the others already search the starts it has sampled.
+        Energies one, two, three;
         p.threads = 1;
         QVERIFY(Search(p).run(one));
+        p.threads = 3;
+        QVERIFY(Search(p).run(three));
         p.threads = 2;
         QVERIFY(Search(p).run(two));
         QCOMPARE(one.is, two.is);
+        QCOMPARE(one.is, three.is);
         QCOMPARE(one.is.size(), std::size_t(3));
         QVERIFY(one.is[0] != one.is[1] && one.is[1] != one.is[2]);
         QVERIFY(std::any_of(one.log.begin(), one.log.end(), [](const std::string& l) { return l.find("tau_alpha") != std::string::npos; }));
@@ -109,6 +118,31 @@ private slots:
         QCOMPARE(resumed.is.size(), std::size_t(2));
         QCOMPARE(resumed.is[0], one.is[0]);
         QCOMPARE(resumed.is[2], one.is[2]);
+    }
+
+    /// A stop while the trajectory is still being sampled ends the run: the workers waiting for
+    /// their starts' configurations return, nothing is searched twice, run() reports the stop.
+    void stopDuringTrajectorySampling() {
+        SearchParameters p;
+        p.starts = 50;
+        p.attempts = 20;
+        p.equilibrationTime = 5;
+        p.meltTime = 1;
+        p.startProtocol = StartProtocol::Trajectory;
+        p.sampleInterval = 200.0; // 20 000 steps between starts: the sampling outlasts the stop
+        p.threads = 2;
+        struct Count final : SearchObserver {
+            std::atomic<int> starts{0};
+            void onStartingStructure(const StartingStructure&) override { ++starts; }
+        } count;
+        Search search(p);
+        std::thread stopper([&] {
+            while (count.starts.load() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+            search.stop();
+        });
+        QVERIFY(!search.run(count));
+        stopper.join();
+        QVERIFY(count.starts.load() >= 1 && count.starts.load() < 50);
     }
 };
 

@@ -379,6 +379,21 @@ private slots:
         panel.findChild<QSpinBox*>("particles")->setValue(20);
         QVERIFY2(panel.validationMessage().contains("box"), qPrintable(panel.validationMessage()));
         panel.findChild<QSpinBox*>("particles")->setValue(65);
+        // The paper's 2 x 65 system: N is all particles, the copies must divide it.
+        auto* copies = panel.findChild<QSpinBox*>("copies");
+        QVERIFY(copies);
+        copies->setValue(2);
+        QVERIFY2(panel.validationMessage().contains("copies"), qPrintable(panel.validationMessage()));
+        panel.findChild<QSpinBox*>("particles")->setValue(130);
+        QVERIFY(panel.validationMessage().isEmpty());
+        QCOMPARE(panel.parameters().model.copies, 2);
+        QCOMPARE(panel.parameters().particles, 130);
+        SearchParameters two = panel.parameters();
+        copies->setValue(1);
+        panel.setParameters(two); // a 2 x 65 session opened: its copies shown
+        QCOMPARE(copies->value(), 2);
+        copies->setValue(1);
+        panel.findChild<QSpinBox*>("particles")->setValue(65);
         // The trajectory protocol's interval is only editable with that protocol; every new
         // field reaches the parameters.
         auto* protocol = panel.findChild<QComboBox*>("startProtocol");
@@ -403,6 +418,35 @@ private slots:
                 QVERIFY2(!w->isEnabled(), qPrintable(w->objectName() + " stays editable during a search"));
         panel.setState(false, false);
         QVERIFY(interval->isEnabled());
+    }
+
+    /// The 2 x 65 system from the Search panel: the panel's parameters run as a search whose
+    /// DWPs each move one copy only (the other copy's particles stay at its minimum).
+    void twoCopiesSearchFromThePanel() {
+        RunPanel panel;
+        panel.findChild<QSpinBox*>("particles")->setValue(130);
+        panel.findChild<QSpinBox*>("copies")->setValue(2);
+        panel.findChild<QSpinBox*>("starts")->setValue(1);
+        panel.findChild<QSpinBox*>("attempts")->setValue(150);
+        panel.findChild<QDoubleSpinBox*>("equilibrationTime")->setValue(20);
+        panel.findChild<QLineEdit*>("seed")->setText("3");
+        QVERIFY2(panel.validationMessage().isEmpty(), qPrintable(panel.validationMessage()));
+        SearchController c;
+        QSignalSpy dwps(&c, &SearchController::doubleWellFound);
+        QSignalSpy finished(&c, &SearchController::finished);
+        QString error;
+        QVERIFY2(c.start(panel.parameters(), {}, &error), qPrintable(error));
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 300000);
+        QCOMPARE(finished.at(0).at(0).toBool(), true);
+        QVERIFY2(dwps.count() > 0, "no DWP in 150 attempts of the 2 x 65 system");
+        for (const auto& args : dwps) {
+            const auto rec = args.at(0).value<std::shared_ptr<const DwpRecord>>();
+            const Eigen::VectorXd d = rec->dwp.minimum2 - rec->dwp.minimum1;
+            QCOMPARE(d.size(), Eigen::Index(390));
+            const double first = d.head(195).cwiseAbs().maxCoeff(), second = d.tail(195).cwiseAbs().maxCoeff();
+            QVERIFY2(std::min(first, second) < 1e-3 && std::max(first, second) > 1e-2,
+                     qPrintable(QString("copy moves %1 and %2").arg(first).arg(second)));
+        }
     }
 
     void workerRunsToTheEndAndStreams() {
