@@ -9,6 +9,8 @@
 #include "core/landscape/Neb.h"
 #include "core/model/Model.h"
 #include "core/potential/PairPotential.h"
+#include "core/io/ExtendedXyz.h"
+#include "core/tls/DoubleWell.h"
 
 #include <benchmark/benchmark.h>
 
@@ -234,6 +236,28 @@ static void BM_Saddle1500(benchmark::State& state) {
     state.SetLabel("index " + std::to_string(index) + ", " + std::to_string(steps) + " refinement steps");
 }
 BENCHMARK(BM_Saddle1500)->Unit(benchmark::kMillisecond)->Iterations(2);
+
+// The resolved reaction path of one real N = 65 DWP (tests/data: a search DWP with a 0.80
+// path): descents from the saddle by local-quadratic steps, continuation, 1D levels. Arg 1: the
+// LQA eigenpairs from the Krylov space of the gradient (the default); 0: every eigenpair of the
+// dense mass-weighted Hessian.
+static void BM_ReactionPath65(benchmark::State& state) {
+    const Model m = Model::preset("ka-rh");
+    const std::string path = std::string(TLSCOPE_SOURCE_DIR) + "/tests/data/dwp-last-step-into-minimum.xyz";
+    const std::vector<XyzFrame> frames = readXyzFrames(path);
+    const Configuration min1 = frames[0].toConfiguration(m, path), saddle = frames[1].toConfiguration(m, path),
+                        min2 = frames[2].toConfiguration(m, path);
+    PairPotential pot(m, min1);
+    ReactionPathOptions o;
+    o.krylov = state.range(0) != 0;
+    for (auto _ : state) {
+        const ResolvedLevels r = resolveLevels(pot, saddle.positions, min1.positions, min2.positions,
+                                               relativeMasses(m, min1.species), DoubleWellOptions{}.hbar, o);
+        if (!r.ok) state.SkipWithError(r.message.c_str());
+        benchmark::DoNotOptimize(r.levels.splitting);
+    }
+}
+BENCHMARK(BM_ReactionPath65)->Arg(1)->Arg(0)->Unit(benchmark::kMillisecond);
 
 // The whole search at N = 65 (KA-RH, T_search 0.3, N_search 300): equilibration, quench, 400
 // attempts, and the saddle analysis of every kept minimum, on one thread per start. Reports
