@@ -48,7 +48,7 @@ signals:
 
 private:
     void validate();
-    QComboBox *model_, *saddle_, *protocol_, *minimizer_;
+    QComboBox *model_, *saddle_, *protocol_, *minimizer_, *mdForces_;
     QSpinBox *n_, *copies_, *starts_, *attempts_, *nSearch_, *threads_;
     QLineEdit *seed_, *session_;
     QDoubleSpinBox *tEquil_, *equilTime_, *sampleInterval_, *tSearch_, *dMin_, *dMax_, *asymMax_, *ircStep_, *minBarrier_;

@@ -60,6 +60,7 @@ std::vector<OptionSpec> runOptions() {
             {"irc-step", "H", "step of the resolved reaction path (mass-weighted sigma; docs/quantum.md)", "0.004", false},
             {"min-barrier", "B", "pairs whose smaller barrier is below this (eps) are shoulders, not DWPs", "1e-05", false},
             {"minimizer", "KIND", "quench minimizer: lbfgs (half the force evaluations), cg (the paper's) or fire", "lbfgs", false},
+            {"md-forces", "P", "precision of the forces of the kicks, equilibration and sampling: single (twice as fast with AVX-512; quenches, saddles and paths always double) or double", "single", false},
             {"seed", "X", "random seed; same seed, same catalog for any thread count", "1", false},
             {"input", "FILE", "start from this glass (e.g. made by prepare) instead of equilibrated liquids: one start, N from the file", "", false}};
 }
@@ -89,6 +90,7 @@ SearchParameters parametersFrom(const Arguments& a) {
     p.ircStep = a.positive("irc-step");
     p.minimumBarrier = a.number("min-barrier");
     p.quenchMinimizer = parseMinimizer(a.get("minimizer"));
+    p.singlePrecisionMd = parseMdForces(a.get("md-forces"));
     p.seed = a.seed("seed");
     p.threads = static_cast<int>(a.integer("threads", 0));
     if (a.has("input") && !a.get("input").empty()) {

@@ -3,6 +3,7 @@
 #include "core/common/Error.h"
 
 #include <cmath>
+#include <limits>
 
 namespace tlscope {
 
@@ -37,6 +38,18 @@ void MolecularDynamics::setPositions(const Eigen::VectorXd& x) {
     state_.positions = x;
     state_.velocities.setZero(x.size());
     state_.potentialEnergy = surface_.energyAndForce(state_.positions, state_.forces);
+}
+
+bool MolecularDynamics::finite() const {
+    return state_.positions.allFinite() && state_.velocities.allFinite() && state_.forces.allFinite() &&
+           (params_.singlePrecisionForces || std::isfinite(state_.potentialEnergy));
+}
+
+void MolecularDynamics::evaluate() {
+    if (params_.singlePrecisionForces && surface_.singlePrecisionForce(state_.positions, state_.forces))
+        state_.potentialEnergy = std::numeric_limits<double>::quiet_NaN();
+    else
+        state_.potentialEnergy = surface_.energyAndForce(state_.positions, state_.forces);
 }
 
 void MolecularDynamics::drawVelocities(double temperature) {
@@ -74,12 +87,12 @@ void MolecularDynamics::step() {
         for (Eigen::Index k = 0; k < v.size(); ++k)
             v[k] = c1 * v[k] + c2 * std::sqrt(params_.temperature * invMass_[k]) * rng_.normal();
         x += 0.5 * dt * v;
-        state_.potentialEnergy = surface_.energyAndForce(x, f);
+        evaluate();
         v.array() += 0.5 * dt * f.array() * invMass_.array();
     } else {
         v.array() += 0.5 * dt * f.array() * invMass_.array();
         x += dt * v;
-        state_.potentialEnergy = surface_.energyAndForce(x, f);
+        evaluate();
         v.array() += 0.5 * dt * f.array() * invMass_.array();
         if (params_.thermostat == Thermostat::Andersen) {
             const double p = params_.collisionFrequency * dt;

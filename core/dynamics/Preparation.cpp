@@ -86,6 +86,7 @@ Configuration generateEquilibratedLiquid(const Model& model, int n,
     md.thermostat = p.thermostat == Thermostat::None ? Thermostat::Langevin : p.thermostat;
     md.friction = p.friction;
     md.temperature = std::max(p.meltTemperature, p.temperature);
+    md.singlePrecisionForces = p.singlePrecisionForces;
     MolecularDynamics dyn(potential, c.massVector(model), md, RandomStream(seed, 1));
     dyn.setPositions(c.positions);
     dyn.drawVelocities(md.temperature);
@@ -109,7 +110,7 @@ Configuration generateEquilibratedLiquid(const Model& model, int n,
             ++nextSample;
         }
         if (progress && s % 1000 == 0) progress(static_cast<double>(s) / total);
-        if (!std::isfinite(dyn.state().potentialEnergy))
+        if (!dyn.finite())
             throw NumericalError("equilibration became unstable (non-finite energy) at step " +
                                  std::to_string(s) + "; try a smaller time step");
     }

@@ -28,6 +28,7 @@ struct EquilibrationParameters {
     double timeStep = 0.01;
     Thermostat thermostat = Thermostat::Langevin;
     double friction = 1.0;
+    bool singlePrecisionForces = false; ///< MdParameters::singlePrecisionForces for the whole run
 };
 
 /// Random start -> overlap removal -> melt -> equilibrate at T. `progress(fraction)` is called

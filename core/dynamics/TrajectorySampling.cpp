@@ -32,6 +32,7 @@ TrajectorySample sampleTrajectory(const Model& model, int n, const Equilibration
     md.thermostat = p.thermostat == Thermostat::None ? Thermostat::Langevin : p.thermostat;
     md.friction = p.friction;
     md.temperature = p.temperature;
+    md.singlePrecisionForces = p.singlePrecisionForces;
     MolecularDynamics dyn(potential, c.massVector(model), md, RandomStream(seed, 3));
     dyn.setPositions(c.positions);
     dyn.drawVelocities(p.temperature);
@@ -46,7 +47,7 @@ TrajectorySample sampleTrajectory(const Model& model, int n, const Equilibration
             monitor.sample(static_cast<double>(s) * p.timeStep, dyn.state().positions);
             ++next;
         }
-        if (!std::isfinite(dyn.state().potentialEnergy))
+        if (!dyn.finite())
             throw NumericalError("the sampling trajectory became unstable (non-finite energy) at step " + std::to_string(s));
         if (s % perSample == 0) {
             c.positions = dyn.state().positions;

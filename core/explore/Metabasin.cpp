@@ -99,7 +99,7 @@ MetabasinWalk walkMetabasin(EnergySurface& surface, const Eigen::VectorXd& mass,
             w.stopped = true;
             return w;
         }
-        if (!dyn.state().positions.allFinite() || !std::isfinite(dyn.state().potentialEnergy))
+        if (!dyn.finite())
             throw NumericalError("exploration: the MD became non-finite at step " + std::to_string(step) +
                                  " (time step too large for this temperature?)");
         Eigen::VectorXd y = dyn.state().positions;

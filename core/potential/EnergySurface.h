@@ -38,6 +38,13 @@ public:
     /// copied. Algorithms that evaluate many configurations in turn (NEB images) give each its
     /// own copy: one shared neighbour list would be rebuilt at every call when they differ.
     virtual std::unique_ptr<EnergySurface> clone() const { return nullptr; }
+    /// The force at x in single precision (relative error ~1e-6), for trajectories whose
+    /// individual path does not matter (an MD kick, a sampling run): false where the surface has
+    /// no such evaluation (then `force` is untouched and the caller uses energyAndForce).
+    virtual bool singlePrecisionForce(const Eigen::VectorXd& x, Eigen::VectorXd& force) {
+        (void)x, (void)force;
+        return false;
+    }
     /// Number of exact zero modes (e.g. 3 translations of a periodic system).
     virtual int zeroModeCount() const { return 0; }
     /// An orthonormal basis of those modes (columns), where the surface knows them exactly;

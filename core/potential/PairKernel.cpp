@@ -77,6 +77,14 @@ Function function(Path p) {
     }
 }
 
+SingleFunction singleFunction(Path p) {
+    if (!available(p)) throw InputError("the " + name(p) + " kernel is not available on this CPU or build");
+#if defined(TLSCOPE_X86_KERNELS)
+    if (p == Path::Avx512) return &pairForcesSingleAvx512;
+#endif
+    return nullptr;
+}
+
 ScanFunction scanFunction(Path p) {
     if (!available(p)) throw InputError("the " + name(p) + " kernel is not available on this CPU or build");
 #if defined(TLSCOPE_X86_KERNELS)

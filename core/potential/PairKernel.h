@@ -42,6 +42,27 @@ using ScanFunction = int (*)(const double* wx, const double* wy, const double* w
 int scanCandidatesScalar(const double*, const double*, const double*, int, int, double, double, double, double, int*);
 int scanCandidatesAvx512(const double*, const double*, const double*, int, int, double, double, double, double, int*);
 
+/// Single-precision, forces-only view for all pairs (no list): coordinates wrapped into the box
+/// by the caller, rows contiguous, kSinglePadding padding rows of zero cutoffs.
+struct PairArraysF {
+    const float *x, *y, *z;
+    float *fx, *fy, *fz;
+    const float *sigma2, *eps4, *cutoff2, *dvCut;
+    const int* rowSpecies;
+    long stride;
+    int n;
+    float box;
+};
+constexpr int kSinglePadding = 16;
+/// Adds the forces of all pairs in single precision (sixteen pairs per AVX-512 instruction) to
+/// fx/fy/fz (zeroed by the caller): for trajectories whose individual path does not matter (MD
+/// kicks, sampling), never for energies, minima or saddles.
+using SingleFunction = void (*)(const PairArraysF&);
+void pairForcesSingleAvx512(const PairArraysF& a);
+/// The single-precision kernel of a path, nullptr where there is none (only AVX-512 has one:
+/// elsewhere it would not beat the double kernel by enough to be worth a second code path).
+SingleFunction singleFunction(Path p);
+
 double pairForcesScalar(const PairArrays& a);
 double pairForcesSse2(const PairArrays& a);
 double pairForcesAvx2(const PairArrays& a);

@@ -131,8 +131,57 @@ double PairPotential::kernelEnergyForce(const Eigen::VectorXd& x, Eigen::VectorX
     return energy;
 }
 
+bool PairPotential::singlePrecisionForce(const Eigen::VectorXd& x, Eigen::VectorXd& force) {
+    if (!parts_.empty()) {
+        bool ok = true;
+        force.resize(x.size());
+        forEachPart(x, [&](PairPotential& part, const Eigen::VectorXd& xk, Eigen::Index offset) {
+            if (ok && (ok = part.singlePrecisionForce(xk, partF_))) force.segment(offset, xk.size()) = partF_;
+        });
+        return ok;
+    }
+    if (soft_ || list_ || !single_) return false;
+    const int n = static_cast<int>(species_.size());
+    const auto padded = static_cast<std::size_t>(n + kernel::kSinglePadding);
+    if (fsx_.size() != padded) {
+        const auto ns = static_cast<std::size_t>(speciesCount_);
+        for (auto* v : {&fsx_, &fsy_, &fsz_, &ffx_, &ffy_, &ffz_}) v->assign(padded, 0.0f);
+        for (auto* v : {&fSigma2_, &fEps4_, &fRc2_, &fDv_}) v->assign(ns * padded, 0.0f);
+        for (std::size_t a = 0; a < ns; ++a)
+            for (std::size_t r = 0; r < static_cast<std::size_t>(n); ++r) {
+                const PairTerm& t = table_[a * ns + static_cast<std::size_t>(species_[r])];
+                const std::size_t k = a * padded + r;
+                fSigma2_[k] = static_cast<float>(t.sigma2), fEps4_[k] = static_cast<float>(t.eps4);
+                fRc2_[k] = static_cast<float>(t.rc2), fDv_[k] = static_cast<float>(t.dvAtCutoff);
+            }
+    }
+    // Wrapped into [0, L) in double first: unwrapped MD coordinates (many boxes away) would
+    // lose their digits in single precision.
+    const double L = box_, invL = 1.0 / L;
+    for (int i = 0; i < n; ++i) {
+        const double* p = x.data() + 3 * i;
+        fsx_[static_cast<std::size_t>(i)] = static_cast<float>(p[0] - L * std::floor(p[0] * invL));
+        fsy_[static_cast<std::size_t>(i)] = static_cast<float>(p[1] - L * std::floor(p[1] * invL));
+        fsz_[static_cast<std::size_t>(i)] = static_cast<float>(p[2] - L * std::floor(p[2] * invL));
+    }
+    std::fill(ffx_.begin(), ffx_.end(), 0.0f);
+    std::fill(ffy_.begin(), ffy_.end(), 0.0f);
+    std::fill(ffz_.begin(), ffz_.end(), 0.0f);
+    const kernel::PairArraysF a{fsx_.data(), fsy_.data(), fsz_.data(), ffx_.data(), ffy_.data(), ffz_.data(),
+                                fSigma2_.data(), fEps4_.data(), fRc2_.data(), fDv_.data(), species_.data(),
+                                static_cast<long>(padded), n, static_cast<float>(box_)};
+    single_(a);
+    force.resize(x.size());
+    for (int i = 0; i < n; ++i) {
+        const auto k = static_cast<std::size_t>(i);
+        force[3 * i] = ffx_[k], force[3 * i + 1] = ffy_[k], force[3 * i + 2] = ffz_[k];
+    }
+    return true;
+}
+
 void PairPotential::setKernel(kernel::Path path) {
     kernel_ = kernel::function(path);
+    single_ = kernel::singleFunction(path);
     kernelPath_ = path;
     if (list_) list_->setScan(kernel::scanFunction(path));
     for (auto& part : parts_) part->setKernel(path);

@@ -42,6 +42,9 @@ public:
     Eigen::MatrixXd zeroModeBasis() const override;
     Eigen::VectorXd displacement(const Eigen::VectorXd& a, const Eigen::VectorXd& b) const override;
     int zeroModeCount() const override { return 3 * std::max<int>(1, static_cast<int>(parts_.size())); }
+    /// Single-precision forces where the kernel path has them (AVX-512), for all pairs (below
+    /// the neighbour-list threshold; each copy on its own) of the Lennard-Jones models.
+    bool singlePrecisionForce(const Eigen::VectorXd& x, Eigen::VectorXd& force) override;
 
     /// Plain scalar pair loop (no SIMD), kept as an independent reference for tests.
     double referenceEnergyForce(const Eigen::VectorXd& x, Eigen::VectorXd& force);
@@ -84,6 +87,9 @@ private:
     // accumulators, and for each species a the pair parameters with every particle j.
     std::vector<double> sx_, sy_, sz_, fx_, fy_, fz_;
     std::vector<double> pSigma2_, pEps4_, pRc_, pRc2_, pV_, pDv_;
+    // The same in single precision (made on first use; kernel::kSinglePadding padding rows).
+    std::vector<float> fsx_, fsy_, fsz_, ffx_, ffy_, ffz_, fSigma2_, fEps4_, fRc2_, fDv_;
+    kernel::SingleFunction single_ = nullptr;
 
     Model model_;
     std::vector<int> species_;

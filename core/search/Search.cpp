@@ -97,7 +97,8 @@ std::string SearchParameters::serialize() const {
       << "irc_step = " << ircStep << "\n"
       << "minimum_barrier = " << minimumBarrier << "\n"
       << "minimizer_tolerance = " << minimizerTolerance << "\n"
-      << "quench_minimizer = " << minimizerName(quenchMinimizer) << "\n";
+      << "quench_minimizer = " << minimizerName(quenchMinimizer) << "\n"
+      << "md_forces = " << (singlePrecisionMd ? "single" : "double") << "\n";
     if (!inputFile.empty()) o << "input = " << inputFile << "\n";
     return o.str();
 }
@@ -106,6 +107,7 @@ SearchParameters SearchParameters::parse(const std::string& text, const Model& m
     SearchParameters p;
     p.model = model;
     p.quenchMinimizer = MinimizerKind::ConjugateGradient; // runs written before the key existed
+    p.singlePrecisionMd = false;                          // likewise
     std::istringstream in(text);
     std::string line;
     int lineNo = 0;
@@ -154,6 +156,7 @@ SearchParameters SearchParameters::parse(const std::string& text, const Model& m
             else if (key == "minimum_barrier") p.minimumBarrier = num();
             else if (key == "minimizer_tolerance") p.minimizerTolerance = num();
             else if (key == "quench_minimizer") p.quenchMinimizer = parseMinimizer(value);
+            else if (key == "md_forces") p.singlePrecisionMd = parseMdForces(value);
             else if (key == "input") p.inputFile = value;
             else throw InputError(where + ": unknown run parameter '" + key + "'");
         } catch (const std::logic_error&) {
@@ -161,6 +164,12 @@ SearchParameters SearchParameters::parse(const std::string& text, const Model& m
         }
     }
     return p;
+}
+
+bool parseMdForces(const std::string& name) {
+    if (name == "single") return true;
+    if (name == "double") return false;
+    throw InputError("unknown MD force precision '" + name + "' (expected single or double)");
 }
 
 std::uint64_t startSeed(std::uint64_t seed, int start) {
@@ -207,6 +216,7 @@ Exploration explore(const SearchParameters& p, int start, const Hooks& h, const 
     eq.time = p.equilibrationTime;
     eq.meltTime = p.meltTime;
     eq.timeStep = p.timeStep;
+    eq.singlePrecisionForces = p.singlePrecisionMd;
     Configuration c;
     MinimizerOptions mo;
     mo.forceTolerance = p.minimizerTolerance;
@@ -243,6 +253,7 @@ Exploration explore(const SearchParameters& p, int start, const Hooks& h, const 
     const int copies = p.model.copies;
     MdParameters md;
     md.timeStep = p.timeStep;
+    md.singlePrecisionForces = p.singlePrecisionMd;
     MolecularDynamics dyn(pot, c.massVector(p.model), md, RandomStream(seed, 2));
     const double e0 = out.is.energy;
     // An attempt that falls back into the start's basin or a kept minimum's (most of them) is
@@ -562,6 +573,7 @@ bool Search::run(SearchObserver& observer, const std::vector<int>& skipStarts) {
             eq.time = p_.equilibrationTime;
             eq.meltTime = p_.meltTime;
             eq.timeStep = p_.timeStep;
+            eq.singlePrecisionForces = p_.singlePrecisionMd;
             auto ended = [this] {
                 std::lock_guard lock(sampleMutex_);
                 samplingEnded_ = true;

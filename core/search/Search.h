@@ -58,6 +58,10 @@ struct SearchParameters {
     /// and reaches the same minimum from 397 of 400 kicks (docs/performance.md); CG is the
     /// paper's choice. Descents from the saddle always use CG.
     MinimizerKind quenchMinimizer = MinimizerKind::Lbfgs;
+    /// The kicks, equilibration and sampling trajectory with single-precision forces where the
+    /// kernel has them (docs/performance.md; quenches, saddles and paths stay in double). Runs
+    /// written before this setting existed resume with double.
+    bool singlePrecisionMd = true;
     int threads = 0;               ///< 0: hardware concurrency. Never changes the results.
     /// A glass to start from (extended XYZ, LAMMPS data or dump; e.g. one `prepare` made)
     /// instead of an equilibrated liquid: its inherent structure is the one start (starts = 1;
@@ -73,6 +77,9 @@ struct SearchParameters {
 };
 
 /// The seed of starting structure k, derived from the run seed.
+/// "single" -> true, "double" -> false (the md_forces run parameter); InputError otherwise.
+bool parseMdForces(const std::string& name);
+
 std::uint64_t startSeed(std::uint64_t seed, int start);
 
 struct SearchProgress {

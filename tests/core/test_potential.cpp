@@ -4,6 +4,7 @@
 #include "core/landscape/HessianAnalysis.h"
 #include "core/dynamics/SwapMonteCarlo.h"
 #include "core/potential/PairPotential.h"
+#include "core/potential/PairKernel.h"
 
 using namespace tlscope;
 using tlscope::test::forceError;
@@ -197,6 +198,59 @@ private slots:
         QVERIFY(kernel::available(kernel::Path::Scalar));
         QVERIFY_THROWS_EXCEPTION(InputError, kernel::parsePath("avx1024"));
         QCOMPARE(kernel::parsePath("avx2"), kernel::Path::Avx2);
+    }
+    /// The single-precision forces of the search's kicks and sampling (AVX-512 only) against
+    /// the double scalar loop: every component within 2e-5 of the largest force, also for
+    /// coordinates many boxes away (unwrapped MD positions) and for a 2 x 65 system; no
+    /// single-precision forces with a neighbour list, for soft spheres or on other paths.
+    void singlePrecisionForcesMatchTheDoubleReference() {
+        int checked = 0;
+        for (kernel::Path path : kernel::availablePaths()) {
+            for (const char* model : {"ka-rh", "ka-energy-shifted", "ka-rh-perpair", "ka"}) {
+                const Model m = Model::preset(model);
+                for (int n : {65, 66, 71, 100, 127}) {
+                    Configuration c = test::liquid(n, 0.6, 15, 0.5);
+                    if (m.maxCutoff() >= 0.5 * c.boxLength) continue; // 2.5 sigma cutoffs need N >= 150
+                    PairPotential p(m, c, NeighbourMethod::AllPairs);
+                    p.setKernel(path);
+                    Eigen::VectorXd fs, fr;
+                    const bool has = p.singlePrecisionForce(c.positions, fs);
+                    QCOMPARE(has, path == kernel::Path::Avx512);
+                    if (!has) continue;
+                    p.referenceEnergyForce(c.positions, fr);
+                    const double scale = std::max(1.0, fr.cwiseAbs().maxCoeff());
+                    QVERIFY2((fs - fr).cwiseAbs().maxCoeff() < 2e-5 * scale,
+                             qPrintable(QString("%1 N=%2: %3 of %4").arg(model).arg(n).arg((fs - fr).cwiseAbs().maxCoeff()).arg(scale)));
+                    Eigen::VectorXd far = c.positions, ff;
+                    for (Eigen::Index k = 0; k < far.size(); k += 7) far[k] += 37.0 * c.boxLength;
+                    QVERIFY(p.singlePrecisionForce(far, ff));
+                    QVERIFY((ff - fr).cwiseAbs().maxCoeff() < 2e-5 * scale);
+                    QVERIFY(!PairPotential(m, c, NeighbourMethod::VerletList).singlePrecisionForce(c.positions, ff));
+                    ++checked;
+                }
+            }
+            if (path == kernel::Path::Avx512) {
+                Model two = Model::preset("ka-rh");
+                two.copies = 2;
+                Configuration a = test::liquid(65, 0.6, 16, 0.5), b = test::liquid(65, 0.6, 17, 0.5);
+                Configuration c = a;
+                c.positions.resize(390);
+                c.positions << a.positions, b.positions;
+                c.species.insert(c.species.end(), b.species.begin(), b.species.end());
+                PairPotential p(two, c);
+                p.setKernel(path);
+                Eigen::VectorXd fs, fr;
+                QVERIFY(p.singlePrecisionForce(c.positions, fs));
+                p.referenceEnergyForce(c.positions, fr);
+                QVERIFY((fs - fr).cwiseAbs().maxCoeff() < 2e-5 * std::max(1.0, fr.cwiseAbs().maxCoeff()));
+            }
+        }
+        const Model soft = Model::preset("soft-spheres");
+        const Configuration s = test::liquid(65, 0.3, 4, 0.5, "soft-spheres");
+        Eigen::VectorXd f;
+        QVERIFY(!PairPotential(soft, s).singlePrecisionForce(s.positions, f));
+        if (checked == 0) QSKIP("no single-precision kernel on this CPU (it needs AVX-512); the fallbacks were checked");
+        qInfo("%d systems: single-precision forces within 2e-5 of the double reference", checked);
     }
     void everyPathsVectorOpsMatchPlainLoops() {
         // dot and axpy of the minimizers for every length 0..70 (full vectors, unrolled blocks

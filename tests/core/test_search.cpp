@@ -199,6 +199,14 @@ private slots:
         QCOMPARE(SearchParameters{}.quenchMinimizer, MinimizerKind::Lbfgs);
         QCOMPARE(SearchParameters::parse("starts = 2\n", p.model, "old").quenchMinimizer, MinimizerKind::ConjugateGradient);
         QVERIFY_THROWS_EXCEPTION(InputError, SearchParameters::parse("quench_minimizer = newton\n", p.model, "x"));
+        // Likewise the MD forces: single precision for new runs, double for runs written before.
+        QVERIFY(SearchParameters{}.singlePrecisionMd);
+        for (bool single : {true, false}) {
+            p.singlePrecisionMd = single;
+            QCOMPARE(SearchParameters::parse(p.serialize(), p.model, "test").singlePrecisionMd, single);
+        }
+        QVERIFY(!SearchParameters::parse("starts = 2\n", p.model, "old").singlePrecisionMd);
+        QVERIFY_THROWS_EXCEPTION(InputError, SearchParameters::parse("md_forces = half\n", p.model, "x"));
         QVERIFY_THROWS_EXCEPTION(InputError, SearchParameters::parse("starts = many\n", p.model, "x"));
         QVERIFY_THROWS_EXCEPTION(InputError, SearchParameters::parse("colour = red\n", p.model, "x"));
     }

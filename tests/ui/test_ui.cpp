@@ -411,6 +411,12 @@ private slots:
         QCOMPARE(q.equilibrationTime, 1234.0);
         QCOMPARE(q.ircStep, 0.002);
         QCOMPARE(q.minimumBarrier, 2e-5);
+        QVERIFY(q.singlePrecisionMd);
+        SearchParameters old = q;
+        old.singlePrecisionMd = false; // a session written with double-precision MD, reopened
+        panel.setParameters(old);
+        QCOMPARE(panel.findChild<QComboBox*>("mdForces")->currentText(), QString("double"));
+        QVERIFY(!panel.parameters().singlePrecisionMd);
         // While a search runs, every parameter field is read-only.
         panel.setState(true, false);
         for (QWidget* w : panel.findChildren<QWidget*>())
