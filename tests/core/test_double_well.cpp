@@ -253,6 +253,27 @@ private slots:
             ++checked;
         }
         QVERIFY2(checked >= 2, "fewer than two glasses gave a DWP to check");
+        // And at N = 130 (390 coordinates; the Krylov space stays ~30-100 wide while the dense
+        // decomposition grows as N^3).
+        bool large = false;
+        for (std::uint64_t seed : {7u, 13u, 19u}) {
+            Configuration c = test::liquid(130, 0.6, seed, 20.0);
+            PairPotential pot(m, c);
+            QVERIFY(minimize(pot, c.positions, MinimizerKind::ConjugateGradient, {}).converged());
+            const auto a = kickedDoubleWell(pot, c, m, 60 + seed);
+            if (!a) continue;
+            DoubleWellOptions dense;
+            dense.path.krylov = false;
+            const DoubleWellAnalysis b = analyzeDoubleWell(pot, a->dwp.minimum1, a->dwp.minimum2, dense);
+            QVERIFY2(b.accepted, b.reason.c_str());
+            qInfo("N = 130: E_qs %.10g (Krylov LQA), %.10g (dense LQA)", a->dwp.quantum.splitting, b.dwp.quantum.splitting);
+            QVERIFY(std::abs(b.dwp.quantum.splitting / a->dwp.quantum.splitting - 1.0) < 1e-6);
+            QVERIFY(std::abs(b.dwp.profileMinimum2 - a->dwp.profileMinimum2) < 1e-7 * b.dwp.profileMinimum2);
+            checkResolvedPath(a->dwp, c.boxLength, relativeMasses(m, c.species));
+            large = true;
+            break;
+        }
+        QVERIFY2(large, "no N = 130 glass gave a DWP to check");
     }
 
     /// A DWP of a search (tests/data: minimum 1, saddle, minimum 2 as the CLI exports them) whose

@@ -148,7 +148,8 @@ private slots:
         probe.setKernel(kernel::activePath());
         Eigen::VectorXd f;
         if (!probe.singlePrecisionForce(test::demoGlass().positions, f))
-            QSKIP("no single-precision kernel on this CPU (it needs AVX-512): MD uses double forces");
+            QSKIP(qPrintable(QString("the active kernel path (%1) has no single-precision forces (AVX-512 only): MD uses double forces")
+                                 .arg(kernel::name(kernel::activePath()).c_str())));
         const double dbl = energyExcursion(0.01, 10000, 500, false);
         const double single = energyExcursion(0.01, 10000, 500, true);
         qInfo("largest |E - E0| over 100 time units: %.4g (double forces), %.4g (single)", dbl, single);
