@@ -183,6 +183,18 @@ std::uint64_t startSeed(std::uint64_t seed, int start) {
 
 namespace {
 
+/// The liquid the starts are quenched from: each start's own (independent protocol) or the one
+/// sampling trajectory.
+EquilibrationParameters equilibrationOf(const SearchParameters& p) {
+    EquilibrationParameters eq;
+    eq.temperature = p.tEquil;
+    eq.time = p.equilibrationTime;
+    eq.meltTime = p.meltTime;
+    eq.timeStep = p.timeStep;
+    eq.singlePrecisionForces = p.singlePrecisionMd;
+    return eq;
+}
+
 using Clock = std::chrono::steady_clock;
 
 double secondsSince(Clock::time_point t0) {
@@ -211,12 +223,7 @@ Exploration explore(const SearchParameters& p, int start, const Hooks& h, const 
     const std::uint64_t seed = startSeed(p.seed, start);
     auto stopped = [&] { return h.stop && h.stop->load(std::memory_order_relaxed); };
 
-    EquilibrationParameters eq;
-    eq.temperature = p.tEquil;
-    eq.time = p.equilibrationTime;
-    eq.meltTime = p.meltTime;
-    eq.timeStep = p.timeStep;
-    eq.singlePrecisionForces = p.singlePrecisionMd;
+    const EquilibrationParameters eq = equilibrationOf(p);
     Configuration c;
     MinimizerOptions mo;
     mo.forceTolerance = p.minimizerTolerance;
@@ -568,12 +575,7 @@ bool Search::run(SearchObserver& observer, const std::vector<int>& skipStarts) {
                        std::to_string(p_.sampleInterval) + " apart)");
         sampler = [&, this] {
             lowerPriority();
-            EquilibrationParameters eq;
-            eq.temperature = p_.tEquil;
-            eq.time = p_.equilibrationTime;
-            eq.meltTime = p_.meltTime;
-            eq.timeStep = p_.timeStep;
-            eq.singlePrecisionForces = p_.singlePrecisionMd;
+            const EquilibrationParameters eq = equilibrationOf(p_);
             auto ended = [this] {
                 std::lock_guard lock(sampleMutex_);
                 samplingEnded_ = true;

@@ -57,27 +57,12 @@ static void BM_ForcesMethod(benchmark::State& state) {
 }
 BENCHMARK(BM_ForcesMethod)->ArgsProduct({{65, 130, 260, 500, 1000}, {0, 1}})->Unit(benchmark::kMicrosecond);
 
-static void BM_MdStep(benchmark::State& state) {
-    const Model m = Model::preset("ka-rh");
-    const auto& c = liquid(static_cast<int>(state.range(0)));
-    PairPotential p(m, c);
-    MolecularDynamics md(p, c.massVector(m), {}, RandomStream(1));
-    md.setPositions(c.positions);
-    md.drawVelocities(0.5);
-    for (auto _ : state) md.step();
-    state.counters["ns/atom-step"] = benchmark::Counter(static_cast<double>(c.size()),
-                                                        benchmark::Counter::kIsIterationInvariantRate |
-                                                            benchmark::Counter::kInvert);
-}
-BENCHMARK(BM_MdStep)->Arg(65)->Arg(1500)->Arg(4000)->Arg(32000)->Unit(benchmark::kMicrosecond);
-
-// The search's MD (kicks, equilibration, sampling): single-precision forces, no energy.
-static void BM_MdStepSingle(benchmark::State& state) {
+static void mdSteps(benchmark::State& state, bool singlePrecision) {
     const Model m = Model::preset("ka-rh");
     const auto& c = liquid(static_cast<int>(state.range(0)));
     PairPotential p(m, c);
     MdParameters par;
-    par.singlePrecisionForces = true;
+    par.singlePrecisionForces = singlePrecision;
     MolecularDynamics md(p, c.massVector(m), par, RandomStream(1));
     md.setPositions(c.positions);
     md.drawVelocities(0.5);
@@ -86,6 +71,11 @@ static void BM_MdStepSingle(benchmark::State& state) {
                                                         benchmark::Counter::kIsIterationInvariantRate |
                                                             benchmark::Counter::kInvert);
 }
+static void BM_MdStep(benchmark::State& state) { mdSteps(state, false); }
+BENCHMARK(BM_MdStep)->Arg(65)->Arg(1500)->Arg(4000)->Arg(32000)->Unit(benchmark::kMicrosecond);
+
+// The search's MD (kicks, equilibration, sampling): single-precision forces, no energy.
+static void BM_MdStepSingle(benchmark::State& state) { mdSteps(state, true); }
 BENCHMARK(BM_MdStepSingle)->Arg(65)->Unit(benchmark::kMicrosecond);
 
 // Verlet-list skin at large N: fewer pairs per force call against more frequent rebuilds.
