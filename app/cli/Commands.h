@@ -15,6 +15,7 @@ int searchCommand(const Args& args);
 int calibrateCommand(const Args& args);
 int analyzeCommand(const Args& args);
 int exportCommand(const Args& args);
+int repathCommand(const Args& args);
 int equilibriumCommand(const Args& args);
 int convertCommand(const Args& args);
 int prepareCommand(const Args& args);

@@ -27,6 +27,7 @@ const std::map<std::string, Command>& commands() {
         {"calibrate", {calibrateCommand, "scan T_search x N_search for the yield of nearby minima"}},
         {"analyze", {analyzeCommand, "the paper's tables and histograms from a session file"}},
         {"export", {exportCommand, "DWP table as CSV, one DWP as extended XYZ"}},
+        {"repath", {repathCommand, "re-resolve every DWP's path and levels with this build (from stored saddles)"}},
         {"equilibrium", {equilibriumCommand, "equilibrium inherent-structure energy distribution at T"}},
         {"prepare", {prepareCommand, "glasses by swap Monte Carlo: cooling to T_f, then production at T_f"}},
         {"explore", {exploreCommand, "the metabasin of a glass: low-T MD, quenches, transitions, their DWPs and TLS"}},

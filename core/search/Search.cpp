@@ -73,6 +73,16 @@ void SearchParameters::validate() const {
     if (threads < 0 || threads > 4096) fail("--threads must be from 0 (all cores) to 4096");
 }
 
+DoubleWellOptions SearchParameters::doubleWellOptions() const {
+    DoubleWellOptions dw;
+    dw.method = saddleMethod;
+    dw.hbar = model.units.hbar(); // the model's unit mapping (NiP for the KA models)
+    dw.tlsThreshold = model.units.fromKelvin(tlsThresholdKelvin);
+    dw.path.step = ircStep;
+    dw.minimumBarrier = minimumBarrier;
+    return dw;
+}
+
 std::string SearchParameters::serialize() const {
     std::ostringstream o;
     o.precision(17);
@@ -498,12 +508,7 @@ void Search::runStart(int start, Serializer& out) {
         return;
     }
     PairPotential pot(p_.model, ex.is.species, ex.is.boxLength, NeighbourMethod::Auto, 0.3, ex.is.diameters);
-    DoubleWellOptions dw;
-    dw.method = p_.saddleMethod;
-    dw.hbar = p_.model.units.hbar(); // the model's unit mapping (NiP for the KA models)
-    dw.tlsThreshold = p_.model.units.fromKelvin(p_.tlsThresholdKelvin);
-    dw.path.step = p_.ircStep;
-    dw.minimumBarrier = p_.minimumBarrier;
+    DoubleWellOptions dw = p_.doubleWellOptions();
     dw.stop = &stop_;
     for (FoundMinimum& m : ex.minima) {
         if (!waitWhilePaused()) return;

@@ -73,6 +73,9 @@ struct SearchParameters {
     /// One "key = value" per line; the reverse of `parse`.
     std::string serialize() const;
     /// Reads `serialize`'s format (the model is stored separately). Throws InputError.
+    /// How the search characterises a pair (saddle method, unit mapping, TLS threshold, path step,
+    /// shoulder rule): also what re-resolving a stored catalog must use.
+    DoubleWellOptions doubleWellOptions() const;
     static SearchParameters parse(const std::string& text, const Model& model, const std::string& source);
 };
 

@@ -184,14 +184,25 @@ DoubleWellAnalysis analyzeDoubleWell(PairPotential& pot, const Eigen::VectorXd& 
     w.dMassWeightedReactionPath =
         massWeightedDistance(m1, s.x, L, mass, copies) + massWeightedDistance(s.x, m2, L, mass, copies);
     w.minimum1 = m1, w.minimum2 = m2, w.saddle = s.x;
-    Eigen::VectorXd sqrtMass(m1.size());
+    std::string reason;
+    if (!resolveDoubleWellLevels(pot, w, mass, o, reason)) {
+        out.reason = reason;
+        return out;
+    }
+    out.accepted = true;
+    return out;
+}
+
+bool resolveDoubleWellLevels(EnergySurface& pot, DoubleWell& w, const Eigen::VectorXd& mass, const DoubleWellOptions& o,
+                             std::string& reason) {
+    Eigen::VectorXd sqrtMass(w.minimum1.size());
     for (Eigen::Index i = 0; i < sqrtMass.size(); ++i) sqrtMass[i] = std::sqrt(mass[i / 3]);
     ReactionPathOptions pathOptions = o.path;
     pathOptions.stop = o.stop;
-    ResolvedLevels resolved = resolveLevels(pot, s.x, m1, m2, mass, o.hbar, pathOptions);
+    ResolvedLevels resolved = resolveLevels(pot, w.saddle, w.minimum1, w.minimum2, mass, o.hbar, pathOptions);
     if (!resolved.ok) {
-        out.reason = o.stop && o.stop->load() ? "stopped on request" : resolved.message;
-        return out;
+        reason = o.stop && o.stop->load() ? "stopped on request" : resolved.message;
+        return false;
     }
     const ReactionPath& path = resolved.path;
     w.quantum = resolved.levels;
@@ -202,6 +213,8 @@ DoubleWellAnalysis analyzeDoubleWell(PairPotential& pot, const Eigen::VectorXd& 
     w.pathImages = resample(path.positions, path.s, kStoredPathImages);
     w.pathImages.front() = path.positions.front();
     w.pathImages.back() = path.positions.back();
+    w.pathImageS.clear();
+    w.pathImageEnergy.clear();
     double arc = 0.0;
     for (std::size_t k = 0; k < w.pathImages.size(); ++k) {
         if (k > 0) arc += (w.pathImages[k] - w.pathImages[k - 1]).cwiseProduct(sqrtMass).norm();
@@ -209,8 +222,7 @@ DoubleWellAnalysis analyzeDoubleWell(PairPotential& pot, const Eigen::VectorXd& 
         w.pathImageEnergy.push_back(pot.energy(w.pathImages[k]));
     }
     w.isTls = w.quantum.splitting < o.tlsThreshold;
-    out.accepted = true;
-    return out;
+    return true;
 }
 
 } // namespace tlscope

@@ -82,6 +82,13 @@ ResolvedLevels resolveLevels(EnergySurface& surface, const Eigen::VectorXd& sadd
                              const Eigen::VectorXd& minimum2, const Eigen::VectorXd& massPerParticle, double hbar,
                              ReactionPathOptions options = {});
 
+/// The resolved reaction path of a characterised DWP (its saddle and minima set) and everything
+/// that follows from it: levels, E_qs, profile, stored path images, isTls. What
+/// analyzeDoubleWell does last, and what `tlscope-cli repath` redoes for a stored catalog.
+/// False (with the reason, `w` unchanged) if the path cannot be resolved.
+bool resolveDoubleWellLevels(EnergySurface& surface, DoubleWell& w, const Eigen::VectorXd& massPerParticle,
+                             const DoubleWellOptions& options, std::string& reason);
+
 /// Two minima are the same if, centre-of-mass shift removed, they are closer than `distance`
 /// and their energies agree within `energy` (copies: Model::copies, each copy's shift removed).
 bool sameMinimum(const Eigen::VectorXd& a, double ea, const Eigen::VectorXd& b, double eb,

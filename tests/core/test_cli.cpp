@@ -5,6 +5,7 @@
 #include "core/io/SessionFile.h"
 #include "core/potential/PairPotential.h"
 
+#include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -552,6 +553,55 @@ private slots:
         QVERIFY2(ex.exitCode == 0, qPrintable(ex.err));
         QCOMPARE(readXyzFrames(dir.filePath("d.xyz").toStdString()).size(), std::size_t(3));
     }
+    /// repath recomputes every DWP's path and levels from its stored saddle and minima: a
+    /// catalog whose quantum numbers were spoiled (as an engine bug would) gets back the values
+    /// the search computed, the rest of the catalog is untouched, the input is left as it was.
+    void repathRecomputesTheLevels() {
+        const QString out = dir.filePath("repath-source.tls.h5");
+        const Run r = cli({"search", "--starts", "2", "--attempts", "150", "--equil-time", "20", "--seed", "6", "--quiet", "--out", out});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        SessionData s = readSession(out.toStdString());
+        QVERIFY2(!s.doubleWells.empty(), "the search found no DWP to spoil");
+        const SessionData original = s;
+        for (DwpRecord& d : s.doubleWells) {
+            d.dwp.quantum.splitting *= 1.5;
+            d.dwp.isTls = !d.dwp.isTls;
+            d.dwp.profile.energy.assign(d.dwp.profile.energy.size(), 0.0);
+        }
+        const QString spoiled = dir.filePath("spoiled.tls.h5");
+        {
+            SessionWriter writer(spoiled.toStdString(), s.parameters);
+            writer.copyFinished(s);
+            writer.close();
+        }
+        QFile f(spoiled);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray bytes = f.readAll();
+        f.close();
+        const QString fixed = dir.filePath("fixed.tls.h5");
+        const Run p = cli({"repath", spoiled, "--out", fixed, "--threads", "2"});
+        QVERIFY2(p.exitCode == 0, qPrintable(p.err));
+        QVERIFY2(p.out.contains(QString("E_qs changed   %1 by more").arg(s.doubleWells.size())), qPrintable(p.out));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll(), bytes); // the input is untouched
+        const SessionData back = readSession(fixed.toStdString());
+        QCOMPARE(back.doubleWells.size(), original.doubleWells.size());
+        QCOMPARE(back.starts.size(), original.starts.size());
+        QCOMPARE(back.minima.size(), original.minima.size());
+        for (std::size_t k = 0; k < back.doubleWells.size(); ++k) {
+            const DoubleWell &a = back.doubleWells[k].dwp, &b = original.doubleWells[k].dwp;
+            QVERIFY(std::abs(a.quantum.splitting / b.quantum.splitting - 1.0) < 1e-9);
+            QCOMPARE(a.isTls, b.isTls);
+            QCOMPARE(a.profile.energy.size(), b.profile.energy.size());
+            QVERIFY(a.profile.energy == b.profile.energy);
+            QCOMPARE(a.asymmetry, b.asymmetry);
+            QCOMPARE(a.centralParticle, b.centralParticle);
+        }
+        // The output must be a new file.
+        const Run same = cli({"repath", spoiled, "--out", spoiled});
+        QCOMPARE(same.exitCode, 2); // bad input
+        QVERIFY2(same.err.contains("new file"), qPrintable(same.err));
+    }
     void calibrateReportsYield() {
         const Run r = cli({"calibrate", "--starts", "2", "--attempts", "10", "--equil-time", "10",
                            "--temperatures", "0.3,0.5", "--steps", "100"});
@@ -561,7 +611,7 @@ private slots:
         QCOMPARE(r.out.count('\n'), 4); // header, two points, recommendation
     }
     void helpEverywhere() {
-        for (const char* c : {"evaluate", "minimize", "md", "generate", "search", "calibrate", "analyze", "export"}) {
+        for (const char* c : {"evaluate", "minimize", "md", "generate", "search", "calibrate", "analyze", "export", "repath"}) {
             const Run r = cli({c, "--help"});
             QCOMPARE(r.exitCode, 0);
             QVERIFY(r.out.contains("usage: tlscope-cli"));
