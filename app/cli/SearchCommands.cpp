@@ -521,6 +521,9 @@ int repathCommand(const Args& args) {
     if (std::filesystem::exists(out) && !a.has("overwrite")) throw InputError(out + " exists; use --overwrite to replace it");
     SessionData s = readSession(in);
     if (s.exploration) throw InputError(in + ": an exploration session; repath works on search sessions");
+    if (!s.complete())
+        std::printf("%s: %zu of %d starts finished; the new file holds those (resume the run first to keep all)\n",
+                    in.c_str(), s.starts.size(), s.parameters.starts);
     const DoubleWellOptions options = s.parameters.doubleWellOptions();
     std::map<int, const StartingStructure*> startOf;
     for (const StartingStructure& st : s.starts) startOf[st.start] = &st;
@@ -529,21 +532,17 @@ int repathCommand(const Args& args) {
     std::vector<double> before(dwps.size());
     std::vector<char> tlsBefore(dwps.size());
     for (std::size_t k = 0; k < dwps.size(); ++k) before[k] = dwps[k].dwp.quantum.splitting, tlsBefore[k] = dwps[k].dwp.isTls;
-    std::atomic<std::size_t> next{0}, done{0};
+    std::atomic<std::size_t> next{0};
     auto work = [&] {
         for (std::size_t k; (k = next.fetch_add(1)) < dwps.size();) {
             DwpRecord& r = dwps[k];
             const auto it = startOf.find(r.start);
-            if (it == startOf.end()) {
-                failures[k] = "its start is not finished in the file";
-                continue;
-            }
+            if (it == startOf.end() || !s.doubleWellStartFinished[k]) continue; // not copied
             PairPotential pot(s.parameters.model, r.species, it->second->boxLength, NeighbourMethod::Auto, 0.3, r.diameters);
             DoubleWell w = r.dwp;
             std::string reason;
             if (resolveDoubleWellLevels(pot, w, relativeMasses(s.parameters.model, r.species), options, reason)) r.dwp = std::move(w);
             else failures[k] = reason;
-            ++done;
         }
     };
     const long requested = a.integer("threads", 0);
@@ -554,7 +553,10 @@ int repathCommand(const Args& args) {
     for (auto& t : pool) t.join();
     int changed = 0, kept = 0, tlsNow = 0, tlsThen = 0;
     double largest = 0.0;
+    std::size_t copied = 0;
     for (std::size_t k = 0; k < dwps.size(); ++k) {
+        if (!s.doubleWellStartFinished[k]) continue;
+        ++copied;
         if (!failures[k].empty()) {
             ++kept;
             std::printf("DWP %zu (start %d, minimum %d) kept as stored: %s\n", k, dwps[k].start, dwps[k].minimum, failures[k].c_str());
@@ -578,7 +580,7 @@ int repathCommand(const Args& args) {
     std::filesystem::rename(tmp, out, ec);
     if (ec) throw InputError(out + ": cannot move the new session into place: " + ec.message());
     std::printf("session        %s -> %s\n", in.c_str(), out.c_str());
-    std::printf("DWPs           %zu re-resolved, %d kept as stored\n", dwps.size() - static_cast<std::size_t>(kept), kept);
+    std::printf("DWPs           %zu re-resolved, %d kept as stored\n", copied - static_cast<std::size_t>(kept), kept);
     std::printf("E_qs changed   %d by more than 1e-6 (largest relative change %.3g)\n", changed, largest);
     std::printf("TLS            %d before, %d now\n", tlsThen, tlsNow);
     return 0;
