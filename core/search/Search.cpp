@@ -247,6 +247,15 @@ Exploration explore(const SearchParameters& p, int start, const Hooks& h, const 
         out.is.message = out.summary.message = e.what();
     }
     if (stopped()) return out;
+    if (!out.is.ok) {
+        // No liquid (the equilibration became unstable): the start is skipped with the reason,
+        // the run goes on. (It used to build a potential for an empty box and end the whole run
+        // with a misleading "cutoff does not fit the box".)
+        out.is.boxLength = p.model.boxLengthFor(p.model.particlesPerCopy(p.particles));
+        if (h.startingStructure) h.startingStructure(out.is);
+        out.completed = true;
+        return out;
+    }
     out.is.boxLength = c.boxLength;
     out.is.species = c.species;
     out.is.diameters = c.diameters;

@@ -12,6 +12,8 @@
 
 #include <QtTest>
 
+#include <mutex>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -182,6 +184,35 @@ private slots:
         } catch (const InputError& e) {
             QVERIFY2(QString(e.what()).contains(fragment), e.what());
         }
+    }
+
+    /// A start whose liquid cannot be equilibrated (here a time step too large for the melt at
+    /// T = 2) is skipped with the reason; the run goes on and ends normally. (It used to end the
+    /// whole run with "cutoff 1.8 does not fit the box: L = 0".)
+    void unstableEquilibrationSkipsTheStart() {
+        SearchParameters p = small(2);
+        p.timeStep = 0.05;
+        p.starts = 2;
+        struct Log final : SearchObserver {
+            std::vector<StartSummary> starts;
+            std::vector<std::string> log;
+            std::mutex m;
+            void onStartCompleted(const StartSummary& s, const std::vector<FoundMinimum>&) override {
+                std::lock_guard lock(m);
+                starts.push_back(s);
+            }
+            void onLog(const std::string& l) override {
+                std::lock_guard lock(m);
+                log.push_back(l);
+            }
+        } log;
+        QVERIFY(Search(p).run(log));
+        QCOMPARE(log.starts.size(), std::size_t(2));
+        for (const StartSummary& s : log.starts) {
+            QVERIFY(!s.ok);
+            QVERIFY2(QString::fromStdString(s.message).contains("unstable"), s.message.c_str());
+        }
+        QVERIFY(std::any_of(log.log.begin(), log.log.end(), [](const std::string& l) { return l.find("skipped") != std::string::npos; }));
     }
 
     void parametersRoundTripAsText() {
