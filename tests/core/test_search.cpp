@@ -209,8 +209,11 @@ private slots:
         QVERIFY(Search(p).run(log));
         QCOMPARE(log.starts.size(), std::size_t(2));
         for (const StartSummary& s : log.starts) {
+            // The melt diverges (or, where the trajectory happens to survive it, the quench of
+            // the exploded liquid fails): either way a reason, not the end of the run.
             QVERIFY(!s.ok);
-            QVERIFY2(QString::fromStdString(s.message).contains("unstable"), s.message.c_str());
+            QVERIFY2(QString::fromStdString(s.message).contains("unstable") || QString::fromStdString(s.message).contains("non-finite"),
+                     s.message.c_str());
         }
         QVERIFY(std::any_of(log.log.begin(), log.log.end(), [](const std::string& l) { return l.find("skipped") != std::string::npos; }));
     }
