@@ -566,19 +566,7 @@ int repathCommand(const Args& args) {
         largest = std::max(largest, rel);
         tlsNow += dwps[k].dwp.isTls, tlsThen += tlsBefore[k];
     }
-    const std::string tmp = out + ".repath-tmp";
-    {
-        SessionWriter writer(tmp, s.parameters);
-        writer.copyFinished(s);
-        const bool failed = writer.failed();
-        writer.close();
-        if (failed) {
-            std::filesystem::remove(tmp, ec);
-            throw InputError(out + ": a write failed (disk full?); nothing was written");
-        }
-    }
-    std::filesystem::rename(tmp, out, ec);
-    if (ec) throw InputError(out + ": cannot move the new session into place: " + ec.message());
+    writeFinishedSession(s, out);
     std::printf("session        %s -> %s\n", in.c_str(), out.c_str());
     std::printf("DWPs           %zu re-resolved, %d kept as stored\n", copied - static_cast<std::size_t>(kept), kept);
     std::printf("E_qs changed   %d by more than 1e-6 (largest relative change %.3g)\n", changed, largest);

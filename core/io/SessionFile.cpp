@@ -1188,26 +1188,30 @@ int mergeSessions(const std::vector<std::string>& inputs, const std::string& out
         sorted.doubleWells.push_back(std::move(r));
         sorted.doubleWellStartFinished.push_back(finished);
     }
+    writeFinishedSession(sorted, output);
+    return static_cast<int>(sorted.starts.size());
+}
+
+void writeFinishedSession(const SessionData& session, const std::string& output) {
     // Through a temporary file and a rename: `output` (which may be one of the inputs) stays
-    // intact until the merged file is complete.
-    const std::string tmp = output + ".merge-tmp";
+    // intact until the new file is complete.
+    const std::string tmp = output + ".write-tmp";
     std::error_code ec;
     try {
-        SessionWriter writer(tmp, sorted.parameters);
-        writer.copyFinished(sorted);
+        SessionWriter writer(tmp, session.parameters);
+        writer.copyFinished(session);
         const bool failed = writer.failed();
         writer.close();
         if (failed) throw InputError("a write failed (disk full?)");
     } catch (const InputError& e) {
         std::filesystem::remove(tmp, ec);
-        throw InputError(output + ": cannot write the merged session (" + e.what() + "); nothing was changed");
+        throw InputError(output + ": cannot write the session (" + e.what() + "); nothing was changed");
     }
     std::filesystem::rename(tmp, output, ec);
     if (ec) {
         std::filesystem::remove(tmp, ec);
-        throw InputError(output + ": cannot replace it with the merged session: " + ec.message());
+        throw InputError(output + ": cannot move the new session into place: " + ec.message());
     }
-    return static_cast<int>(sorted.starts.size());
 }
 
 void canonicalizeSession(const std::string& path) { mergeSessions({path}, path); }

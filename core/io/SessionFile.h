@@ -137,6 +137,9 @@ std::unique_ptr<SessionWriter> reopenForResume(const std::string& path, SessionD
 int mergeSessions(const std::vector<std::string>& inputs, const std::string& output);
 /// mergeSessions({path}, path): rows in the canonical order (a finished search does this).
 void canonicalizeSession(const std::string& path);
+/// Writes the finished starts of `session` (its starts, minima and their DWPs) as a new session
+/// file, through a temporary and a rename: `output` is replaced only by a complete file.
+void writeFinishedSession(const SessionData& session, const std::string& output);
 
 /// The DWP table as CSV (one header line, one row per DWP).
 void writeDoubleWellCsv(const SessionData& session, const std::string& path);
