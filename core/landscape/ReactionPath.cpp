@@ -20,6 +20,19 @@ double modeWeight(double lambda, double t) {
     return -std::expm1(-z) / lambda;
 }
 
+/// Which eigenpairs are the surface's zero modes (translations): the `count` eigenvalues
+/// nearest zero.
+std::vector<bool> zeroModeMask(const Eigen::VectorXd& eigenvalues, int count) {
+    std::vector<Eigen::Index> order(static_cast<std::size_t>(eigenvalues.size()));
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<Eigen::Index>(i);
+    std::sort(order.begin(), order.end(),
+              [&](Eigen::Index a, Eigen::Index b) { return std::abs(eigenvalues[a]) < std::abs(eigenvalues[b]); });
+    std::vector<bool> zero(order.size(), false);
+    for (std::size_t k = 0; k < order.size() && k < static_cast<std::size_t>(std::max(count, 0)); ++k)
+        zero[static_cast<std::size_t>(order[k])] = true;
+    return zero;
+}
+
 struct Branch {
     std::vector<Eigen::VectorXd> x; ///< from the first point after the saddle to the minimum
     std::vector<double> e;
@@ -182,19 +195,13 @@ public:
     LocalModel denseModel(const Eigen::VectorXd& x, const Eigen::VectorXd& g) {
         const auto eig = modes(x);
         const Eigen::Index n = eig.eigenvalues().size();
-        std::vector<Eigen::Index> order(static_cast<std::size_t>(n));
-        for (Eigen::Index i = 0; i < n; ++i) order[static_cast<std::size_t>(i)] = i;
-        std::sort(order.begin(), order.end(), [&](Eigen::Index a, Eigen::Index b) {
-            return std::abs(eig.eigenvalues()[a]) < std::abs(eig.eigenvalues()[b]);
-        });
-        std::vector<bool> keep(static_cast<std::size_t>(n), true);
-        for (int k = 0; k < s_.zeroModeCount() && k < n; ++k) keep[static_cast<std::size_t>(order[static_cast<std::size_t>(k)])] = false;
+        const std::vector<bool> zero = zeroModeMask(eig.eigenvalues(), s_.zeroModeCount());
         LocalModel model;
-        const Eigen::Index kept = static_cast<Eigen::Index>(std::count(keep.begin(), keep.end(), true));
+        const Eigen::Index kept = static_cast<Eigen::Index>(std::count(zero.begin(), zero.end(), false));
         model.lambda.resize(kept);
         model.vectors.resize(n, kept);
         for (Eigen::Index i = 0, j = 0; i < n; ++i)
-            if (keep[static_cast<std::size_t>(i)]) model.lambda[j] = eig.eigenvalues()[i], model.vectors.col(j++) = eig.eigenvectors().col(i);
+            if (!zero[static_cast<std::size_t>(i)]) model.lambda[j] = eig.eigenvalues()[i], model.vectors.col(j++) = eig.eigenvectors().col(i);
         model.c = model.vectors.transpose() * g;
         return model;
     }
@@ -390,13 +397,7 @@ Eigen::VectorXd softestOutward(Walker& walker, const Eigen::VectorXd& minimum, c
     } else {
         const auto eig = walker.modes(minimum);
         // Eigenvalues ascend; translations (zeroModes of them) are the ones nearest zero.
-        std::vector<Eigen::Index> order(static_cast<std::size_t>(eig.eigenvalues().size()));
-        for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<Eigen::Index>(i);
-        std::sort(order.begin(), order.end(), [&](Eigen::Index a, Eigen::Index b) {
-            return std::abs(eig.eigenvalues()[a]) < std::abs(eig.eigenvalues()[b]);
-        });
-        std::vector<bool> zero(order.size(), false);
-        for (int k = 0; k < zeroModes && k < static_cast<int>(order.size()); ++k) zero[static_cast<std::size_t>(order[static_cast<std::size_t>(k)])] = true;
+        const std::vector<bool> zero = zeroModeMask(eig.eigenvalues(), zeroModes);
         Eigen::Index soft = 0;
         while (soft < eig.eigenvalues().size() &&
                (zero[static_cast<std::size_t>(soft)] || weightInMovingCopies(eig.eigenvectors().col(soft), inward, zeroModes) <= 0.5))
