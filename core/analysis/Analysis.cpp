@@ -86,9 +86,17 @@ CatalogAnalysis analyzeCatalog(const SessionData& s) {
     a.copies = p.model.copies;
     a.systemSize = p.model.systemSize(p.particles);
     a.tlsThresholdKelvin = p.tlsThresholdKelvin;
+    long finishedAttempts = 0;
+    std::vector<double> returnFractions; // of each finished start with attempts
+    double retentionSquares = 0.0;
     for (const StartSummary& sum : s.summaries) {
         if (sum.ok) ++a.startsFinished;
         else ++a.startsFailed;
+        if (sum.ok && sum.attempts > 0) {
+            finishedAttempts += sum.attempts;
+            a.returnedToStart += sum.returnedToStart;
+            returnFractions.push_back(static_cast<double>(sum.returnedToStart) / sum.attempts);
+        }
         a.attempts += sum.attempts;
         a.minima += sum.minima;
         a.rejected += sum.rejected;
@@ -147,6 +155,13 @@ CatalogAnalysis analyzeCatalog(const SessionData& s) {
         else ++a.levelsInDifferentWells;
         fill(a.eqs, q.splitting > 0 ? std::log10(p.model.units.toKelvin(q.splitting)) : -HUGE_VAL);
         fill(a.fig2Dwp, r.findCount);
+        if (p.model.copies == 1 && !returnFractions.empty()) {
+            double kept = 0.0;
+            for (double q : returnFractions) kept += 1.0 - std::pow(1.0 - q, std::max(r.findCount, 0));
+            kept /= static_cast<double>(returnFractions.size());
+            a.twoCopiesRetention += kept;
+            retentionSquares += kept * kept;
+        }
         fill(a.asymmetry, w.asymmetry);
         fill(a.barrier, w.barrier);
         fill(a.distanceMwRp, w.dMassWeightedReactionPath);
@@ -161,6 +176,12 @@ CatalogAnalysis analyzeCatalog(const SessionData& s) {
     const double starts = a.startsFinished;
     const double particles = starts * p.particles;
     a.doubleWellsPerStart = starts > 0 ? a.doubleWells / starts : 0.0;
+    a.returnFraction = finishedAttempts > 0 ? static_cast<double>(a.returnedToStart) / finishedAttempts : 0.0;
+    if (a.doubleWells > 0) {
+        const double n = static_cast<double>(a.doubleWells), mean = a.twoCopiesRetention / n;
+        a.twoCopiesRetention = mean;
+        if (n > 1) a.twoCopiesRetentionError = std::sqrt(std::max(0.0, (retentionSquares / n - mean * mean) * n / (n - 1)) / n);
+    }
     a.centralBFraction = a.doubleWells ? static_cast<double>(a.centralB.count) / a.doubleWells : 0.0;
     a.particlesPerAsymBelow002 = a.asymBelow002 ? particles / a.asymBelow002 : 0.0;
     a.particlesPerAsymBelow0001 = a.asymBelow0001 ? particles / a.asymBelow0001 : 0.0;
@@ -334,6 +355,9 @@ std::string formatReport(const CatalogAnalysis& a) {
     if (a.doubleWellsOfUnfinishedStarts)
         line("DWPs of unfinished starts (not counted)", std::to_string(a.doubleWellsOfUnfinishedStarts));
     line("DWPs per starting minimum", num(a.doubleWellsPerStart), "0.65");
+    line("attempts back in the starting IS", num(100 * a.returnFraction, 1) + " %");
+    if (a.copies == 1 && a.doubleWells > 0)
+        line("2 copies would keep (composites lost)", num(100 * a.twoCopiesRetention, 1) + " +- " + num(100 * a.twoCopiesRetentionError, 1) + " %", "~ 70 % (2 x 65)");
     line("central particle is B", num(100 * a.centralBFraction, 1) + " %", "> 90 %");
     line("Fig. 1 peak of d (asym < 0.02)", a.asymBelow002 ? num(a.fig1.peakCentre(), 3) : "-", "~ 0.3");
     line("DWPs with asym < 0.02", std::to_string(a.asymBelow002) +
@@ -473,6 +497,10 @@ std::string toJson(const CatalogAnalysis& a) {
       << "  \"dwps\": " << a.doubleWells << ",\n"
       << "  \"dwps_of_unfinished_starts\": " << a.doubleWellsOfUnfinishedStarts << ",\n"
       << "  \"dwps_per_start\": " << jsonNumber(a.doubleWellsPerStart) << ",\n"
+      << "  \"returned_to_start\": " << a.returnedToStart << ",\n"
+      << "  \"return_fraction\": " << jsonNumber(a.returnFraction) << ",\n"
+      << "  \"two_copies_retention\": " << jsonNumber(a.twoCopiesRetention) << ",\n"
+      << "  \"two_copies_retention_error\": " << jsonNumber(a.twoCopiesRetentionError) << ",\n"
       << "  \"central_b_fraction\": " << jsonNumber(a.centralBFraction) << ",\n"
       << "  \"table1\": {\"all\": " << jsonPr(a.all) << ", \"central_a\": " << jsonPr(a.centralA)
       << ", \"central_b\": " << jsonPr(a.centralB) << "},\n"

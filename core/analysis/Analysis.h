@@ -54,6 +54,17 @@ struct CatalogAnalysis {
     long doubleWellsOfUnfinishedStarts = 0;
     long minima = 0, rejected = 0;
     double doubleWellsPerStart = 0.0;
+    /// Attempts whose quench fell back into the starting IS (finished starts), and their fraction.
+    long returnedToStart = 0;
+    double returnFraction = 0.0;
+    /// The paper's explanation of its 2 x 65 drop, made quantitative for this catalog: in a system
+    /// of two independent copies of it, a DWP of one copy is found only by the attempts in which
+    /// the other copy falls back into its starting IS (every other outcome is a composite
+    /// transition). A DWP found k times in M attempts here is then found with probability
+    /// 1 - (1 - q)^k, q a start's return fraction; the mean over DWPs and over the return fractions
+    /// of all finished starts (the other copy is another glass) is the fraction of DWPs per
+    /// particle that the two-copy system keeps with the same M. 0 without DWPs or for copies > 1.
+    double twoCopiesRetention = 0.0, twoCopiesRetentionError = 0.0; ///< error: spread over DWPs
     double centralBFraction = 0.0;      ///< species index 1 ("B")
     ParticipationRatios all, centralA, centralB;
     long asymBelow002 = 0, asymBelow0001 = 0;

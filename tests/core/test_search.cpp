@@ -549,6 +549,98 @@ private slots:
         QVERIFY(rejected > 0);
     }
 
+    void twoCopiesRetentionMatchesHandValuesAndADirectSimulation() {
+        // Hand values: return fractions 0.5 and 0.8, DWPs found once and three times.
+        {
+            SessionData s;
+            s.parameters = small(1);
+            s.parameters.starts = 2;
+            for (int k = 0; k < 2; ++k) {
+                StartingStructure st;
+                st.start = k;
+                s.starts.push_back(st);
+                StartSummary sum;
+                sum.start = k, sum.attempts = 10, sum.returnedToStart = k == 0 ? 5 : 8;
+                s.summaries.push_back(sum);
+            }
+            for (int k : {1, 3}) {
+                DwpRecord r;
+                r.start = 0, r.findCount = k, r.dwp.sortedProfile = {0.1};
+                s.doubleWells.push_back(r);
+                s.doubleWellStartFinished.push_back(true);
+            }
+            const CatalogAnalysis a = analyzeCatalog(s);
+            QCOMPARE(a.returnedToStart, 13L);
+            QVERIFY(std::abs(a.returnFraction - 0.65) < 1e-15);
+            const double once = (0.5 + 0.8) / 2, thrice = (1 - 0.125 + 1 - 0.008) / 2; // 1 - (1 - q)^k
+            QVERIFY(std::abs(a.twoCopiesRetention - (once + thrice) / 2) < 1e-12);
+            QVERIFY(std::abs(a.twoCopiesRetentionError - (thrice - once) / 2) < 1e-12);
+            s.parameters.model.copies = 2; // a catalog of copies has no such prediction
+            s.parameters.particles = 130;
+            QCOMPARE(analyzeCatalog(s).twoCopiesRetention, 0.0);
+        }
+        // Against the mechanism itself: glasses whose attempts fall back with probability q or end
+        // in one of three minima (probabilities p_j); a one-copy catalog of M attempts per glass,
+        // and a direct simulation of two copies, where a copy's minimum counts only in an attempt
+        // in which the other copy fell back. The prediction from the one-copy catalog's find
+        // counts must give the two-copy yield.
+        std::mt19937_64 rng(7);
+        std::uniform_real_distribution<double> u(0.0, 1.0);
+        const double qs[3] = {0.4, 0.6, 0.8}, ps[3] = {0.05, 0.01, 0.002};
+        const int glasses = 3000, M = 100;
+        auto outcome = [&](double q) { // -1: back in the start, 0..2: a minimum, 3: elsewhere
+            const double x = u(rng);
+            if (x < q) return -1;
+            double c = q;
+            for (int j = 0; j < 3; ++j)
+                if (x < (c += ps[j])) return j;
+            return 3;
+        };
+        SessionData one;
+        one.parameters = small(1);
+        one.parameters.starts = glasses;
+        for (int g = 0; g < glasses; ++g) {
+            StartingStructure st;
+            st.start = g;
+            one.starts.push_back(st);
+            StartSummary sum;
+            sum.start = g, sum.attempts = M;
+            int found[4] = {0, 0, 0, 0};
+            for (int a = 0; a < M; ++a) {
+                const int o = outcome(qs[g % 3]);
+                if (o < 0) ++sum.returnedToStart;
+                else ++found[o];
+            }
+            one.summaries.push_back(sum);
+            for (int j = 0; j < 3; ++j)
+                if (found[j]) {
+                    DwpRecord r;
+                    r.start = g, r.findCount = found[j], r.dwp.sortedProfile = {0.1};
+                    one.doubleWells.push_back(r);
+                    one.doubleWellStartFinished.push_back(true);
+                }
+        }
+        const CatalogAnalysis a = analyzeCatalog(one);
+        long twoCopyDwps = 0;
+        std::uniform_int_distribution<int> pick(0, 2);
+        for (int g = 0; g < glasses; ++g) { // g's copy A beside a random glass as copy B
+            const double qA = qs[g % 3], qB = qs[pick(rng)];
+            bool foundA[3] = {false, false, false}, foundB[3] = {false, false, false};
+            for (int t = 0; t < M; ++t) {
+                const int oA = outcome(qA), oB = outcome(qB);
+                if (oB < 0 && oA >= 0 && oA < 3) foundA[oA] = true;
+                if (oA < 0 && oB >= 0 && oB < 3) foundB[oB] = true;
+            }
+            for (int j = 0; j < 3; ++j) twoCopyDwps += foundA[j] + foundB[j];
+        }
+        const double perCopy = twoCopyDwps / (2.0 * glasses), single = a.doubleWellsPerStart;
+        const double predicted = a.twoCopiesRetention * single;
+        qInfo("one copy %.4f DWPs per glass, two copies %.4f per copy, predicted %.4f (retention %.3f)", single, perCopy,
+              predicted, a.twoCopiesRetention);
+        QVERIFY(a.twoCopiesRetention < 0.9);                    // the mechanism bites at these p_j
+        QVERIFY(std::abs(perCopy - predicted) < 0.03 * predicted); // ~1 % statistical error
+    }
+
     void analysisMatchesHandCounts() {
         // Three synthetic DWPs in two starts with known profiles: the paper's quantities by hand.
         SessionData s;

@@ -572,6 +572,7 @@ private slots:
             StartSummary sum;
             sum.start = k;
             sum.attempts = 400;
+            sum.returnedToStart = 200;
             s.summaries.push_back(sum);
         }
         const double pr2[5] = {2.0, 3.0, 5.0, 4.0, 6.0};
@@ -612,6 +613,10 @@ private slots:
         const QString md = QString::fromUtf8(page.readAll());
         QVERIFY2(md.contains("| DWPs per starting minimum | 0.65 | 0.500 ± 0.224 |"), qPrintable(md)); // 5/10 ± sqrt(5)/10
         QVERIFY(md.contains("| central particle is B | > 90 % | 80.0 ± 17.9 % |"));          // 4/5 ± sqrt(0.16/5)
+        QVERIFY(md.contains("| attempts that fall back into the starting IS | – | 50.0 ± 0.8 % |")); // sqrt(0.25/4000)
+        // Find counts 1..5 with every return fraction 1/2: mean of 1 - 2^-k is 0.806, spread 0.085.
+        QVERIFY2(md.contains("| 2 copies of this system keep (composite transitions lost) | ≈ 70 % (its 2 × 65 drop) | 80.6 ± 8.5 % |"),
+                 qPrintable(md));
         // Table I: PR2 of all five is 4 ± sqrt(2.5/5); PR1 = 1 / mean(1/PR2).
         QVERIFY(md.contains("| N = 65, all |"));
         const double f = (1 / 2.0 + 1 / 3.0 + 1 / 5.0 + 1 / 4.0 + 1 / 6.0) / 5;

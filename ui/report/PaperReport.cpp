@@ -260,6 +260,18 @@ std::string reportMarkdown(const std::vector<ReportSession>& sessions, const std
                 return pm(ratio, ratio * std::sqrt(1.0 / a.doubleWells + 1.0 / r.doubleWells), 3);
             });
     }
+    row("attempts that fall back into the starting IS", "–", [&](const SessionData&, const CatalogAnalysis& a) {
+        if (!a.attempts) return std::string("–");
+        const double f = a.returnFraction, n = static_cast<double>(a.attempts);
+        return pm(100 * f, 100 * std::sqrt(f * (1 - f) / n), 1) + " %";
+    });
+    // The paper's explanation of the 2 x 65 drop (composite transitions ignored), evaluated on
+    // each catalog's own find counts and return fractions (CatalogAnalysis::twoCopiesRetention).
+    row("2 copies of this system keep (composite transitions lost)", "≈ 70 % (its 2 × 65 drop)",
+        [&](const SessionData&, const CatalogAnalysis& a) {
+            if (a.copies != 1 || !a.doubleWells) return std::string("–");
+            return pm(100 * a.twoCopiesRetention, 100 * a.twoCopiesRetentionError, 1) + " %";
+        });
     row("central particle is B", "> 90 %", [&](const SessionData&, const CatalogAnalysis& a) {
         if (!a.doubleWells) return std::string("–");
         const double f = a.centralBFraction, n = static_cast<double>(a.doubleWells);
