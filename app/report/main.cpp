@@ -23,7 +23,9 @@ void usage(std::FILE* out) {
                "options:\n"
                "  --out DIR        directory for the figures and report.md [required]\n"
                "  --label NAME     name of the next session in figures and tables (default: N = <N>,\n"
-               "                   or the file name when two sessions have the same N); once per session\n"
+               "                   or the file name when two sessions have the same N); once per session.\n"
+               "                   Sessions given the same label are pooled into one catalog (e.g. two\n"
+               "                   seeds of one system; they must share the model, N, copies and M)\n"
                "  --help           this text\n",
                out);
 }

@@ -1,5 +1,6 @@
 #include "core/analysis/Analysis.h"
 
+#include "core/common/Error.h"
 #include "core/model/Units.h"
 
 #include <algorithm>
@@ -209,6 +210,47 @@ CatalogAnalysis analyzeCatalog(const SessionData& s) {
     analyzeParticipationAgainstDistance(a, s);
     analyzeSpatialDistribution(a, s);
     return a;
+}
+
+SessionData poolSessions(const std::vector<SessionData>& sessions) {
+    if (sessions.empty()) throw InputError("pooling sessions: no sessions given");
+    SessionData pooled;
+    const SessionData& first = sessions.front();
+    pooled.path = first.path;
+    pooled.creator = first.creator;
+    pooled.parameters = first.parameters;
+    pooled.parameters.starts = 0;
+    for (const SessionData& s : sessions) {
+        const SearchParameters& p = s.parameters;
+        if (s.exploration) throw InputError("pooling sessions: " + s.path + " is an exploration, not a search");
+        if (p.model.name != first.parameters.model.name || p.particles != first.parameters.particles ||
+            p.model.copies != first.parameters.model.copies || p.attempts != first.parameters.attempts)
+            throw InputError("pooling sessions: " + s.path + " (" + p.model.name + ", N = " + p.model.systemSize(p.particles) +
+                             ", M = " + std::to_string(p.attempts) + ") is not the system of " + first.path + " (" +
+                             first.parameters.model.name + ", N = " + first.parameters.model.systemSize(first.parameters.particles) +
+                             ", M = " + std::to_string(first.parameters.attempts) + ")");
+        const int offset = pooled.parameters.starts;
+        for (StartingStructure st : s.starts) {
+            st.start += offset;
+            pooled.starts.push_back(std::move(st));
+        }
+        for (StartSummary sum : s.summaries) {
+            sum.start += offset;
+            pooled.summaries.push_back(std::move(sum));
+        }
+        for (FoundMinimum m : s.minima) {
+            m.start += offset;
+            pooled.minima.push_back(std::move(m));
+        }
+        for (DwpRecord r : s.doubleWells) {
+            r.start += offset;
+            pooled.doubleWells.push_back(std::move(r));
+        }
+        pooled.doubleWellStartFinished.insert(pooled.doubleWellStartFinished.end(), s.doubleWellStartFinished.begin(),
+                                              s.doubleWellStartFinished.end());
+        pooled.parameters.starts += p.starts;
+    }
+    return pooled;
 }
 
 void analyzeAgainstStartEnergy(CatalogAnalysis& a, const SessionData& s) {

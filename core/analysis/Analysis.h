@@ -105,6 +105,13 @@ struct CatalogAnalysis {
 };
 
 CatalogAnalysis analyzeCatalog(const SessionData& session);
+
+/// Several search sessions of one system as one catalog (e.g. two seeds of N = 130): the
+/// sessions' starts renumbered one after the other (session k's start i becomes i plus the
+/// `starts` of the sessions before it), everything else concatenated in order. The result has
+/// the first session's parameters with `starts` summed and its path. InputError, naming the
+/// files, if the model, N, the copies or M differ, or if one is an exploration.
+SessionData poolSessions(const std::vector<SessionData>& sessions);
 /// The parts of analyzeCatalog for Figs. 3/4, Fig. 7 and the spatial test (filled into `a`).
 void analyzeAgainstStartEnergy(CatalogAnalysis& a, const SessionData& session);
 void analyzeParticipationAgainstDistance(CatalogAnalysis& a, const SessionData& session);

@@ -546,6 +546,17 @@ private slots:
         QFile page(dir.filePath("report/report.md"));
         QVERIFY(page.open(QIODevice::ReadOnly));
         QVERIFY(page.readAll().contains(QByteArray("| DWPs per starting minimum | 0.65 | ")));
+        // One label twice: the two files are one pooled catalog (here the same run twice).
+        rp.start(TLSCOPE_CLI, {"report", killed, killed, "--label", "pooled", "--label", "pooled", "--out", dir.filePath("pooled")});
+        QVERIFY(rp.waitForFinished(120000));
+        QVERIFY2(rp.exitCode() == 0, rp.readAllStandardError().constData());
+        QFile pooledPage(dir.filePath("pooled/report.md"));
+        QVERIFY(pooledPage.open(QIODevice::ReadOnly));
+        const QString pooled = QString::fromUtf8(pooledPage.readAll());
+        const QString name = QFileInfo(killed).fileName();
+        const QString seed = QString::number(reference.parameters.seed);
+        QVERIFY2(pooled.contains("| pooled | `" + name + "` + `" + name + "` | 65 | " + seed + ", " + seed + " | 12 | "), qPrintable(pooled));
+        QVERIFY(!pooled.contains("| pooled | pooled |")); // one column, not two
         const Run noOut = cli({"report", killed});
         QCOMPARE(noOut.exitCode, 2);
         QVERIFY(noOut.err.contains("--out"));

@@ -641,6 +641,66 @@ private slots:
         QVERIFY(std::abs(perCopy - predicted) < 0.03 * predicted); // ~1 % statistical error
     }
 
+    void pooledSessionsAreOneCatalog() {
+        // Two runs of one system: starts renumbered one after the other, counts added.
+        auto run = [&](const std::string& path, int starts, int dwps, int returned) {
+            SessionData s;
+            s.path = path;
+            s.parameters = small(1);
+            s.parameters.starts = starts;
+            for (int k = 0; k < starts; ++k) {
+                StartingStructure st;
+                st.start = k;
+                s.starts.push_back(st);
+                StartSummary sum;
+                sum.start = k, sum.attempts = 10, sum.returnedToStart = returned;
+                s.summaries.push_back(sum);
+                FoundMinimum m;
+                m.start = k, m.id = 0, m.findCount = 2;
+                s.minima.push_back(m);
+            }
+            for (int k = 0; k < dwps; ++k) {
+                DwpRecord r;
+                r.start = k % starts, r.minimum = 0, r.findCount = 2, r.dwp.sortedProfile = {0.1};
+                s.doubleWells.push_back(r);
+                s.doubleWellStartFinished.push_back(true);
+            }
+            return s;
+        };
+        const SessionData a = run("a.tls.h5", 3, 2, 4), b = run("b.tls.h5", 2, 3, 9);
+        const SessionData p = poolSessions({a, b});
+        QCOMPARE(p.parameters.starts, 5);
+        QVERIFY(p.complete());
+        QCOMPARE(p.starts.size(), std::size_t(5));
+        for (int k = 0; k < 5; ++k) {
+            QCOMPARE(p.starts[static_cast<std::size_t>(k)].start, k);
+            QCOMPARE(p.summaries[static_cast<std::size_t>(k)].start, k);
+        }
+        QCOMPARE(p.minima[3].start, 3);
+        QCOMPARE(p.doubleWells.size(), std::size_t(5));
+        QCOMPARE(p.doubleWells[2].start, 3); // b's start 0
+        QCOMPARE(p.doubleWells[4].start, 3); // b's start 0 again (k % 2)
+        const CatalogAnalysis c = analyzeCatalog(p);
+        QCOMPARE(c.startsFinished, 5);
+        QCOMPARE(c.doubleWells, 5L);
+        QCOMPARE(c.doubleWellsPerStart, 1.0);
+        QVERIFY(std::abs(c.returnFraction - (3 * 4 + 2 * 9) / 50.0) < 1e-15);
+        // Retention with find count 2 over return fractions 0.4 (x3) and 0.9 (x2).
+        QVERIFY(std::abs(c.twoCopiesRetention - (3 * (1 - 0.36) + 2 * (1 - 0.01)) / 5) < 1e-12);
+        // Different systems are refused, naming both files.
+        SessionData other = run("c.tls.h5", 1, 1, 1);
+        other.parameters.attempts = a.parameters.attempts * 2;
+        try {
+            (void)poolSessions({a, other});
+            QFAIL("sessions with different M were pooled");
+        } catch (const InputError& e) {
+            QVERIFY2(QString(e.what()).contains("c.tls.h5") && QString(e.what()).contains("a.tls.h5"), e.what());
+        }
+        other = run("d.tls.h5", 1, 1, 1);
+        other.exploration.emplace();
+        QVERIFY_THROWS_EXCEPTION(InputError, poolSessions({a, other}));
+    }
+
     void analysisMatchesHandCounts() {
         // Three synthetic DWPs in two starts with known profiles: the paper's quantities by hand.
         SessionData s;

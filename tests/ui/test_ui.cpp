@@ -589,7 +589,7 @@ private slots:
             s.doubleWellStartFinished.push_back(true);
         }
         QTemporaryDir dir;
-        const ReportResult r = writeReport({{"N = 65", s}}, dir.path().toStdString());
+        const ReportResult r = writeReport({{"N = 65", s, {}, {}}}, dir.path().toStdString());
         QCOMPARE(r.figures.size(), std::size_t(14)); // seven figures, PNG and SVG
         for (const std::string& f : r.figures) {
             const QString path = QString::fromStdString(f);
@@ -628,7 +628,7 @@ private slots:
         // An exploration is not what the paper's report is about: a clear error.
         SessionData e = s;
         e.exploration.emplace();
-        QVERIFY_THROWS_EXCEPTION(InputError, writeReport({{"x", e}}, dir.path().toStdString()));
+        QVERIFY_THROWS_EXCEPTION(InputError, writeReport({{"x", e, {}, {}}}, dir.path().toStdString()));
     }
 };
 

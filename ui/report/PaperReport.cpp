@@ -213,9 +213,14 @@ std::string reportMarkdown(const std::vector<ReportSession>& sessions, const std
     for (std::size_t k = 0; k < sessions.size(); ++k) {
         const SessionData& s = sessions[k].session;
         const CatalogAnalysis& a = analyses[k];
-        o << "| " << sessions[k].label << " | `" << std::filesystem::path(s.path).filename().string() << "` | "
-          << s.parameters.model.systemSize(a.particles, " × ")
-          << " | " << s.parameters.seed << " | " << a.startsFinished << (s.complete() ? "" : " (incomplete run)") << " | "
+        std::string files, seeds;
+        for (std::size_t f = 0; f < sessions[k].files.size(); ++f) {
+            files += (f ? " + `" : "`") + std::filesystem::path(sessions[k].files[f]).filename().string() + "`";
+            seeds += (f ? ", " : "") + std::to_string(sessions[k].seeds[f]);
+        }
+        if (files.empty()) files = "`" + std::filesystem::path(s.path).filename().string() + "`", seeds = std::to_string(s.parameters.seed);
+        o << "| " << sessions[k].label << " | " << files << " | " << s.parameters.model.systemSize(a.particles, " × ")
+          << " | " << seeds << " | " << a.startsFinished << (s.complete() ? "" : " (incomplete run)") << " | "
           << a.attempts << " | " << a.doubleWells << " | " << a.rejected << " |\n";
     }
     o << "\n## Numbers beside the paper's\n\n| quantity | paper (N = 65) |";
@@ -351,6 +356,8 @@ std::vector<ReportSession> loadReportSessions(const std::vector<std::string>& pa
         ReportSession r;
         r.session = readSession(path, {false, false});
         r.label = "N = " + r.session.parameters.model.systemSize(r.session.parameters.particles, " × ");
+        r.files = {path};
+        r.seeds = {r.session.parameters.seed};
         sessions.push_back(std::move(r));
     }
     // Sessions of the same N are told apart by their file names.
@@ -362,7 +369,19 @@ std::vector<ReportSession> loadReportSessions(const std::vector<std::string>& pa
         if (k < labels.size()) sessions[k].label = labels[k];
         else if (shared[k]) sessions[k].label = std::filesystem::path(paths[k]).filename().string();
     }
-    return sessions;
+    // One label given to several sessions: one pooled catalog, where the label first appears.
+    std::vector<ReportSession> pooled;
+    for (ReportSession& r : sessions) {
+        auto same = std::find_if(pooled.begin(), pooled.end(), [&](const ReportSession& p) { return p.label == r.label; });
+        if (same == pooled.end()) {
+            pooled.push_back(std::move(r));
+            continue;
+        }
+        same->session = poolSessions({same->session, r.session});
+        same->files.push_back(r.files.front());
+        same->seeds.push_back(r.seeds.front());
+    }
+    return pooled;
 }
 
 ReportResult writeReport(const std::vector<ReportSession>& sessions, const std::string& directory) {

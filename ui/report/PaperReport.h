@@ -23,11 +23,14 @@ bool saveChart(QChart* chart, const QString& path, QSize size = QSize(900, 560),
 
 struct ReportSession {
     std::string label;   ///< how figures and tables name it (default: "N = 65" or the file name)
-    SessionData session; ///< read with paths not needed
+    SessionData session; ///< read with paths not needed; several files pooled (poolSessions)
+    std::vector<std::string> files;   ///< the files behind it (more than one when pooled)
+    std::vector<std::uint64_t> seeds; ///< their seeds, in the same order
 };
 
 /// Reads the sessions (InputError names a bad file) and labels them: `labels` in order, then
-/// "N = <N>", or the file name where two sessions have the same N.
+/// "N = <N>", or the file name where two sessions have the same N. Sessions given the same
+/// label are pooled into one (e.g. two seeds of one system; InputError if their systems differ).
 std::vector<ReportSession> loadReportSessions(const std::vector<std::string>& paths,
                                               const std::vector<std::string>& labels = {});
 
