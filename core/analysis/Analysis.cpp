@@ -178,6 +178,13 @@ CatalogAnalysis analyzeCatalog(const SessionData& s) {
     const double particles = starts * p.particles;
     a.doubleWellsPerStart = starts > 0 ? a.doubleWells / starts : 0.0;
     a.returnFraction = finishedAttempts > 0 ? static_cast<double>(a.returnedToStart) / finishedAttempts : 0.0;
+    if (returnFractions.size() > 1) {
+        const double n = static_cast<double>(returnFractions.size());
+        double mean = 0.0, squares = 0.0;
+        for (double q : returnFractions) mean += q / n;
+        for (double q : returnFractions) squares += (q - mean) * (q - mean);
+        a.returnFractionError = std::sqrt(squares / (n - 1) / n);
+    }
     if (a.doubleWells > 0) {
         const double n = static_cast<double>(a.doubleWells), mean = a.twoCopiesRetention / n;
         a.twoCopiesRetention = mean;
@@ -397,7 +404,7 @@ std::string formatReport(const CatalogAnalysis& a) {
     if (a.doubleWellsOfUnfinishedStarts)
         line("DWPs of unfinished starts (not counted)", std::to_string(a.doubleWellsOfUnfinishedStarts));
     line("DWPs per starting minimum", num(a.doubleWellsPerStart), "0.65");
-    line("attempts back in the starting IS", num(100 * a.returnFraction, 1) + " %");
+    line("attempts back in the starting IS", num(100 * a.returnFraction, 1) + " +- " + num(100 * a.returnFractionError, 1) + " %");
     if (a.copies == 1 && a.doubleWells > 0)
         line("2 copies would keep (composites lost)", num(100 * a.twoCopiesRetention, 1) + " +- " + num(100 * a.twoCopiesRetentionError, 1) + " %", "~ 70 % (2 x 65)");
     line("central particle is B", num(100 * a.centralBFraction, 1) + " %", "> 90 %");
@@ -541,6 +548,7 @@ std::string toJson(const CatalogAnalysis& a) {
       << "  \"dwps_per_start\": " << jsonNumber(a.doubleWellsPerStart) << ",\n"
       << "  \"returned_to_start\": " << a.returnedToStart << ",\n"
       << "  \"return_fraction\": " << jsonNumber(a.returnFraction) << ",\n"
+      << "  \"return_fraction_error\": " << jsonNumber(a.returnFractionError) << ",\n"
       << "  \"two_copies_retention\": " << jsonNumber(a.twoCopiesRetention) << ",\n"
       << "  \"two_copies_retention_error\": " << jsonNumber(a.twoCopiesRetentionError) << ",\n"
       << "  \"central_b_fraction\": " << jsonNumber(a.centralBFraction) << ",\n"

@@ -57,6 +57,7 @@ struct CatalogAnalysis {
     /// Attempts whose quench fell back into the starting IS (finished starts), and their fraction.
     long returnedToStart = 0;
     double returnFraction = 0.0;
+    double returnFractionError = 0.0; ///< from the spread of the starts' fractions (attempts of one start are not independent)
     /// The paper's explanation of its 2 x 65 drop, made quantitative for this catalog: in a system
     /// of two independent copies of it, a DWP of one copy is found only by the attempts in which
     /// the other copy falls back into its starting IS (every other outcome is a composite

@@ -572,6 +572,7 @@ private slots:
             const CatalogAnalysis a = analyzeCatalog(s);
             QCOMPARE(a.returnedToStart, 13L);
             QVERIFY(std::abs(a.returnFraction - 0.65) < 1e-15);
+            QVERIFY(std::abs(a.returnFractionError - 0.15) < 1e-12); // fractions 0.5 and 0.8: sd 0.3 / sqrt(2), / sqrt(2)
             const double once = (0.5 + 0.8) / 2, thrice = (1 - 0.125 + 1 - 0.008) / 2; // 1 - (1 - q)^k
             QVERIFY(std::abs(a.twoCopiesRetention - (once + thrice) / 2) < 1e-12);
             QVERIFY(std::abs(a.twoCopiesRetentionError - (thrice - once) / 2) < 1e-12);

@@ -267,8 +267,7 @@ std::string reportMarkdown(const std::vector<ReportSession>& sessions, const std
     }
     row("attempts that fall back into the starting IS", "–", [&](const SessionData&, const CatalogAnalysis& a) {
         if (!a.attempts) return std::string("–");
-        const double f = a.returnFraction, n = static_cast<double>(a.attempts);
-        return pm(100 * f, 100 * std::sqrt(f * (1 - f) / n), 1) + " %";
+        return pm(100 * a.returnFraction, 100 * a.returnFractionError, 1) + " %"; // error: spread over starts
     });
     // The paper's explanation of the 2 x 65 drop (composite transitions ignored), evaluated on
     // each catalog's own find counts and return fractions (CatalogAnalysis::twoCopiesRetention).
