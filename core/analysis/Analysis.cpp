@@ -237,22 +237,16 @@ SessionData poolSessions(const std::vector<SessionData>& sessions) {
                              first.parameters.model.name + ", N = " + first.parameters.model.systemSize(first.parameters.particles) +
                              ", M = " + std::to_string(first.parameters.attempts) + ")");
         const int offset = pooled.parameters.starts;
-        for (StartingStructure st : s.starts) {
-            st.start += offset;
-            pooled.starts.push_back(std::move(st));
-        }
-        for (StartSummary sum : s.summaries) {
-            sum.start += offset;
-            pooled.summaries.push_back(std::move(sum));
-        }
-        for (FoundMinimum m : s.minima) {
-            m.start += offset;
-            pooled.minima.push_back(std::move(m));
-        }
-        for (DwpRecord r : s.doubleWells) {
-            r.start += offset;
-            pooled.doubleWells.push_back(std::move(r));
-        }
+        auto append = [offset](auto& to, const auto& from) { // every row type has its `start`
+            for (auto row : from) {
+                row.start += offset;
+                to.push_back(std::move(row));
+            }
+        };
+        append(pooled.starts, s.starts);
+        append(pooled.summaries, s.summaries);
+        append(pooled.minima, s.minima);
+        append(pooled.doubleWells, s.doubleWells);
         pooled.doubleWellStartFinished.insert(pooled.doubleWellStartFinished.end(), s.doubleWellStartFinished.begin(),
                                               s.doubleWellStartFinished.end());
         pooled.parameters.starts += p.starts;

@@ -12,6 +12,7 @@
 
 #include <QtTest>
 
+#include <functional>
 #include <mutex>
 
 #include <algorithm>
@@ -40,6 +41,31 @@ SearchParameters small(int threads) {
     p.seed = 5;
     p.threads = threads;
     return p;
+}
+
+/// A catalog without configurations: `starts` finished starts of `attempts` attempts each,
+/// `returned(k)` of start k's fell back into it; add DWPs with addDwp.
+SessionData syntheticCatalog(const std::string& path, int starts, int attempts, const std::function<int(int)>& returned) {
+    SessionData s;
+    s.path = path;
+    s.parameters = small(1);
+    s.parameters.starts = starts;
+    for (int k = 0; k < starts; ++k) {
+        StartingStructure st;
+        st.start = k;
+        s.starts.push_back(st);
+        StartSummary sum;
+        sum.start = k, sum.attempts = attempts, sum.returnedToStart = returned(k);
+        s.summaries.push_back(sum);
+    }
+    return s;
+}
+
+void addDwp(SessionData& s, int start, int findCount) {
+    DwpRecord r;
+    r.start = start, r.minimum = 0, r.findCount = findCount, r.dwp.sortedProfile = {0.1};
+    s.doubleWells.push_back(r);
+    s.doubleWellStartFinished.push_back(true);
 }
 
 /// Collects everything a search reports.
@@ -552,23 +578,9 @@ private slots:
     void twoCopiesRetentionMatchesHandValuesAndADirectSimulation() {
         // Hand values: return fractions 0.5 and 0.8, DWPs found once and three times.
         {
-            SessionData s;
-            s.parameters = small(1);
-            s.parameters.starts = 2;
-            for (int k = 0; k < 2; ++k) {
-                StartingStructure st;
-                st.start = k;
-                s.starts.push_back(st);
-                StartSummary sum;
-                sum.start = k, sum.attempts = 10, sum.returnedToStart = k == 0 ? 5 : 8;
-                s.summaries.push_back(sum);
-            }
-            for (int k : {1, 3}) {
-                DwpRecord r;
-                r.start = 0, r.findCount = k, r.dwp.sortedProfile = {0.1};
-                s.doubleWells.push_back(r);
-                s.doubleWellStartFinished.push_back(true);
-            }
+            SessionData s = syntheticCatalog("hand.tls.h5", 2, 10, [](int k) { return k == 0 ? 5 : 8; });
+            addDwp(s, 0, 1);
+            addDwp(s, 0, 3);
             const CatalogAnalysis a = analyzeCatalog(s);
             QCOMPARE(a.returnedToStart, 13L);
             QVERIFY(std::abs(a.returnFraction - 0.65) < 1e-15);
@@ -597,29 +609,16 @@ private slots:
                 if (x < (c += ps[j])) return j;
             return 3;
         };
-        SessionData one;
-        one.parameters = small(1);
-        one.parameters.starts = glasses;
+        SessionData one = syntheticCatalog("one.tls.h5", glasses, M, [](int) { return 0; });
         for (int g = 0; g < glasses; ++g) {
-            StartingStructure st;
-            st.start = g;
-            one.starts.push_back(st);
-            StartSummary sum;
-            sum.start = g, sum.attempts = M;
             int found[4] = {0, 0, 0, 0};
             for (int a = 0; a < M; ++a) {
                 const int o = outcome(qs[g % 3]);
-                if (o < 0) ++sum.returnedToStart;
+                if (o < 0) ++one.summaries[static_cast<std::size_t>(g)].returnedToStart;
                 else ++found[o];
             }
-            one.summaries.push_back(sum);
             for (int j = 0; j < 3; ++j)
-                if (found[j]) {
-                    DwpRecord r;
-                    r.start = g, r.findCount = found[j], r.dwp.sortedProfile = {0.1};
-                    one.doubleWells.push_back(r);
-                    one.doubleWellStartFinished.push_back(true);
-                }
+                if (found[j]) addDwp(one, g, found[j]);
         }
         const CatalogAnalysis a = analyzeCatalog(one);
         long twoCopyDwps = 0;
@@ -636,7 +635,7 @@ private slots:
         }
         const double perCopy = twoCopyDwps / (2.0 * glasses), single = a.doubleWellsPerStart;
         const double predicted = a.twoCopiesRetention * single;
-        qInfo("one copy %.4f DWPs per glass, two copies %.4f per copy, predicted %.4f (retention %.3f)", single, perCopy,
+        qInfo("one copy %.4f DWPs per glass, two copies %.6f per copy, predicted %.6f (retention %.4f)", single, perCopy,
               predicted, a.twoCopiesRetention);
         QVERIFY(a.twoCopiesRetention < 0.9);                    // the mechanism bites at these p_j
         QVERIFY(std::abs(perCopy - predicted) < 0.03 * predicted); // ~1 % statistical error
@@ -645,27 +644,13 @@ private slots:
     void pooledSessionsAreOneCatalog() {
         // Two runs of one system: starts renumbered one after the other, counts added.
         auto run = [&](const std::string& path, int starts, int dwps, int returned) {
-            SessionData s;
-            s.path = path;
-            s.parameters = small(1);
-            s.parameters.starts = starts;
+            SessionData s = syntheticCatalog(path, starts, 10, [returned](int) { return returned; });
             for (int k = 0; k < starts; ++k) {
-                StartingStructure st;
-                st.start = k;
-                s.starts.push_back(st);
-                StartSummary sum;
-                sum.start = k, sum.attempts = 10, sum.returnedToStart = returned;
-                s.summaries.push_back(sum);
                 FoundMinimum m;
                 m.start = k, m.id = 0, m.findCount = 2;
                 s.minima.push_back(m);
             }
-            for (int k = 0; k < dwps; ++k) {
-                DwpRecord r;
-                r.start = k % starts, r.minimum = 0, r.findCount = 2, r.dwp.sortedProfile = {0.1};
-                s.doubleWells.push_back(r);
-                s.doubleWellStartFinished.push_back(true);
-            }
+            for (int k = 0; k < dwps; ++k) addDwp(s, k % starts, 2);
             return s;
         };
         const SessionData a = run("a.tls.h5", 3, 2, 4), b = run("b.tls.h5", 2, 3, 9);
