@@ -207,7 +207,8 @@ std::string reportMarkdown(const std::vector<ReportSession>& sessions, const std
     std::ostringstream o;
     o << "# The Reinisch–Heuer analyses\n\n"
       << "Written by `tlscope-cli report` (TLScope " << TLSCOPE_VERSION << "). Errors are one standard error: "
-      << "Poisson for counts, binomial for fractions, the spread over DWPs for means. The paper's values are for "
+      << "Poisson for counts, binomial for fractions of DWPs, the spread over starts for the fraction of attempts "
+      << "back in the start, the spread over DWPs for means. The paper's values are for "
       << "N = 65 (6 522 DWPs; J. Reinisch and A. Heuer, Phys. Rev. B 66, 064201 (2002), PHYSICS.md §7).\n\n";
     o << "## Sessions\n\n| | file | N | seed | starts | attempts | DWPs | rejected pairs |\n|---|---|---:|---:|---:|---:|---:|---:|\n";
     for (std::size_t k = 0; k < sessions.size(); ++k) {
