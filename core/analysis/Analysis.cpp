@@ -89,7 +89,7 @@ CatalogAnalysis analyzeCatalog(const SessionData& s) {
     a.tlsThresholdKelvin = p.tlsThresholdKelvin;
     long finishedAttempts = 0;
     std::vector<double> returnFractions; // of each finished start with attempts
-    double retentionSquares = 0.0;
+    Accumulator returnSpread, retention;
     for (const StartSummary& sum : s.summaries) {
         if (sum.ok) ++a.startsFinished;
         else ++a.startsFailed;
@@ -97,6 +97,7 @@ CatalogAnalysis analyzeCatalog(const SessionData& s) {
             finishedAttempts += sum.attempts;
             a.returnedToStart += sum.returnedToStart;
             returnFractions.push_back(static_cast<double>(sum.returnedToStart) / sum.attempts);
+            returnSpread.add(returnFractions.back());
         }
         a.attempts += sum.attempts;
         a.minima += sum.minima;
@@ -159,9 +160,7 @@ CatalogAnalysis analyzeCatalog(const SessionData& s) {
         if (p.model.copies == 1 && !returnFractions.empty()) {
             double kept = 0.0;
             for (double q : returnFractions) kept += 1.0 - std::pow(1.0 - q, std::max(r.findCount, 0));
-            kept /= static_cast<double>(returnFractions.size());
-            a.twoCopiesRetention += kept;
-            retentionSquares += kept * kept;
+            retention.add(kept / static_cast<double>(returnFractions.size()));
         }
         fill(a.asymmetry, w.asymmetry);
         fill(a.barrier, w.barrier);
@@ -178,18 +177,9 @@ CatalogAnalysis analyzeCatalog(const SessionData& s) {
     const double particles = starts * p.particles;
     a.doubleWellsPerStart = starts > 0 ? a.doubleWells / starts : 0.0;
     a.returnFraction = finishedAttempts > 0 ? static_cast<double>(a.returnedToStart) / finishedAttempts : 0.0;
-    if (returnFractions.size() > 1) {
-        const double n = static_cast<double>(returnFractions.size());
-        double mean = 0.0, squares = 0.0;
-        for (double q : returnFractions) mean += q / n;
-        for (double q : returnFractions) squares += (q - mean) * (q - mean);
-        a.returnFractionError = std::sqrt(squares / (n - 1) / n);
-    }
-    if (a.doubleWells > 0) {
-        const double n = static_cast<double>(a.doubleWells), mean = a.twoCopiesRetention / n;
-        a.twoCopiesRetention = mean;
-        if (n > 1) a.twoCopiesRetentionError = std::sqrt(std::max(0.0, (retentionSquares / n - mean * mean) * n / (n - 1)) / n);
-    }
+    a.returnFractionError = returnSpread.result().error;
+    a.twoCopiesRetention = retention.result().mean;
+    a.twoCopiesRetentionError = retention.result().error;
     a.centralBFraction = a.doubleWells ? static_cast<double>(a.centralB.count) / a.doubleWells : 0.0;
     a.particlesPerAsymBelow002 = a.asymBelow002 ? particles / a.asymBelow002 : 0.0;
     a.particlesPerAsymBelow0001 = a.asymBelow0001 ? particles / a.asymBelow0001 : 0.0;

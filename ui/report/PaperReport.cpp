@@ -371,15 +371,19 @@ std::vector<ReportSession> loadReportSessions(const std::vector<std::string>& pa
     }
     // One label given to several sessions: one pooled catalog, where the label first appears.
     std::vector<ReportSession> pooled;
-    for (ReportSession& r : sessions) {
-        auto same = std::find_if(pooled.begin(), pooled.end(), [&](const ReportSession& p) { return p.label == r.label; });
-        if (same == pooled.end()) {
-            pooled.push_back(std::move(r));
-            continue;
-        }
-        same->session = poolSessions({same->session, r.session});
-        same->files.push_back(r.files.front());
-        same->seeds.push_back(r.seeds.front());
+    for (std::size_t k = 0; k < sessions.size(); ++k) {
+        if (sessions[k].files.empty()) continue; // already pooled into an earlier one
+        std::vector<SessionData> same{std::move(sessions[k].session)};
+        ReportSession r{sessions[k].label, {}, sessions[k].files, sessions[k].seeds};
+        for (std::size_t j = k + 1; j < sessions.size(); ++j)
+            if (sessions[j].label == r.label) {
+                same.push_back(std::move(sessions[j].session));
+                r.files.push_back(sessions[j].files.front());
+                r.seeds.push_back(sessions[j].seeds.front());
+                sessions[j].files.clear();
+            }
+        r.session = same.size() == 1 ? std::move(same.front()) : poolSessions(same);
+        pooled.push_back(std::move(r));
     }
     return pooled;
 }
