@@ -35,6 +35,34 @@ double pairForcesScalar(const PairArrays& a) {
     return energy;
 }
 
+double softForcesScalar(const SoftArrays& a) {
+    const double L = a.box, invL = 1.0 / L;
+    double energy = 0.0;
+    auto pair = [&](int i, int j) {
+        double dx = a.x[i] - a.x[j], dy = a.y[i] - a.y[j], dz = a.z[i] - a.z[j];
+        dx -= L * std::nearbyint(dx * invL);
+        dy -= L * std::nearbyint(dy * invL);
+        dz -= L * std::nearbyint(dz * invL);
+        const double r2 = dx * dx + dy * dy + dz * dz;
+        const double di = a.diameter[i], dj = a.diameter[j];
+        const double s = 0.5 * (di + dj) * (1.0 - a.nonAdditivity * std::abs(di - dj)), s2 = s * s;
+        if (!(r2 < a.xc2 * s2)) return;
+        const double is2 = 1.0 / s2, x2 = r2 * is2, u = s2 / r2, u3 = u * u * u, u6 = u3 * u3;
+        energy += a.eps * (u6 + a.c0 + x2 * (a.c2 + a.c4 * x2));
+        // -(dV/dr)/r: the force on i along (r_i - r_j).
+        const double sc = a.eps * is2 * (12.0 * u6 * u - 2.0 * a.c2 - 4.0 * a.c4 * x2);
+        a.fx[i] += sc * dx, a.fy[i] += sc * dy, a.fz[i] += sc * dz;
+        a.fx[j] -= sc * dx, a.fy[j] -= sc * dy, a.fz[j] -= sc * dz;
+    };
+    for (int i = 0; i < a.n; ++i) {
+        if (a.list)
+            for (int k = a.listStart[i]; k < a.listStart[i + 1]; ++k) pair(i, a.list[k]);
+        else
+            for (int j = i + 1; j < a.n; ++j) pair(i, j);
+    }
+    return energy;
+}
+
 int scanCandidatesScalar(const double* wx, const double* wy, const double* wz, int from, int to, double ox,
                          double oy, double oz, double r2max, int* out) {
     int added = 0;
@@ -74,6 +102,18 @@ Function function(Path p) {
     case Path::Avx512: return &pairForcesAvx512;
 #endif
     default: return &pairForcesScalar;
+    }
+}
+
+SoftFunction softFunction(Path p) {
+    if (!available(p)) throw InputError("the " + name(p) + " kernel is not available on this CPU or build");
+    switch (p) {
+#if defined(TLSCOPE_X86_KERNELS)
+    case Path::Sse2: return &softForcesSse2;
+    case Path::Avx2: return &softForcesAvx2;
+    case Path::Avx512: return &softForcesAvx512;
+#endif
+    default: return &softForcesScalar;
     }
 }
 

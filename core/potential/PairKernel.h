@@ -42,6 +42,27 @@ using ScanFunction = int (*)(const double* wx, const double* wy, const double* w
 int scanCandidatesScalar(const double*, const double*, const double*, int, int, double, double, double, double, int*);
 int scanCandidatesAvx512(const double*, const double*, const double*, int, int, double, double, double, double, int*);
 
+/// Structure-of-arrays view of a polydisperse soft-sphere system (SoftSpherePair, PHYSICS.md
+/// §1.3): rows as in PairArrays, each with its particle's diameter; padding rows have diameter
+/// 0, hence a zero cutoff.
+struct SoftArrays {
+    const double *x, *y, *z;
+    double *fx, *fy, *fz;
+    const double* diameter;
+    int n;
+    double box;
+    const int* listStart = nullptr; ///< half neighbour list in rows (nullptr: all pairs i < j)
+    const int* list = nullptr;
+    double eps, xc2, c0, c2, c4, nonAdditivity;
+};
+/// Adds the soft-sphere forces of all pairs to fx/fy/fz (zeroed by the caller), returns the energy.
+using SoftFunction = double (*)(const SoftArrays&);
+double softForcesScalar(const SoftArrays& a);
+double softForcesSse2(const SoftArrays& a);
+double softForcesAvx2(const SoftArrays& a);
+double softForcesAvx512(const SoftArrays& a);
+SoftFunction softFunction(Path p);
+
 /// Single-precision, forces-only view for all pairs (no list): coordinates wrapped into the box
 /// by the caller, rows contiguous, kSinglePadding padding rows of zero cutoffs.
 struct PairArraysF {

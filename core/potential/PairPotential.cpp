@@ -74,6 +74,7 @@ PairPotential::PairPotential(const Model& model, const std::vector<int>& species
                    ns = static_cast<std::size_t>(speciesCount_);
         for (auto* v : {&sx_, &sy_, &sz_, &fx_, &fy_, &fz_}) v->assign(padded, 0.0);
         for (auto* v : {&pSigma2_, &pEps4_, &pRc_, &pRc2_, &pV_, &pDv_}) v->assign(ns * padded, 0.0);
+        if (soft_) rowDiameter_.assign(padded, 0.0);
         layoutRows();
         layoutBuild_ = -1; // the list has not been built yet
     }
@@ -89,6 +90,7 @@ void PairPotential::layoutRows() {
     for (std::size_t r = 0; r < un; ++r) {
         rowParticle_[r] = list_ && !list_->order().empty() ? list_->order()[r] : static_cast<int>(r);
         rowSpecies_[r] = species_[static_cast<std::size_t>(rowParticle_[r])];
+        if (soft_) rowDiameter_[r] = diameters_[static_cast<std::size_t>(rowParticle_[r])];
     }
     for (std::size_t a = 0; a < ns; ++a)
         for (std::size_t r = 0; r < un; ++r) {
@@ -100,29 +102,66 @@ void PairPotential::layoutRows() {
     layoutBuild_ = list_ ? list_->buildCount() : 0;
 }
 
+void PairPotential::pruneSoftList() {
+    // The list radius is set by the largest pair (xc times the largest diameter, plus the
+    // skin); most pairs have a far smaller sigma_ij. Keeping only pairs closer than their own
+    // xc sigma_ij + skin at the build is the same Verlet criterion pair by pair: until some
+    // particle moves more than half the skin, no dropped pair comes within its cutoff.
+    const int n = static_cast<int>(species_.size());
+    const auto& start = list_->rowStart();
+    const auto& nb = list_->neighbours();
+    const double L = box_, invL = 1.0 / L, xc = std::sqrt(softPair_.xc2);
+    softStart_.assign(static_cast<std::size_t>(n) + 1, 0);
+    softList_.clear();
+    softList_.reserve(nb.size());
+    for (int r = 0; r < n; ++r) {
+        const auto ur = static_cast<std::size_t>(r);
+        for (int k = start[ur]; k < start[ur + 1]; ++k) {
+            const auto j = static_cast<std::size_t>(nb[static_cast<std::size_t>(k)]);
+            const double dx = minimumImage(sx_[ur] - sx_[j], L, invL), dy = minimumImage(sy_[ur] - sy_[j], L, invL),
+                         dz = minimumImage(sz_[ur] - sz_[j], L, invL);
+            const double reach = xc * softPair_.sigma(rowDiameter_[ur], rowDiameter_[j]) + skin_;
+            if (dx * dx + dy * dy + dz * dz < reach * reach) softList_.push_back(static_cast<int>(j));
+        }
+        softStart_[ur + 1] = static_cast<int>(softList_.size());
+    }
+}
+
 double PairPotential::kernelEnergyForce(const Eigen::VectorXd& x, Eigen::VectorXd& force) {
     const int n = static_cast<int>(species_.size());
+    bool rebuilt = false;
     if (list_) {
         list_->update(x);
-        if (list_->buildCount() != layoutBuild_) layoutRows();
+        if (list_->buildCount() != layoutBuild_) layoutRows(), rebuilt = true;
     }
     const int* particle = rowParticle_.data();
     for (int r = 0; r < n; ++r) {
         const int i = particle[r];
         sx_[r] = x[3 * i], sy_[r] = x[3 * i + 1], sz_[r] = x[3 * i + 2];
     }
+    if (soft_ && rebuilt) pruneSoftList();
     std::fill(fx_.begin(), fx_.end(), 0.0);
     std::fill(fy_.begin(), fy_.end(), 0.0);
     std::fill(fz_.begin(), fz_.end(), 0.0);
-    kernel::PairArrays a{sx_.data(),     sy_.data(),    sz_.data(),  fx_.data(),  fy_.data(),
-                         fz_.data(),     pSigma2_.data(), pEps4_.data(), pRc_.data(), pRc2_.data(),
-                         pV_.data(),     pDv_.data(),   rowSpecies_.data(),
-                         static_cast<long>(n) + kernel::kPadding, n, box_};
-    if (list_) {
-        a.listStart = list_->rowStart().data();
-        a.list = list_->neighbours().data();
+    double energy = 0.0;
+    if (soft_) {
+        const SoftSpherePair& p = softPair_;
+        kernel::SoftArrays a{sx_.data(), sy_.data(), sz_.data(), fx_.data(), fy_.data(), fz_.data(),
+                             rowDiameter_.data(), n, box_, nullptr, nullptr,
+                             p.eps, p.xc2, p.c0, p.c2, p.c4, p.nonAdditivity};
+        if (list_) a.listStart = softStart_.data(), a.list = softList_.data();
+        energy = softKernel_(a);
+    } else {
+        kernel::PairArrays a{sx_.data(),     sy_.data(),    sz_.data(),  fx_.data(),  fy_.data(),
+                             fz_.data(),     pSigma2_.data(), pEps4_.data(), pRc_.data(), pRc2_.data(),
+                             pV_.data(),     pDv_.data(),   rowSpecies_.data(),
+                             static_cast<long>(n) + kernel::kPadding, n, box_};
+        if (list_) {
+            a.listStart = list_->rowStart().data();
+            a.list = list_->neighbours().data();
+        }
+        energy = kernel_(a);
     }
-    const double energy = kernel_(a);
     force.resize(x.size());
     for (int r = 0; r < n; ++r) {
         const int i = particle[r];
@@ -181,6 +220,7 @@ bool PairPotential::singlePrecisionForce(const Eigen::VectorXd& x, Eigen::Vector
 
 void PairPotential::setKernel(kernel::Path path) {
     kernel_ = kernel::function(path);
+    softKernel_ = kernel::softFunction(path);
     single_ = kernel::singleFunction(path);
     kernelPath_ = path;
     if (list_) list_->setScan(kernel::scanFunction(path));
@@ -269,7 +309,6 @@ double PairPotential::energyAndForce(const Eigen::VectorXd& x, Eigen::VectorXd& 
         });
         return e;
     }
-    if (soft_) return referenceEnergyForce(x, force);
     return kernelEnergyForce(x, force);
 }
 
@@ -324,13 +363,9 @@ double PairPotential::energy(const Eigen::VectorXd& x) {
         forEachPart(x, [&](PairPotential& part, const Eigen::VectorXd& xk, Eigen::Index) { e += part.energy(xk); });
         return e;
     }
-    if (soft_) {
-        const double* d = diameters_.data();
-        forEachCandidate(x, [&](int i, int j, double, double, double, double r2) {
-            e += softPair_.energy(r2, softPair_.sigma(d[i], d[j]));
-        });
-        return e;
-    }
+    // Soft spheres: the force kernel (no energy-only loop), so that energies agree to the last
+    // bit with those of energyAndForce, which line searches compare them with.
+    if (soft_) return kernelEnergyForce(x, scratchForce_);
     forEachPair(x, [&](int, int, double, double, double, double r2, const PairTerm& t) {
         const double inv2 = t.sigma2 / r2;
         const double s6 = inv2 * inv2 * inv2;

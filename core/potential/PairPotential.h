@@ -19,7 +19,7 @@ enum class NeighbourMethod { Auto, AllPairs, VerletList };
 
 /// The potential energy surface of one system (model, species, box; for soft-sphere models the
 /// per-particle diameters). Keeps a neighbour list cache, so use one instance per thread.
-/// Lennard-Jones models run the vectorised kernels; soft spheres a scalar neighbour-list loop.
+/// Both families run the vectorised kernels (core/potential/PairKernel.h).
 class PairPotential final : public EnergySurface {
 public:
     PairPotential(const Model& model, const std::vector<int>& species, double boxLength,
@@ -80,6 +80,12 @@ private:
     std::vector<int> rowParticle_; ///< particle held in each SoA row (cell order with a list)
     std::vector<int> rowSpecies_;
     kernel::Function kernel_ = nullptr;
+    kernel::SoftFunction softKernel_ = nullptr;
+    std::vector<double> rowDiameter_; ///< soft spheres: each row's diameter (padding rows 0)
+    /// Soft spheres: the Verlet list reduced to pairs within their own sigma_ij cutoff + skin.
+    std::vector<int> softStart_, softList_;
+    void pruneSoftList();
+    Eigen::VectorXd scratchForce_;
     kernel::Path kernelPath_ = kernel::Path::Scalar;
     int layoutBuild_ = -1;
 

@@ -159,9 +159,31 @@ private slots:
             for (Eigen::Index k = 0; k < c.positions.size(); ++k) c.positions[k] += 0.1 * (rng.uniform() - 0.5);
         }
     }
+    void softSphereListMatchesAllPairsAsParticlesMove() {
+        // The soft-sphere kernel keeps only the listed pairs within their own sigma_ij cutoff +
+        // skin. Particles move in small steps (the pruned list is reused until some particle has
+        // moved half the skin, then rebuilt): every step agrees with all pairs, on every path.
+        const Model m = Model::preset("soft-spheres");
+        for (kernel::Path path : kernel::availablePaths()) {
+            Configuration c = test::liquid(1000, 0.3, 13, 1.0, "soft-spheres");
+            PairPotential list(m, c, NeighbourMethod::VerletList), all(m, c, NeighbourMethod::AllPairs);
+            list.setKernel(path);
+            QVERIFY(list.usesNeighbourList());
+            RandomStream rng(6);
+            for (int round = 0; round < 12; ++round) {
+                Eigen::VectorXd fl, fa;
+                const double el = list.energyAndForce(c.positions, fl);
+                const double ea = all.energyAndForce(c.positions, fa);
+                QVERIFY2(std::abs(el - ea) < 1e-10 * std::abs(ea), qPrintable(QString("%1 round %2").arg(kernel::name(path).c_str()).arg(round)));
+                QVERIFY((fl - fa).cwiseAbs().maxCoeff() < 1e-10 * std::max(1.0, fa.cwiseAbs().maxCoeff()));
+                QCOMPARE(list.energy(c.positions), el); // energy() runs the same kernel
+                for (Eigen::Index k = 0; k < c.positions.size(); ++k) c.positions[k] += 0.06 * (rng.uniform() - 0.5);
+            }
+        }
+    }
     void everyKernelPathMatchesScalarReference() {
         // Every instruction-set path this CPU can run (all pairs and Verlet list, cell-ordered
-        // rows) against the plain scalar pair loop, including pairs beyond the cutoff that the
+        // rows; Lennard-Jones and polydisperse soft spheres) against the plain scalar pair loop, including pairs beyond the cutoff that the
         // vector kernels mask out and row lengths that are not a multiple of any lane count.
         // Paths this CPU or build lacks are reported as skipped.
         for (kernel::Path path : {kernel::Path::Scalar, kernel::Path::Sse2, kernel::Path::Avx2, kernel::Path::Avx512}) {
@@ -170,10 +192,13 @@ private slots:
                 continue;
             }
             int checked = 0;
-            for (const char* model : {"ka-rh", "ka", "ka-energy-shifted"}) {
+            for (const char* model : {"ka-rh", "ka", "ka-energy-shifted", "soft-spheres"}) {
                 const Model m = Model::preset(model);
+                const bool soft = m.perParticleDiameters();
                 for (int n : {65, 66, 67, 71, 1200}) {
-                    const Configuration c = test::liquid(n, 0.6, 14, 0.5);
+                    // Soft spheres at T = 0.3 (above their T_MCT ~ 0.1): a dense liquid with
+                    // many pairs near and beyond their per-pair cutoffs.
+                    const Configuration c = test::liquid(n, soft ? 0.3 : 0.6, 14, 0.5, soft ? model : "ka-rh");
                     if (m.maxCutoff() >= 0.5 * c.boxLength) continue; // ka's 2.5 sigma needs N >= 150
                     for (NeighbourMethod method : {NeighbourMethod::AllPairs, NeighbourMethod::VerletList}) {
                         PairPotential p(m, c, method);

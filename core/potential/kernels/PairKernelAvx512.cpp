@@ -10,6 +10,7 @@
 namespace tlscope::kernel {
 
 double pairForcesAvx512(const PairArrays& a) { return detail::pairForces<detail::Avx512, detail::Avx2>(a); }
+double softForcesAvx512(const SoftArrays& a) { return detail::softForces<detail::Avx512, detail::Avx2>(a); }
 
 void pairForcesSingleAvx512(const PairArraysF& a) {
     // Sixteen pairs per instruction; the 1.5 * 2^23 minimum-image rounding (coordinates are

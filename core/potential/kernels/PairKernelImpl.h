@@ -100,6 +100,83 @@ template <class Contiguous, class Listed> double pairForces(const PairArrays& a)
 }
 
 
+/// The soft-sphere interactions of row i (SoftSpherePair), in the layout of pairRow:
+/// sigma_ij from the two diameters, one division per pair for s^2/r^2, r^2/s^2 and 1/s^2.
+template <class S, bool Contiguous>
+inline double softRow(int i, const int* js, int count, const SoftArrays& a) {
+    using V = typename S::V;
+    constexpr int W = S::W;
+    constexpr double magic = 6755399441055744.0; // 1.5 * 2^52
+    const V vxi = S::set1(a.x[i]), vyi = S::set1(a.y[i]), vzi = S::set1(a.z[i]), vdi = S::set1(a.diameter[i]);
+    const V vL = S::set1(a.box), vInvL = S::set1(1.0 / a.box), vMagic = S::set1(magic);
+    const V vBig = S::set1(1e10), vOne = S::set1(1.0), vHalf = S::set1(0.5), vNa = S::set1(a.nonAdditivity), vXc2 = S::set1(a.xc2);
+    const V vEps = S::set1(a.eps), vC0 = S::set1(a.c0), vC2 = S::set1(a.c2), vC4 = S::set1(a.c4);
+    const V v12 = S::set1(12.0), vTwoC2 = S::set1(2.0 * a.c2), vFourC4 = S::set1(4.0 * a.c4);
+    V ae = S::zero(), afx = S::zero(), afy = S::zero(), afz = S::zero();
+    auto image = [&](V d) {
+        const V n = S::sub(S::fmadd(d, vInvL, vMagic), vMagic);
+        return S::fnmadd(vL, n, d);
+    };
+    const int padRow = a.n; // diameter 0: never inside (below)
+    for (int k = 0; k < count; k += W) {
+        int idx[W];
+        const int* ix = idx;
+        int j0 = 0;
+        if constexpr (Contiguous) {
+            j0 = i + 1 + k;
+        } else if (k + W <= count) {
+            ix = js + k;
+        } else {
+            for (int l = 0; l < W; ++l) idx[l] = k + l < count ? js[k + l] : padRow;
+        }
+        auto load = [&](const double* p) { return Contiguous ? S::loadu(p + j0) : S::gather(p, ix); };
+        const V dx = image(S::sub(vxi, load(a.x)));
+        const V dy = image(S::sub(vyi, load(a.y)));
+        const V dz = image(S::sub(vzi, load(a.z)));
+        const V r2 = S::fmadd(dz, dz, S::fmadd(dy, dy, S::mul(dx, dx)));
+        const V dj = load(a.diameter), diff = S::sub(vdi, dj);
+        const V s = S::mul(S::mul(vHalf, S::add(vdi, dj)), S::fnmadd(vNa, S::max(diff, S::sub(S::zero(), diff)), vOne));
+        const V s2 = S::mul(s, s);
+        // Padding rows (diameter 0) would still give sigma_ij > 0: their cutoff is scaled by
+        // min(1e10 d_j, 1), 0 for them and exactly 1 for any real diameter (> 1e-10).
+        const auto inside = S::less(r2, S::mul(S::mul(vXc2, s2), S::min(S::mul(dj, vBig), vOne)));
+        // Padding lanes (s2 = 0) give inf/NaN here, masked below.
+        const V q = S::div(vOne, S::mul(r2, s2));
+        const V u = S::mul(S::mul(s2, s2), q), x2 = S::mul(S::mul(r2, r2), q), is2 = S::mul(r2, q);
+        const V u3 = S::mul(S::mul(u, u), u), u6 = S::mul(u3, u3);
+        const V e = S::mul(vEps, S::add(S::add(u6, vC0), S::mul(x2, S::fmadd(vC4, x2, vC2))));
+        const V w = S::sub(S::mul(v12, S::mul(u6, u)), S::fmadd(vFourC4, x2, vTwoC2));
+        const V sc = S::select(inside, S::mul(S::mul(vEps, is2), w));
+        ae = S::add(ae, S::select(inside, e));
+        const V gx = S::mul(sc, dx), gy = S::mul(sc, dy), gz = S::mul(sc, dz);
+        afx = S::add(afx, gx), afy = S::add(afy, gy), afz = S::add(afz, gz);
+        if constexpr (Contiguous) {
+            S::storeu(a.fx + j0, S::sub(S::loadu(a.fx + j0), gx));
+            S::storeu(a.fy + j0, S::sub(S::loadu(a.fy + j0), gy));
+            S::storeu(a.fz + j0, S::sub(S::loadu(a.fz + j0), gz));
+        } else {
+            S::scatterSubtract(a.fx, ix, gx);
+            S::scatterSubtract(a.fy, ix, gy);
+            S::scatterSubtract(a.fz, ix, gz);
+        }
+    }
+    a.fx[i] += S::sum(afx), a.fy[i] += S::sum(afy), a.fz[i] += S::sum(afz);
+    return S::sum(ae);
+}
+
+template <class Contiguous, class Listed> double softForces(const SoftArrays& a) {
+    double energy = 0.0;
+    for (int r = 0; r < a.n; ++r) {
+        if (a.list) {
+            const int begin = a.listStart[r], end = a.listStart[r + 1];
+            energy += softRow<Listed, false>(r, a.list + begin, end - begin, a);
+        } else {
+            energy += softRow<Contiguous, true>(r, nullptr, a.n - r - 1, a);
+        }
+    }
+    return energy;
+}
+
 /// dot and axpy over the traits: four accumulators (a fixed order), a scalar tail.
 template <class S> double dotProduct(const double* a, const double* b, long n) {
     constexpr long W = S::W;

@@ -26,6 +26,7 @@ struct Avx2 {
     static V mul(V a, V b) { return _mm256_mul_pd(a, b); }
     static V div(V a, V b) { return _mm256_div_pd(a, b); }
     static V min(V a, V b) { return _mm256_min_pd(a, b); }
+    static V max(V a, V b) { return _mm256_max_pd(a, b); }
     static V sqrt(V a) { return _mm256_sqrt_pd(a); }
     /// 1/sqrt(a) exactly rounded: a single-precision estimate refined by three Newton steps
     /// measured slower here (the conversions cost more than the division they save).

@@ -28,6 +28,7 @@ struct Avx512 {
     static V mul(V a, V b) { return _mm512_mul_pd(a, b); }
     static V div(V a, V b) { return _mm512_div_pd(a, b); }
     static V min(V a, V b) { return _mm512_min_pd(a, b); }
+    static V max(V a, V b) { return _mm512_max_pd(a, b); }
     static V sqrt(V a) { return _mm512_sqrt_pd(a); }
     /// 1/sqrt(a): the 14-bit estimate, then two Newton steps (14 -> 28 -> 53 bits); a quarter
     /// of the cost of vsqrtpd + vdivpd, within 2 ulp of them.

@@ -22,6 +22,7 @@ struct Sse2 {
     static V mul(V a, V b) { return _mm_mul_pd(a, b); }
     static V div(V a, V b) { return _mm_div_pd(a, b); }
     static V min(V a, V b) { return _mm_min_pd(a, b); }
+    static V max(V a, V b) { return _mm_max_pd(a, b); }
     static V sqrt(V a) { return _mm_sqrt_pd(a); }
     static V rsqrt(V a) { return _mm_div_pd(_mm_set1_pd(1.0), _mm_sqrt_pd(a)); }
     static V fmadd(V a, V b, V c) { return _mm_add_pd(_mm_mul_pd(a, b), c); }
