@@ -44,12 +44,12 @@ LowestModes lowestEigenpairs(const LinearMap& apply, Eigen::Index n, int k, cons
     auto add = [&](Eigen::VectorXd x) {
         for (int attempt = 0; attempt < 3; ++attempt) {
             // Deflated space last (and twice): V's tiny deflated components would otherwise be
-            // copied into x and grow by |x| / |x_orth| at every step.
+            // copied into x and grow by |x| / |x_orth| at every step. Both are two-pass
+            // Gram-Schmidt: V and the deflated space are orthogonal to rounding, so removing the
+            // deflated components brings back nothing along V.
             const double before = x.norm();
-            for (int pass = 0; pass < 2; ++pass) {
-                orthogonalise(x, v, count);
-                orthogonalise(x, deflate, deflate.cols());
-            }
+            orthogonalise(x, v, count);
+            orthogonalise(x, deflate, deflate.cols());
             const double after = x.norm();
             if (after > 1e-10 * std::max(before, 1e-300)) {
                 v.col(count) = x / after;

@@ -400,7 +400,12 @@ private slots:
         p.model = Model::preset("soft-spheres");
         p.particles = 100;
         p.starts = 2;
-        p.attempts = 40;
+        // About one DWP per 60 attempts at this size (seeds 5-8 and kicks at T = 0.08-0.6
+        // measured): 400 attempts make "none found" a < 1 % event for any binary's rounding.
+        p.attempts = 200;
+        // Kicks scaled to the soft spheres (T_MCT ~ 0.1, against 0.435 for KA).
+        p.tEquil = 0.3;
+        p.tSearch = 0.15;
         const std::string path = dir.filePath("soft.tls.h5").toStdString();
         {
             SessionWriter writer(path, p);
