@@ -105,6 +105,10 @@ void CompareDialog::rebuild() {
     tls_->setColor(QColor(220, 40, 40));
     tls_->setMarkerShape(QScatterSeries::MarkerShapeRectangle);
     tls_->setMarkerSize(10);
+    slope_ = new QScatterSeries;
+    slope_->setName(tr("TLS from n0 (low-E_qs slope)"));
+    slope_->setColor(QColor(240, 150, 40));
+    slope_->setMarkerSize(8);
     double tMin = 1e300, tMax = -1e300, dMax = 0, sMax = 0;
     int skipped = 0;
     auto bar = [&](double t, double v, double err, QValueAxis* axis, QColor c) {
@@ -127,8 +131,10 @@ void CompareDialog::rebuild() {
         }
         dwp_->append(t, g.dwpPerParticle);
         tls_->append(t, g.tlsPerParticle);
+        slope_->append(t, g.tlsFromSlope);
         tMin = std::min(tMin, t), tMax = std::max(tMax, t);
-        dMax = std::max(dMax, g.dwpPerParticle + g.dwpError), sMax = std::max(sMax, g.tlsPerParticle + g.tlsError);
+        dMax = std::max(dMax, g.dwpPerParticle + g.dwpError);
+        sMax = std::max({sMax, g.tlsPerParticle + g.tlsError, g.tlsFromSlope + g.tlsFromSlopeError});
     }
     chart->addSeries(dwp_);
     dwp_->attachAxis(x);
@@ -136,12 +142,16 @@ void CompareDialog::rebuild() {
     chart->addSeries(tls_);
     tls_->attachAxis(x);
     tls_->attachAxis(yTls);
+    chart->addSeries(slope_);
+    slope_->attachAxis(x);
+    slope_->attachAxis(yTls);
     for (const StabilityGroup& g : groups_) {
         bool ok = false;
         const double t = QString::fromStdString(g.fictiveTemperature).toDouble(&ok);
         if (!ok) continue;
         bar(t, g.dwpPerParticle, g.dwpError, yDwp, QColor(40, 110, 220));
         bar(t, g.tlsPerParticle, g.tlsError, yTls, QColor(220, 40, 40));
+        bar(t, g.tlsFromSlope, g.tlsFromSlopeError, yTls, QColor(240, 150, 40));
     }
     if (tMax < tMin) tMin = 0, tMax = 1;
     const double pad = std::max(0.005, 0.1 * (tMax - tMin));
@@ -160,6 +170,7 @@ void CompareDialog::rebuild() {
 QString CompareDialog::tableText() const { return QString::fromStdString(formatComparison(groups_)); }
 QList<QPointF> CompareDialog::dwpPoints() const { return dwp_ ? dwp_->points() : QList<QPointF>{}; }
 QList<QPointF> CompareDialog::tlsPoints() const { return tls_ ? tls_->points() : QList<QPointF>{}; }
+QList<QPointF> CompareDialog::slopePoints() const { return slope_ ? slope_->points() : QList<QPointF>{}; }
 
 bool CompareDialog::exportImage(const QString& path, QString* error) {
     if (saveChart(view_->chart(), path, QSize(900, 560))) return true;

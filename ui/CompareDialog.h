@@ -23,6 +23,7 @@ public:
     /// The plotted points (T_f, density) of the DWP and TLS series (tests).
     QList<QPointF> dwpPoints() const;
     QList<QPointF> tlsPoints() const;
+    QList<QPointF> slopePoints() const; ///< TLS per particle from the low-E_qs density n0
     bool exportImage(const QString& path, QString* error = nullptr);
     bool exportCsv(const QString& path, QString* error = nullptr);
     QString tableText() const;
@@ -34,7 +35,7 @@ private:
     QChartView* view_ = nullptr;
     QLabel* table_ = nullptr;
     QLabel* note_ = nullptr;
-    QScatterSeries *dwp_ = nullptr, *tls_ = nullptr;
+    QScatterSeries *dwp_ = nullptr, *tls_ = nullptr, *slope_ = nullptr; ///< slope_: TLS from the low-E_qs density n0
 };
 
 } // namespace tlscope::ui

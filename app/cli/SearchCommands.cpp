@@ -434,7 +434,8 @@ int analyzeCommand(const Args& args) {
                 {{"json", "FILE", "write every number as JSON ('-' for stdout)", "", false},
                  {"csv", "FILE", "write the histograms and profiles (with --compare: the T_f table) as CSV", "", false},
                  {"compare", "", "compare explorations: TLS density against T_f", "", false},
-                 {"quenches", "Q", "explorations: analyse as if each walk had stopped after Q quenches (saturation; walks of different lengths)", "", false}});
+                 {"quenches", "Q", "explorations: analyse as if each walk had stopped after Q quenches (saturation; walks of different lengths)", "", false},
+                 {"eqs-window", "E", "--compare: the E_qs window (eps) of the low-E_qs density n0 (default: 4 x the model's TLS threshold)", "", false}});
     if (!a.parse(args)) return 0;
     if (a.has("compare")) {
         if (a.positional().empty()) throw InputError("analyze --compare: give the exploration session files");
@@ -448,7 +449,7 @@ int analyzeCommand(const Args& args) {
                         e.particles, e.quenches - 1, e.distinctMinima, e.analysedPairs,
                         e.candidatePairs < 0 ? "?" : std::to_string(e.candidatePairs).c_str(), e.doubleWells, e.tls,
                         e.candidatePairs < 0 || e.analysedPairs < e.candidatePairs ? " (partial)" : "");
-        const auto groups = groupByFictiveTemperature(sessions);
+        const auto groups = groupByFictiveTemperature(sessions, a.has("eqs-window") ? a.positive("eqs-window") : 0.0);
         std::cout << "\n" << formatComparison(groups);
         if (a.has("csv")) {
             writeFileSafely(a.get("csv"), [&](std::ostream& out) { out << comparisonCsv(groups); });

@@ -157,7 +157,9 @@ double poissonUpperLimit(long count, double confidence) {
     return 0.5 * (lo + hi);
 }
 
-std::vector<StabilityGroup> groupByFictiveTemperature(const std::vector<ExplorationSummary>& sessions) {
+std::vector<StabilityGroup> groupByFictiveTemperature(const std::vector<ExplorationSummary>& sessions, double eqsWindow) {
+    if (!(eqsWindow >= 0.0) || !std::isfinite(eqsWindow)) throw InputError("the E_qs window must be a finite value >= 0");
+    if (eqsWindow == 0.0 && !sessions.empty()) eqsWindow = kDefaultEqsWindowFactor * sessions.front().tlsThreshold;
     std::vector<StabilityGroup> groups;
     std::map<std::string, std::vector<const ExplorationSummary*>> members;
     for (const ExplorationSummary& s : sessions) {
@@ -172,7 +174,21 @@ std::vector<StabilityGroup> groupByFictiveTemperature(const std::vector<Explorat
             perJ.push_back(s->tlsPerJouleM3);
             eis.push_back(s->glassIsEnergyPerParticle);
             g.tls += s->tls, g.doubleWells += s->doubleWells, g.particles += s->particles;
+            for (double e : s->eqs) {
+                g.windowCount += e < eqsWindow ? 1 : 0;
+                g.windowLowerHalf += e < 0.5 * eqsWindow ? 1 : 0;
+            }
             ++g.sessions;
+        }
+        g.eqsWindow = eqsWindow;
+        if (g.particles > 0 && eqsWindow > 0.0) {
+            const double per = 1.0 / (double(g.particles) * eqsWindow);
+            const double threshold = members[g.fictiveTemperature].front()->tlsThreshold;
+            g.slope = double(g.windowCount) * per;
+            g.slopeError = std::sqrt(double(g.windowCount)) * per;
+            g.slopeUpper95 = poissonUpperLimit(g.windowCount) * per;
+            g.tlsFromSlope = g.slope * threshold, g.tlsFromSlopeError = g.slopeError * threshold;
+            g.tlsFromSlopeUpper95 = g.slopeUpper95 * threshold;
         }
         std::tie(g.dwpPerParticle, g.dwpError) = meanAndError(dwp);
         std::tie(g.tlsPerParticle, g.tlsError) = meanAndError(tls);
@@ -232,18 +248,38 @@ std::string formatComparison(const std::vector<StabilityGroup>& groups) {
                       g.tlsPerJouleM3, g.tlsPerJouleM3Error, g.isEnergyPerParticle, g.isEnergyError, g.doubleWells, g.tls, g.tlsUpper95);
         o << b;
     }
+    if (!groups.empty() && groups.front().eqsWindow > 0.0) {
+        std::snprintf(b, sizeof b,
+                      "\nLow-E_qs density: DWPs with E_qs < %.4g eps (all sessions of a T_f pooled, Poisson errors). Where the\n"
+                      "cumulative n(E_qs) is linear there (a flat density of states: the window's two halves hold equal\n"
+                      "counts), its slope n0 times the TLS threshold estimates the TLS density from more DWPs than the count.\n",
+                      groups.front().eqsWindow);
+        o << b;
+        std::snprintf(b, sizeof b, "%8s %10s %18s %26s %28s %22s\n", "T_f", "in window", "lower/upper half", "n0 per particle per eps",
+                      "TLS per particle from n0", "(95% upper limit)");
+        o << b;
+        for (const StabilityGroup& g : groups) {
+            std::snprintf(b, sizeof b, "%8s %10ld %8ld / %-7ld %13.4g +- %-10.2g %15.4g +- %-10.2g %22.3g\n", g.fictiveTemperature.c_str(),
+                          g.windowCount, g.windowLowerHalf, g.windowCount - g.windowLowerHalf, g.slope, g.slopeError, g.tlsFromSlope,
+                          g.tlsFromSlopeError, g.tlsFromSlopeUpper95);
+            o << b;
+        }
+    }
     return o.str();
 }
 
 std::string comparisonCsv(const std::vector<StabilityGroup>& groups) {
     std::ostringstream o;
     o.precision(10);
-    o << "t_f,glasses,particles,dwps,tls,dwp_per_particle,dwp_error,tls_per_particle,tls_error,tls_per_joule_m3,tls_per_joule_m3_error,is_energy_per_particle,is_energy_error,tls_pooled,tls_upper95\n";
+    o << "t_f,glasses,particles,dwps,tls,dwp_per_particle,dwp_error,tls_per_particle,tls_error,tls_per_joule_m3,tls_per_joule_m3_error,is_energy_per_particle,is_energy_error,tls_pooled,tls_upper95,"
+         "eqs_window,window_count,window_lower_half,slope_per_particle_per_eps,slope_error,tls_from_slope,tls_from_slope_error,"
+         "tls_from_slope_upper95\n";
     for (const StabilityGroup& g : groups)
         o << g.fictiveTemperature << ',' << g.sessions << ',' << g.particles << ',' << g.doubleWells << ',' << g.tls << ','
           << g.dwpPerParticle << ',' << g.dwpError << ',' << g.tlsPerParticle << ',' << g.tlsError << ',' << g.tlsPerJouleM3 << ','
           << g.tlsPerJouleM3Error << ',' << g.isEnergyPerParticle << ',' << g.isEnergyError << ',' << g.tlsPooled << ','
-          << g.tlsUpper95 << '\n';
+          << g.tlsUpper95 << ',' << g.eqsWindow << ',' << g.windowCount << ',' << g.windowLowerHalf << ',' << g.slope << ','
+          << g.slopeError << ',' << g.tlsFromSlope << ',' << g.tlsFromSlopeError << ',' << g.tlsFromSlopeUpper95 << '\n';
     return o.str();
 }
 

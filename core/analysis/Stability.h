@@ -50,14 +50,29 @@ struct StabilityGroup {
     /// All sessions pooled: TLS / particles and its one-sided 95 % Poisson upper limit (what a
     /// count of 0, 1 or 2 TLS can say; the standard error of such counts says little).
     double tlsPooled = 0.0, tlsUpper95 = 0.0;
+    /// The low-E_qs density (all sessions pooled): DWPs with E_qs below `eqsWindow` (eps, a few
+    /// times the TLS threshold, well below the vibrational quanta ~0.01-0.03 eps) per particle
+    /// per eps, i.e. the slope n0 of the cumulative n(E_qs) there, with its Poisson error. With a
+    /// flat density of states in the window (the tunnelling model's P0; check: the window's two
+    /// halves hold equal counts) n0 times the threshold is the TLS density, estimated from
+    /// several times more DWPs than the direct count.
+    double eqsWindow = 0.0;
+    long windowCount = 0, windowLowerHalf = 0;
+    double slope = 0.0, slopeError = 0.0, slopeUpper95 = 0.0;        ///< per particle per eps
+    double tlsFromSlope = 0.0, tlsFromSlopeError = 0.0, tlsFromSlopeUpper95 = 0.0; ///< per particle
 };
 
 /// The one-sided upper confidence limit of a Poisson mean after observing `count` events
 /// (confidence 0.95: 2.996 for 0, 4.744 for 1, 6.296 for 2).
 double poissonUpperLimit(long count, double confidence = 0.95);
 
+/// The default E_qs window of the low-E_qs density: four times the TLS threshold.
+constexpr double kDefaultEqsWindowFactor = 4.0;
+
 /// Sessions grouped by T_f (in the order of first appearance), with means and standard errors.
-std::vector<StabilityGroup> groupByFictiveTemperature(const std::vector<ExplorationSummary>& sessions);
+/// `eqsWindow` (eps) for the low-E_qs density; 0: kDefaultEqsWindowFactor x the first
+/// session's TLS threshold.
+std::vector<StabilityGroup> groupByFictiveTemperature(const std::vector<ExplorationSummary>& sessions, double eqsWindow = 0.0);
 
 /// The text `analyze` prints for one exploration, and for a comparison.
 std::string formatExploration(const ExplorationSummary& s);

@@ -355,6 +355,9 @@ private slots:
         auto session = [](const std::string& tf, long n, long dwps, long tls) {
             tlscope::ExplorationSummary e;
             e.fictiveTemperature = tf, e.particles = int(n), e.doubleWells = dwps, e.tls = tls;
+            e.tlsThreshold = 0.001; // window 0.004: the TLS at 0.0005, one more DWP at 0.003 per TLS
+            e.eqs.assign(static_cast<std::size_t>(tls), 0.0005);
+            e.eqs.resize(static_cast<std::size_t>(2 * tls), 0.003);
             e.dwpPerParticle = double(dwps) / n, e.tlsPerParticle = double(tls) / n;
             e.candidatePairs = e.analysedPairs = 10;
             return e;
@@ -367,6 +370,12 @@ private slots:
         QCOMPARE(tls[0], QPointF(0.092, 0.002));
         QCOMPARE(dwp[1], QPointF(0.062, 0.01));
         QCOMPARE(tls[1], QPointF(0.062, 0.0));
+        // n0 = 8 in the window / (2000 x 0.004); times 0.001: 0.001 per particle.
+        const QList<QPointF> slope = d.slopePoints();
+        QCOMPARE(slope.size(), 2);
+        QCOMPARE(slope[0].x(), 0.092);
+        QVERIFY(std::abs(slope[0].y() - 0.001) < 1e-15);
+        QVERIFY(d.tableText().contains("Low-E_qs density"));
         QTemporaryDir dir;
         QString message;
         QVERIFY2(d.exportImage(dir.filePath("c.png"), &message), qPrintable(message));
