@@ -252,7 +252,8 @@ std::string formatComparison(const std::vector<StabilityGroup>& groups) {
         std::snprintf(b, sizeof b,
                       "\nLow-E_qs density: DWPs with E_qs < %.4g eps (all sessions of a T_f pooled, Poisson errors). Where the\n"
                       "cumulative n(E_qs) is linear there (a flat density of states: the window's two halves hold equal\n"
-                      "counts), its slope n0 times the TLS threshold estimates the TLS density from more DWPs than the count.\n",
+                      "counts), its slope n0 times the TLS threshold estimates the TLS density from more DWPs than the count;\n"
+                      "where the density rises across the window (upper half fuller) the estimate is an upper one.\n",
                       groups.front().eqsWindow);
         o << b;
         std::snprintf(b, sizeof b, "%8s %10s %18s %26s %28s %22s\n", "T_f", "in window", "lower/upper half", "n0 per particle per eps",

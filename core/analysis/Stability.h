@@ -55,7 +55,8 @@ struct StabilityGroup {
     /// per eps, i.e. the slope n0 of the cumulative n(E_qs) there, with its Poisson error. With a
     /// flat density of states in the window (the tunnelling model's P0; check: the window's two
     /// halves hold equal counts) n0 times the threshold is the TLS density, estimated from
-    /// several times more DWPs than the direct count.
+    /// several times more DWPs than the direct count; for a density rising across the window
+    /// (upper half fuller) it is an upper estimate.
     double eqsWindow = 0.0;
     long windowCount = 0, windowLowerHalf = 0;
     double slope = 0.0, slopeError = 0.0, slopeUpper95 = 0.0;        ///< per particle per eps
