@@ -385,6 +385,22 @@ private slots:
         QVERIFY2(covered > 0.58 * trials && covered < 0.78 * trials, qPrintable(QString("covered %1 of %2").arg(covered).arg(trials)));
         QVERIFY(halvesAgree > 0.9 * trials);
         QVERIFY(std::abs(direct / trials - truth) < 8 * meanError); // the direct count agrees, less precisely
+        // A density rising linearly from 0 (cumulative ~ E^2): the upper half of the window holds
+        // three times the lower, and n0 x threshold overestimates the count below the
+        // threshold by W / threshold = 4 on average — the upper estimate the docs describe.
+        long lower = 0, inWindow = 0;
+        double estimate = 0.0, below = 0.0;
+        for (int t = 0; t < 100; ++t) {
+            ExplorationSummary e;
+            e.fictiveTemperature = "0.1", e.particles = particles, e.tlsThreshold = threshold;
+            for (int k = 0; k < 600; ++k) e.eqs.push_back(top * std::sqrt(rng.uniform()));
+            std::sort(e.eqs.begin(), e.eqs.end());
+            const StabilityGroup g = groupByFictiveTemperature({e}).front();
+            lower += g.windowLowerHalf, inWindow += g.windowCount, estimate += g.tlsFromSlope;
+            below += 600.0 * (threshold / top) * (threshold / top) / particles; // expected TLS per particle
+        }
+        QVERIFY2(std::abs(double(inWindow - lower) / double(lower) - 3.0) < 0.6, qPrintable(QString("%1 of %2").arg(lower).arg(inWindow)));
+        QVERIFY2(std::abs(estimate / below - 4.0) < 0.5, qPrintable(QString("ratio %1").arg(estimate / below)));
     }
     void truncatedExplorationIsTheShorterWalk() {
         SessionData s;
