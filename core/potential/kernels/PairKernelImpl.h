@@ -6,6 +6,35 @@
 
 namespace tlscope::kernel::detail {
 
+/// One block of W partners of a row: rows j0..j0+W-1 (`Contiguous`: loads and stores), else
+/// listed rows (gathers and scattered subtractions), the last block padded with `padRow`.
+template <class S, bool Contiguous> struct PartnerBlock {
+    using V = typename S::V;
+    int idx[S::W];
+    const int* listed = nullptr;
+    int j0 = 0;
+    PartnerBlock(int i, const int* js, int k, int count, int padRow) {
+        if constexpr (Contiguous) {
+            j0 = i + 1 + k; // lanes past count read padding rows (count = n - i - 1)
+        } else if (k + S::W <= count) {
+            listed = js + k;
+        } else {
+            for (int l = 0; l < S::W; ++l) idx[l] = k + l < count ? js[k + l] : padRow;
+        }
+    }
+    PartnerBlock(const PartnerBlock&) = delete;
+    const int* rows() const { return listed ? listed : idx; }
+    V load(const double* p) const {
+        if constexpr (Contiguous) return S::loadu(p + j0);
+        else return S::gather(p, rows());
+    }
+    /// f[j] -= g for each partner j (Newton's third law).
+    void subtract(double* f, V g) const {
+        if constexpr (Contiguous) S::storeu(f + j0, S::sub(S::loadu(f + j0), g));
+        else S::scatterSubtract(f, rows(), g);
+    }
+};
+
 /// Adds the interactions of row i with partners js[0..count) (or i+1..i+count when
 /// `Contiguous`). Branch-free: pairs beyond the cutoff are evaluated at r = rc and masked out,
 /// lanes past the end read padding rows (zero cutoff). The minimum image rounds to the nearest
@@ -35,17 +64,8 @@ inline double pairRow(int i, const int* js, int count, const PairArrays& a, long
     };
     const int padRow = a.n; // a row of zero cutoffs
     for (int k = 0; k < count; k += W) {
-        int idx[W];
-        const int* ix = idx;
-        int j0 = 0;
-        if constexpr (Contiguous) {
-            j0 = i + 1 + k; // lanes past count read padding rows (count = n - i - 1)
-        } else if (k + W <= count) {
-            ix = js + k;
-        } else {
-            for (int l = 0; l < W; ++l) idx[l] = k + l < count ? js[k + l] : padRow;
-        }
-        auto load = [&](const double* p) { return Contiguous ? S::loadu(p + j0) : S::gather(p, ix); };
+        const PartnerBlock<S, Contiguous> block(i, js, k, count, padRow);
+        auto load = [&](const double* p) { return block.load(p); };
         const V dx = image(S::sub(vxi, load(a.x)));
         const V dy = image(S::sub(vyi, load(a.y)));
         const V dz = image(S::sub(vzi, load(a.z)));
@@ -70,15 +90,7 @@ inline double pairRow(int i, const int* js, int count, const PairArrays& a, long
         ae = S::add(ae, S::select(inside, e));
         const V gx = S::mul(sc, dx), gy = S::mul(sc, dy), gz = S::mul(sc, dz);
         afx = S::add(afx, gx), afy = S::add(afy, gy), afz = S::add(afz, gz);
-        if constexpr (Contiguous) {
-            S::storeu(fx + j0, S::sub(S::loadu(fx + j0), gx));
-            S::storeu(fy + j0, S::sub(S::loadu(fy + j0), gy));
-            S::storeu(fz + j0, S::sub(S::loadu(fz + j0), gz));
-        } else {
-            S::scatterSubtract(fx, ix, gx);
-            S::scatterSubtract(fy, ix, gy);
-            S::scatterSubtract(fz, ix, gz);
-        }
+        block.subtract(fx, gx), block.subtract(fy, gy), block.subtract(fz, gz);
     }
     fx[i] += S::sum(afx), fy[i] += S::sum(afy), fz[i] += S::sum(afz);
     return S::sum(ae);
@@ -119,17 +131,8 @@ inline double softRow(int i, const int* js, int count, const SoftArrays& a) {
     };
     const int padRow = a.n; // diameter 0: never inside (below)
     for (int k = 0; k < count; k += W) {
-        int idx[W];
-        const int* ix = idx;
-        int j0 = 0;
-        if constexpr (Contiguous) {
-            j0 = i + 1 + k;
-        } else if (k + W <= count) {
-            ix = js + k;
-        } else {
-            for (int l = 0; l < W; ++l) idx[l] = k + l < count ? js[k + l] : padRow;
-        }
-        auto load = [&](const double* p) { return Contiguous ? S::loadu(p + j0) : S::gather(p, ix); };
+        const PartnerBlock<S, Contiguous> block(i, js, k, count, padRow);
+        auto load = [&](const double* p) { return block.load(p); };
         const V dx = image(S::sub(vxi, load(a.x)));
         const V dy = image(S::sub(vyi, load(a.y)));
         const V dz = image(S::sub(vzi, load(a.z)));
@@ -150,15 +153,7 @@ inline double softRow(int i, const int* js, int count, const SoftArrays& a) {
         ae = S::add(ae, S::select(inside, e));
         const V gx = S::mul(sc, dx), gy = S::mul(sc, dy), gz = S::mul(sc, dz);
         afx = S::add(afx, gx), afy = S::add(afy, gy), afz = S::add(afz, gz);
-        if constexpr (Contiguous) {
-            S::storeu(a.fx + j0, S::sub(S::loadu(a.fx + j0), gx));
-            S::storeu(a.fy + j0, S::sub(S::loadu(a.fy + j0), gy));
-            S::storeu(a.fz + j0, S::sub(S::loadu(a.fz + j0), gz));
-        } else {
-            S::scatterSubtract(a.fx, ix, gx);
-            S::scatterSubtract(a.fy, ix, gy);
-            S::scatterSubtract(a.fz, ix, gz);
-        }
+        block.subtract(a.fx, gx), block.subtract(a.fy, gy), block.subtract(a.fz, gz);
     }
     a.fx[i] += S::sum(afx), a.fy[i] += S::sum(afy), a.fz[i] += S::sum(afz);
     return S::sum(ae);
