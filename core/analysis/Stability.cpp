@@ -167,28 +167,46 @@ std::vector<StabilityGroup> groupByFictiveTemperature(const std::vector<Explorat
         members[s.fictiveTemperature].push_back(&s);
     }
     for (StabilityGroup& g : groups) {
-        std::vector<double> dwp, tls, perJ, eis;
+        // Walks of one glass start from the same quenched glass: the same N and the same E_IS
+        // to the last bit. They are averaged first, so each glass counts once in the errors.
+        std::vector<std::vector<const ExplorationSummary*>> glasses;
         for (const ExplorationSummary* s : members[g.fictiveTemperature]) {
-            dwp.push_back(s->dwpPerParticle);
-            tls.push_back(s->tlsPerParticle);
-            perJ.push_back(s->tlsPerJouleM3);
-            eis.push_back(s->glassIsEnergyPerParticle);
-            g.tls += s->tls, g.doubleWells += s->doubleWells, g.particles += s->particles;
-            for (double e : s->eqs) {
-                g.windowCount += e < eqsWindow ? 1 : 0;
-                g.windowLowerHalf += e < 0.5 * eqsWindow ? 1 : 0;
-            }
-            ++g.sessions;
+            auto same = std::find_if(glasses.begin(), glasses.end(), [s](const auto& walks) {
+                return walks.front()->particles == s->particles && walks.front()->glassIsEnergyPerParticle == s->glassIsEnergyPerParticle;
+            });
+            if (same == glasses.end()) glasses.push_back({s});
+            else same->push_back(s);
         }
+        const double threshold = members[g.fictiveTemperature].front()->tlsThreshold;
+        std::vector<double> dwp, tls, perJ, eis, window;
+        for (const auto& walks : glasses) {
+            double d = 0.0, t = 0.0, j = 0.0, w = 0.0;
+            const double share = 1.0 / double(walks.size());
+            for (const ExplorationSummary* s : walks) {
+                long inWindow = 0;
+                for (double e : s->eqs) {
+                    inWindow += e < eqsWindow ? 1 : 0;
+                    g.windowLowerHalf += e < 0.5 * eqsWindow ? 1 : 0;
+                }
+                g.windowCount += inWindow;
+                g.tls += s->tls, g.doubleWells += s->doubleWells, g.particles += s->particles;
+                ++g.sessions;
+                d += share * s->dwpPerParticle, t += share * s->tlsPerParticle, j += share * s->tlsPerJouleM3;
+                if (s->particles > 0 && eqsWindow > 0.0) w += share * double(inWindow) / double(s->particles) / eqsWindow * threshold;
+            }
+            dwp.push_back(d), tls.push_back(t), perJ.push_back(j), window.push_back(w);
+            eis.push_back(walks.front()->glassIsEnergyPerParticle);
+        }
+        g.glasses = static_cast<int>(glasses.size());
         g.eqsWindow = eqsWindow;
         if (g.particles > 0 && eqsWindow > 0.0) {
             const double per = 1.0 / (double(g.particles) * eqsWindow);
-            const double threshold = members[g.fictiveTemperature].front()->tlsThreshold;
             g.slope = double(g.windowCount) * per;
             g.slopeError = std::sqrt(double(g.windowCount)) * per;
             g.slopeUpper95 = poissonUpperLimit(g.windowCount) * per;
             g.tlsFromSlope = g.slope * threshold, g.tlsFromSlopeError = g.slopeError * threshold;
             g.tlsFromSlopeUpper95 = g.slopeUpper95 * threshold;
+            g.tlsFromSlopeGlassError = meanAndError(window).second;
         }
         std::tie(g.dwpPerParticle, g.dwpError) = meanAndError(dwp);
         std::tie(g.tlsPerParticle, g.tlsError) = meanAndError(tls);
@@ -239,12 +257,14 @@ std::string formatExploration(const ExplorationSummary& s) {
 std::string formatComparison(const std::vector<StabilityGroup>& groups) {
     std::ostringstream o;
     char b[512];
-    std::snprintf(b, sizeof b, "%8s %8s %22s %22s %26s %22s %6s %6s %20s\n", "T_f", "sessions", "DWP per particle", "TLS per particle",
+    o << "Means and standard errors over glasses (walks of one glass, recognised by their common glass E_IS, averaged first).\n";
+    std::snprintf(b, sizeof b, "%8s %14s %22s %22s %26s %22s %6s %6s %20s\n", "T_f", "walks/glasses", "DWP per particle", "TLS per particle",
                   "TLS per J per m^3", "glass E_IS/N", "DWPs", "TLS", "TLS/particle < (95%)");
     o << b;
     for (const StabilityGroup& g : groups) {
-        std::snprintf(b, sizeof b, "%8s %8d %11.4g +- %-8.2g %11.4g +- %-8.2g %13.4g +- %-10.2g %11.6f +- %-8.2g %6ld %6ld %20.3g\n",
-                      g.fictiveTemperature.c_str(), g.sessions, g.dwpPerParticle, g.dwpError, g.tlsPerParticle, g.tlsError,
+        const std::string counts = std::to_string(g.sessions) + "/" + std::to_string(g.glasses);
+        std::snprintf(b, sizeof b, "%8s %14s %11.4g +- %-8.2g %11.4g +- %-8.2g %13.4g +- %-10.2g %11.6f +- %-8.2g %6ld %6ld %20.3g\n",
+                      g.fictiveTemperature.c_str(), counts.c_str(), g.dwpPerParticle, g.dwpError, g.tlsPerParticle, g.tlsError,
                       g.tlsPerJouleM3, g.tlsPerJouleM3Error, g.isEnergyPerParticle, g.isEnergyError, g.doubleWells, g.tls, g.tlsUpper95);
         o << b;
     }
@@ -256,13 +276,14 @@ std::string formatComparison(const std::vector<StabilityGroup>& groups) {
                       "where the density rises across the window (upper half fuller) the estimate is an upper one.\n",
                       groups.front().eqsWindow);
         o << b;
-        std::snprintf(b, sizeof b, "%8s %10s %18s %26s %28s %22s\n", "T_f", "in window", "lower/upper half", "n0 per particle per eps",
-                      "TLS per particle from n0", "(95% upper limit)");
+        o << "The second error of the TLS estimate is the spread over glasses (walks of one glass averaged first).\n";
+        std::snprintf(b, sizeof b, "%8s %10s %18s %26s %40s %18s\n", "T_f", "in window", "lower/upper half", "n0 per particle per eps",
+                      "TLS per particle from n0 (Poisson, glasses)", "(95% upper limit)");
         o << b;
         for (const StabilityGroup& g : groups) {
-            std::snprintf(b, sizeof b, "%8s %10ld %8ld / %-7ld %13.4g +- %-10.2g %15.4g +- %-10.2g %22.3g\n", g.fictiveTemperature.c_str(),
+            std::snprintf(b, sizeof b, "%8s %10ld %8ld / %-7ld %13.4g +- %-10.2g %15.4g +- %-9.2g +- %-9.2g %18.3g\n", g.fictiveTemperature.c_str(),
                           g.windowCount, g.windowLowerHalf, g.windowCount - g.windowLowerHalf, g.slope, g.slopeError, g.tlsFromSlope,
-                          g.tlsFromSlopeError, g.tlsFromSlopeUpper95);
+                          g.tlsFromSlopeError, g.tlsFromSlopeGlassError, g.tlsFromSlopeUpper95);
             o << b;
         }
     }
@@ -274,13 +295,13 @@ std::string comparisonCsv(const std::vector<StabilityGroup>& groups) {
     o.precision(10);
     o << "t_f,glasses,particles,dwps,tls,dwp_per_particle,dwp_error,tls_per_particle,tls_error,tls_per_joule_m3,tls_per_joule_m3_error,is_energy_per_particle,is_energy_error,tls_pooled,tls_upper95,"
          "eqs_window,window_count,window_lower_half,slope_per_particle_per_eps,slope_error,tls_from_slope,tls_from_slope_error,"
-         "tls_from_slope_upper95\n";
+         "tls_from_slope_upper95,walks,tls_from_slope_glass_error\n";
     for (const StabilityGroup& g : groups)
-        o << g.fictiveTemperature << ',' << g.sessions << ',' << g.particles << ',' << g.doubleWells << ',' << g.tls << ','
+        o << g.fictiveTemperature << ',' << g.glasses << ',' << g.particles << ',' << g.doubleWells << ',' << g.tls << ','
           << g.dwpPerParticle << ',' << g.dwpError << ',' << g.tlsPerParticle << ',' << g.tlsError << ',' << g.tlsPerJouleM3 << ','
           << g.tlsPerJouleM3Error << ',' << g.isEnergyPerParticle << ',' << g.isEnergyError << ',' << g.tlsPooled << ','
           << g.tlsUpper95 << ',' << g.eqsWindow << ',' << g.windowCount << ',' << g.windowLowerHalf << ',' << g.slope << ','
-          << g.slopeError << ',' << g.tlsFromSlope << ',' << g.tlsFromSlopeError << ',' << g.tlsFromSlopeUpper95 << '\n';
+          << g.slopeError << ',' << g.tlsFromSlope << ',' << g.tlsFromSlopeError << ',' << g.tlsFromSlopeUpper95 << ',' << g.sessions << ',' << g.tlsFromSlopeGlassError << '\n';
     return o.str();
 }
 

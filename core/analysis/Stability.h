@@ -41,8 +41,10 @@ SessionData truncateExploration(const SessionData& s, long quenches);
 
 struct StabilityGroup {
     std::string fictiveTemperature;
-    int sessions = 0;
-    double dwpPerParticle = 0.0, dwpError = 0.0;  ///< mean over sessions, standard error (0 for one)
+    int sessions = 0; ///< walks
+    int glasses = 0;  ///< distinct glasses among them (walks from the same quenched glass E_IS)
+    /// Means over glasses (each glass the mean of its walks), standard errors over glasses (0 for one).
+    double dwpPerParticle = 0.0, dwpError = 0.0;
     double tlsPerParticle = 0.0, tlsError = 0.0;
     double tlsPerJouleM3 = 0.0, tlsPerJouleM3Error = 0.0;
     double isEnergyPerParticle = 0.0, isEnergyError = 0.0;
@@ -61,6 +63,7 @@ struct StabilityGroup {
     long windowCount = 0, windowLowerHalf = 0;
     double slope = 0.0, slopeError = 0.0, slopeUpper95 = 0.0;        ///< per particle per eps
     double tlsFromSlope = 0.0, tlsFromSlopeError = 0.0, tlsFromSlopeUpper95 = 0.0; ///< per particle
+    double tlsFromSlopeGlassError = 0.0; ///< standard error of the per-glass estimates (glass-to-glass spread)
 };
 
 /// The one-sided upper confidence limit of a Poisson mean after observing `count` events
@@ -70,7 +73,8 @@ double poissonUpperLimit(long count, double confidence = 0.95);
 /// The default E_qs window of the low-E_qs density: four times the TLS threshold.
 constexpr double kDefaultEqsWindowFactor = 4.0;
 
-/// Sessions grouped by T_f (in the order of first appearance), with means and standard errors.
+/// Sessions grouped by T_f (in the order of first appearance), with means and standard errors
+/// over glasses.
 /// `eqsWindow` (eps) for the low-E_qs density; 0: kDefaultEqsWindowFactor x the first
 /// session's TLS threshold.
 std::vector<StabilityGroup> groupByFictiveTemperature(const std::vector<ExplorationSummary>& sessions, double eqsWindow = 0.0);

@@ -346,6 +346,19 @@ private slots:
         QCOMPARE(groupByFictiveTemperature({a, b, c}, 0.0012)[0].windowCount, 2L);
         QVERIFY_THROWS_EXCEPTION(InputError, groupByFictiveTemperature({a}, -1.0));
         QVERIFY(formatComparison(groups).find("Low-E_qs density") != std::string::npos);
+        // A second walk of glass a (same glass E_IS): the glass counts once. Glass a: TLS per
+        // particle (0.002 + 0.003) / 2, window estimate (3 + 3) / 2 / (1000 x 4); glass b: 0.001
+        // and 1 / 4000. Means over the two glasses, errors = half their difference.
+        const ExplorationSummary d = summarizeExploration(session("0.07", {0.001, 0.0012, 0.0013}, 0.19));
+        const StabilityGroup w = groupByFictiveTemperature({a, d, b})[0];
+        QCOMPARE(w.sessions, 3);
+        QCOMPARE(w.glasses, 2);
+        QVERIFY(std::abs(w.tlsPerParticle - 0.00175) < 1e-15);
+        QVERIFY(std::abs(w.tlsError - 0.00075) < 1e-15);
+        QVERIFY(std::abs(w.isEnergyPerParticle - 0.185) < 1e-12);
+        QVERIFY(std::abs(w.tlsFromSlope - 7.0 / 12000) < 1e-15); // pooled: 7 in the window, 3000 particles
+        QVERIFY(std::abs(w.tlsFromSlopeGlassError - 0.00025) < 1e-15);
+        QCOMPARE(groups[0].glasses, 2);
         QVERIFY(comparisonCsv(groups).find(",0.00604,4,4,") != std::string::npos);
         SessionData search;
         QVERIFY_THROWS_EXCEPTION(InputError, summarizeExploration(search));
