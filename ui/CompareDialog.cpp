@@ -24,6 +24,11 @@
 
 namespace tlscope::ui {
 
+namespace {
+/// The error bar of the TLS estimate from n0: the larger of its Poisson error and its spread over glasses.
+double slopeError(const StabilityGroup& g) { return std::max(g.tlsFromSlopeError, g.tlsFromSlopeGlassError); }
+} // namespace
+
 CompareDialog::CompareDialog(QWidget* parent) : QDialog(parent) {
     setWindowTitle(tr("Compare explorations: TLS density against glass stability"));
     auto* layout = new QVBoxLayout(this);
@@ -106,9 +111,10 @@ void CompareDialog::rebuild() {
     tls_->setMarkerShape(QScatterSeries::MarkerShapeRectangle);
     tls_->setMarkerSize(10);
     slope_ = new QScatterSeries;
-    slope_->setName(tr("TLS from n0 (low-E_qs slope)"));
+    slope_->setName(tr("TLS from n0 (low-E_qs slope; bar: larger of Poisson and glass error)"));
     slope_->setColor(QColor(240, 150, 40));
-    slope_->setMarkerSize(8);
+    slope_->setMarkerShape(QScatterSeries::MarkerShapeTriangle);
+    slope_->setMarkerSize(11);
     double tMin = 1e300, tMax = -1e300, dMax = 0, sMax = 0;
     int skipped = 0;
     auto bar = [&](double t, double v, double err, QValueAxis* axis, QColor c) {
@@ -134,30 +140,33 @@ void CompareDialog::rebuild() {
         slope_->append(t, g.tlsFromSlope);
         tMin = std::min(tMin, t), tMax = std::max(tMax, t);
         dMax = std::max(dMax, g.dwpPerParticle + g.dwpError);
-        sMax = std::max({sMax, g.tlsPerParticle + g.tlsError, g.tlsFromSlope + g.tlsFromSlopeError});
+        sMax = std::max({sMax, g.tlsPerParticle + g.tlsError, g.tlsFromSlope + slopeError(g)});
     }
     chart->addSeries(dwp_);
     dwp_->attachAxis(x);
     dwp_->attachAxis(yDwp);
+    chart->addSeries(slope_); // under the directly counted TLS, which stay visible where both coincide
+    slope_->attachAxis(x);
+    slope_->attachAxis(yTls);
     chart->addSeries(tls_);
     tls_->attachAxis(x);
     tls_->attachAxis(yTls);
-    chart->addSeries(slope_);
-    slope_->attachAxis(x);
-    slope_->attachAxis(yTls);
     for (const StabilityGroup& g : groups_) {
         bool ok = false;
         const double t = QString::fromStdString(g.fictiveTemperature).toDouble(&ok);
         if (!ok) continue;
         bar(t, g.dwpPerParticle, g.dwpError, yDwp, QColor(40, 110, 220));
         bar(t, g.tlsPerParticle, g.tlsError, yTls, QColor(220, 40, 40));
-        bar(t, g.tlsFromSlope, g.tlsFromSlopeError, yTls, QColor(240, 150, 40));
+        bar(t, g.tlsFromSlope, slopeError(g), yTls, QColor(240, 150, 40));
     }
     if (tMax < tMin) tMin = 0, tMax = 1;
     const double pad = std::max(0.005, 0.1 * (tMax - tMin));
     x->setRange(tMin - pad, tMax + pad);
     yDwp->setRange(0, std::max(1e-6, 1.15 * dMax));
     yTls->setRange(0, std::max(1e-6, 1.15 * sMax));
+    x->applyNiceNumbers(); // round tick values
+    yDwp->applyNiceNumbers();
+    yTls->applyNiceNumbers();
     QString note = tr("%1 explorations in %2 groups by T_f.").arg(sessions_.size()).arg(groups_.size());
     if (skipped) note += tr(" %1 group(s) without a numeric T_f are in the table only (give explore --t-f).").arg(skipped);
     long partial = 0;

@@ -1,10 +1,12 @@
 // tlscope: the desktop application.
+#include "ui/CompareDialog.h"
 #include "ui/MainWindow.h"
 #include "ui/VtkView.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QMessageBox>
+#include <QPointer>
 #include <QPushButton>
 #include <QTimer>
 
@@ -27,8 +29,10 @@ int main(int argc, char** argv) {
     QCommandLineOption exploreOpt("explore-demo", "explore the demo glass's metabasin, live (Explore panel and Metabasin map)");
     QCommandLineOption exploreFileOpt("explore", "explore the opened glass (file argument) with the Explore panel's settings, live");
     QCommandLineOption presentOpt("presentation", "start in presentation mode (large text, the 3D view and the profile; F11 leaves it)");
+    QCommandLineOption compareOpt("compare", "open Compare explorations over the exploration sessions given as files (TLS density against T_f); "
+                                             "--screenshot then saves that dialog");
     QCommandLineOption quitOpt("quit-after", "quit after this many seconds", "SECONDS");
-    parser.addOptions({modelOpt, demoOpt, shotOpt, quitOpt, selectOpt, viewShotOpt, movieOpt, presentOpt, prepareOpt, exploreOpt, exploreFileOpt});
+    parser.addOptions({modelOpt, demoOpt, shotOpt, quitOpt, selectOpt, viewShotOpt, movieOpt, presentOpt, prepareOpt, exploreOpt, exploreFileOpt, compareOpt});
     // --help and --version print and exit anywhere, also without a display (a QApplication
     // aborts when there is none): answer them before the GUI starts.
     for (int k = 1; k < argc; ++k) {
@@ -51,7 +55,21 @@ int main(int argc, char** argv) {
     tlscope::ui::MainWindow window;
     const QStringList files = parser.positionalArguments();
     const bool screenshot = parser.isSet(shotOpt) || parser.isSet(viewShotOpt) || parser.isSet(movieOpt);
-    if (!files.isEmpty()) {
+    QPointer<tlscope::ui::CompareDialog> compare; // null again if the user closes it
+    if (parser.isSet(compareOpt)) {
+        // The files are the sessions to compare; the main window keeps its demo glass behind the dialog.
+        if (files.isEmpty()) {
+            std::fprintf(stderr, "tlscope: --compare needs exploration session files (*.tls.h5)\n");
+            return 2;
+        }
+        window.openDemo();
+        QString error;
+        compare = window.compareExplorations(files, &error);
+        if (!compare) {
+            std::fprintf(stderr, "tlscope: %s\n", qPrintable(error));
+            return 2;
+        }
+    } else if (!files.isEmpty()) {
         const QString f = files.first();
         const bool session = f.endsWith(".h5", Qt::CaseInsensitive) || f.endsWith(".hdf5", Qt::CaseInsensitive);
         const QString error = session ? window.openSession(f) : window.openConfiguration(f, parser.isSet(modelOpt) ? parser.value(modelOpt) : QString());
@@ -64,6 +82,7 @@ int main(int argc, char** argv) {
         window.openDemo();
     }
     window.show();
+    if (compare) compare->show();
     if (parser.isSet(presentOpt)) window.setPresentationMode(true);
     if (parser.isSet(demoOpt)) {
         window.startDemoSearch();
@@ -76,7 +95,7 @@ int main(int argc, char** argv) {
             std::fprintf(stderr, "tlscope: %s\n", qPrintable(e));
             return 2;
         }
-    } else if (files.isEmpty() && !screenshot) {
+    } else if (files.isEmpty() && !screenshot && !compare) {
         // Welcome: what the user can do first.
         QTimer::singleShot(0, &window, [&window] {
             QMessageBox box(&window);
@@ -109,7 +128,16 @@ int main(int argc, char** argv) {
     if (quitAfter >= 0) {
         QTimer::singleShot(static_cast<int>(quitAfter * 1000), &window, [&] {
             QString error;
-            if (parser.isSet(shotOpt) && !window.saveScreenshot(parser.value(shotOpt), &error)) exitCode = 1;
+            if (parser.isSet(shotOpt)) {
+                if (compare) {
+                    if (!compare->grab().save(parser.value(shotOpt), "PNG")) {
+                        error = QObject::tr("could not write screenshot '%1'").arg(parser.value(shotOpt));
+                        exitCode = 1;
+                    }
+                } else if (!window.saveScreenshot(parser.value(shotOpt), &error)) {
+                    exitCode = 1;
+                }
+            }
             if (parser.isSet(viewShotOpt) && !window.saveViewImage(parser.value(viewShotOpt), 1, &error)) exitCode = 1;
             if (parser.isSet(movieOpt) && !window.exportMovie(parser.value(movieOpt), 48, true, 0, &error)) exitCode = 1;
             if (exitCode) std::fprintf(stderr, "tlscope: %s\n", qPrintable(error));

@@ -772,7 +772,7 @@ SessionData readSession(const std::string& path, const SessionReadOptions& optio
     if (!fs::exists(path, ec)) throw InputError(path + ": no such file");
     if (fs::is_directory(path, ec)) throw InputError(path + ": is a directory, not a session file");
     if (H5Fis_hdf5(path.c_str()) <= 0)
-        throw InputError(path + ": not an HDF5 file (a TLScope session is an HDF5 file written by 'tlscope-cli search')");
+        throw InputError(path + ": not an HDF5 file (a TLScope session is an HDF5 file written by 'tlscope-cli search' or 'explore')");
     Handle fapl = plist(H5Pcreate(H5P_FILE_ACCESS));
     H5Pset_file_locking(fapl, false, true); // follow a file another process is writing
     // A file no writer holds opens without SWMR, where a bad checksum fails at once. Only a file
