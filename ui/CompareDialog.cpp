@@ -7,6 +7,7 @@
 #include <QChartView>
 #include <QDialogButtonBox>
 #include <QFileDialog>
+#include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLegend>
@@ -15,6 +16,8 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QScatterSeries>
+#include <QScreen>
+#include <QScrollArea>
 #include <QSvgGenerator>
 #include <QValueAxis>
 #include <QVBoxLayout>
@@ -34,8 +37,8 @@ CompareDialog::CompareDialog(QWidget* parent) : QDialog(parent) {
     auto* layout = new QVBoxLayout(this);
     view_ = new QChartView(new QChart);
     view_->setRenderHint(QPainter::Antialiasing);
-    view_->setMinimumSize(560, 340);
-    layout->addWidget(view_, 1);
+    view_->setMinimumSize(480, 260);
+    layout->addWidget(view_, 2);
     note_ = new QLabel;
     note_->setWordWrap(true);
     layout->addWidget(note_);
@@ -45,7 +48,14 @@ CompareDialog::CompareDialog(QWidget* parent) : QDialog(parent) {
     QFont mono("monospace");
     mono.setStyleHint(QFont::Monospace);
     table_->setFont(mono);
-    layout->addWidget(table_);
+    // The table (groups, low-E_qs density, trend) grows with the comparison: it scrolls, so
+    // the dialog fits small screens (the chart keeps the rest of the height).
+    auto* scroll = new QScrollArea;
+    scroll->setWidget(table_);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setMinimumHeight(120);
+    layout->addWidget(scroll, 1);
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close);
     auto* image = buttons->addButton(tr("Save plot..."), QDialogButtonBox::ActionRole);
     auto* csv = buttons->addButton(tr("Save CSV..."), QDialogButtonBox::ActionRole);
@@ -61,6 +71,9 @@ CompareDialog::CompareDialog(QWidget* parent) : QDialog(parent) {
         if (!path.isEmpty() && !exportCsv(path, &message)) QMessageBox::warning(this, windowTitle(), message);
     });
     layout->addWidget(buttons);
+    QSize size(1260, 860); // the whole table without scrolling, where the screen has room
+    if (const QScreen* screen = QGuiApplication::primaryScreen()) size = size.boundedTo(screen->availableGeometry().size() * 0.92);
+    resize(size);
 }
 
 QString CompareDialog::load(const QStringList& paths) {

@@ -1,9 +1,11 @@
 #include "core/analysis/Stability.h"
 
 #include "core/common/Error.h"
+#include "core/dynamics/Random.h"
 #include "core/io/ExtendedXyz.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -163,7 +165,10 @@ std::vector<StabilityGroup> groupByFictiveTemperature(const std::vector<Explorat
     std::vector<StabilityGroup> groups;
     std::map<std::string, std::vector<const ExplorationSummary*>> members;
     for (const ExplorationSummary& s : sessions) {
-        if (!members.count(s.fictiveTemperature)) groups.push_back({s.fictiveTemperature});
+        if (!members.count(s.fictiveTemperature)) {
+            groups.emplace_back();
+            groups.back().fictiveTemperature = s.fictiveTemperature;
+        }
         members[s.fictiveTemperature].push_back(&s);
     }
     for (StabilityGroup& g : groups) {
@@ -195,6 +200,7 @@ std::vector<StabilityGroup> groupByFictiveTemperature(const std::vector<Explorat
                 if (s->particles > 0 && eqsWindow > 0.0) w += share * double(inWindow) / double(s->particles) / eqsWindow * threshold;
             }
             dwp.push_back(d), tls.push_back(t), perJ.push_back(j), window.push_back(w);
+            g.glassDwp.push_back(d), g.glassTls.push_back(t), g.glassTlsFromSlope.push_back(w);
             eis.push_back(walks.front()->glassIsEnergyPerParticle);
         }
         g.glasses = static_cast<int>(glasses.size());
@@ -218,6 +224,94 @@ std::vector<StabilityGroup> groupByFictiveTemperature(const std::vector<Explorat
         }
     }
     return groups;
+}
+
+StabilityTrend stabilityTrend(const std::vector<double>& fictiveTemperatures, const std::vector<double>& values, long shuffles,
+                              long exactLimit, std::uint64_t seed) {
+    if (fictiveTemperatures.size() != values.size()) throw InputError("stabilityTrend: one T_f per value");
+    StabilityTrend r;
+    const std::size_t n = values.size();
+    r.glasses = static_cast<int>(n);
+    std::vector<double> x = fictiveTemperatures;
+    std::sort(x.begin(), x.end());
+    r.temperatures = static_cast<int>(std::unique(x.begin(), x.end()) - x.begin());
+    if (r.temperatures < 2) return r;
+    double xm = 0.0, ym = 0.0;
+    for (std::size_t i = 0; i < n; ++i) xm += fictiveTemperatures[i] / double(n), ym += values[i] / double(n);
+    double sxx = 0.0, sxy = 0.0;
+    for (std::size_t i = 0; i < n; ++i) {
+        sxx += (fictiveTemperatures[i] - xm) * (fictiveTemperatures[i] - xm);
+        sxy += (fictiveTemperatures[i] - xm) * (values[i] - ym);
+    }
+    r.slope = sxy / sxx;
+    if (n > 2) {
+        double rss = 0.0;
+        for (std::size_t i = 0; i < n; ++i) rss += std::pow(values[i] - ym - r.slope * (fictiveTemperatures[i] - xm), 2);
+        r.slopeError = std::sqrt(rss / double(n - 2) / sxx);
+    }
+    // Under a shuffle of the T_f, x mean and sxx stay: the slope orders as sum_i x_i (y_i - ym).
+    // Ties (equal slopes up to rounding) count as "at least as large".
+    double scale = 0.0;
+    for (std::size_t i = 0; i < n; ++i) scale += std::abs(fictiveTemperatures[i] * (values[i] - ym));
+    const double observed = sxy, tolerance = 1e-12 * scale;
+    auto statistic = [&](const std::vector<double>& t) {
+        double sum = 0.0;
+        for (std::size_t i = 0; i < n; ++i) sum += (t[i] - xm) * (values[i] - ym);
+        return sum;
+    };
+    // Distinct assignments of the T_f: n! / prod(k_j!) (a multinomial), built up without overflow.
+    double assignments = 1.0;
+    {
+        std::map<double, int> multiplicity;
+        int placed = 0;
+        for (double t : fictiveTemperatures) {
+            const int k = ++multiplicity[t];
+            ++placed;
+            assignments *= double(placed) / double(k);
+        }
+    }
+    long atLeast = 0;
+    if (assignments <= double(exactLimit)) {
+        r.exact = true;
+        std::vector<double> t = fictiveTemperatures;
+        std::sort(t.begin(), t.end()); // next_permutation walks every distinct assignment from the sorted one
+        do {
+            ++r.permutations;
+            atLeast += statistic(t) >= observed - tolerance ? 1 : 0;
+        } while (std::next_permutation(t.begin(), t.end()));
+        r.pValue = double(atLeast) / double(r.permutations);
+    } else {
+        RandomStream rng(seed, 0x7472656e64ull); // "trend"
+        std::vector<double> t = fictiveTemperatures;
+        for (long k = 0; k < shuffles; ++k) {
+            for (std::size_t i = n - 1; i > 0; --i) std::swap(t[i], t[static_cast<std::size_t>(rng.below(i + 1))]);
+            atLeast += statistic(t) >= observed - tolerance ? 1 : 0;
+        }
+        r.permutations = shuffles;
+        r.pValue = double(atLeast + 1) / double(shuffles + 1); // the observed assignment counts as one
+    }
+    return r;
+}
+
+std::vector<StabilityTrend> stabilityTrends(const std::vector<StabilityGroup>& groups) {
+    std::vector<double> tf, dwp, tls, slope;
+    for (const StabilityGroup& g : groups) {
+        double t = 0.0; // from_chars: independent of the locale (a GUI may run in a decimal-comma one)
+        const char *first = g.fictiveTemperature.data(), *last = first + g.fictiveTemperature.size();
+        const auto [end, error] = std::from_chars(first, last, t);
+        if (error != std::errc() || end != last || !std::isfinite(t)) continue; // "?" or not a number
+        for (std::size_t k = 0; k < g.glassDwp.size(); ++k) {
+            tf.push_back(t);
+            dwp.push_back(g.glassDwp[k]);
+            tls.push_back(g.glassTls[k]);
+            slope.push_back(g.glassTlsFromSlope[k]);
+        }
+    }
+    std::vector<StabilityTrend> trends{stabilityTrend(tf, dwp), stabilityTrend(tf, tls), stabilityTrend(tf, slope)};
+    trends[0].quantity = "DWPs per particle";
+    trends[1].quantity = "TLS per particle (counted)";
+    trends[2].quantity = "TLS per particle from n0";
+    return trends;
 }
 
 std::string formatExploration(const ExplorationSummary& s) {
@@ -284,6 +378,25 @@ std::string formatComparison(const std::vector<StabilityGroup>& groups) {
             std::snprintf(b, sizeof b, "%8s %10ld %8ld / %-7ld %13.4g +- %-10.2g %15.4g +- %-9.2g +- %-9.2g %18.3g\n", g.fictiveTemperature.c_str(),
                           g.windowCount, g.windowLowerHalf, g.windowCount - g.windowLowerHalf, g.slope, g.slopeError, g.tlsFromSlope,
                           g.tlsFromSlopeError, g.tlsFromSlopeGlassError, g.tlsFromSlopeUpper95);
+            o << b;
+        }
+    }
+    const std::vector<StabilityTrend> trends = stabilityTrends(groups);
+    if (!trends.empty() && trends.front().temperatures >= 2) {
+        o << "\nTrend with stability, over glasses (each glass once): the least-squares slope against T_f with its\n"
+             "standard error, and a one-sided permutation test with the T_f shuffled among the glasses: p is the\n"
+             "chance of a slope at least this large if the quantity did not depend on T_f (a positive slope: fewer\n"
+             "in the more stable glasses).\n";
+        std::snprintf(b, sizeof b, "%28s %8s %26s %12s %12s %s\n", "quantity", "glasses", "slope d/dT_f", "slope/error", "p", "(permutations)");
+        o << b;
+        for (const StabilityTrend& t : trends) {
+            const std::string ratio = t.slopeError > 0.0 ? [&] {
+                char r[32];
+                std::snprintf(r, sizeof r, "%.2f", t.slope / t.slopeError);
+                return std::string(r);
+            }() : std::string("-");
+            std::snprintf(b, sizeof b, "%28s %8d %13.4g +- %-9.2g %12s %12.3g (%ld %s)\n", t.quantity.c_str(), t.glasses, t.slope,
+                          t.slopeError, ratio.c_str(), t.pValue, t.permutations, t.exact ? "assignments, exact" : "shuffles");
             o << b;
         }
     }

@@ -5,6 +5,7 @@
 // saturated; several sessions grouped by the fictive temperature of their glasses.
 #include "core/io/SessionFile.h"
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -64,7 +65,37 @@ struct StabilityGroup {
     double slope = 0.0, slopeError = 0.0, slopeUpper95 = 0.0;        ///< per particle per eps
     double tlsFromSlope = 0.0, tlsFromSlopeError = 0.0, tlsFromSlopeUpper95 = 0.0; ///< per particle
     double tlsFromSlopeGlassError = 0.0; ///< standard error of the per-glass estimates (glass-to-glass spread)
+    /// Per glass (walks of one glass averaged), in the order found: DWPs per particle, TLS per
+    /// particle, and the TLS per particle from its own low-E_qs count (window count / N / W x
+    /// threshold) — the values the means and errors above and the trend below are taken over.
+    std::vector<double> glassDwp, glassTls, glassTlsFromSlope;
 };
+
+/// How a per-glass quantity depends on T_f over all glasses of a comparison, each glass once:
+/// the least-squares slope d(value)/dT_f with its standard error from the residuals (n - 2
+/// degrees of freedom), and a one-sided permutation test of "the value rises with T_f" (falls
+/// with stability): the T_f of the glasses shuffled among them, p the fraction of shuffles
+/// whose slope is at least the observed one — no assumption on how the values scatter (glass
+/// counts of 0, 1, 14 are far from normal). Exact (every distinct assignment of the T_f) when
+/// there are at most `exactLimit` of them, otherwise `shuffles` random ones, seeded: the same
+/// data always give the same p.
+struct StabilityTrend {
+    std::string quantity;
+    int glasses = 0, temperatures = 0;      ///< glasses used and their distinct T_f
+    double slope = 0.0, slopeError = 0.0;   ///< d(value)/dT_f; error 0 when undetermined (< 3 glasses)
+    double pValue = 1.0;                    ///< one-sided: P(slope >= observed | no dependence on T_f)
+    long permutations = 0;                  ///< assignments compared (exact) or shuffles drawn
+    bool exact = false;
+};
+
+/// The trend of `values` against `fictiveTemperatures` (one entry per glass). Throws InputError
+/// if the sizes differ; fewer than two distinct T_f give slope 0 and p = 1.
+StabilityTrend stabilityTrend(const std::vector<double>& fictiveTemperatures, const std::vector<double>& values,
+                              long shuffles = 100000, long exactLimit = 200000, std::uint64_t seed = 1);
+
+/// The trends of DWPs per particle, TLS per particle (counted) and TLS per particle from n0
+/// over every glass of the groups whose T_f is a number.
+std::vector<StabilityTrend> stabilityTrends(const std::vector<StabilityGroup>& groups);
 
 /// The one-sided upper confidence limit of a Poisson mean after observing `count` events
 /// (confidence 0.95: 2.996 for 0, 4.744 for 1, 6.296 for 2).

@@ -358,14 +358,70 @@ private slots:
         QVERIFY(std::abs(w.isEnergyPerParticle - 0.185) < 1e-12);
         QVERIFY(std::abs(w.tlsFromSlope - 7.0 / 12000) < 1e-15); // pooled: 7 in the window, 3000 particles
         QVERIFY(std::abs(w.tlsFromSlopeGlassError - 0.00025) < 1e-15);
+        QVERIFY(w.glassTls.size() == 2 && std::abs(w.glassTls[0] - 0.0025) < 1e-15 && std::abs(w.glassTls[1] - 0.001) < 1e-15);
+        QVERIFY(w.glassTlsFromSlope.size() == 2 && std::abs(w.glassTlsFromSlope[0] - 0.00075) < 1e-15 &&
+                std::abs(w.glassTlsFromSlope[1] - 0.00025) < 1e-15);
         QCOMPARE(groups[0].glasses, 2);
         QVERIFY(comparisonCsv(groups).find(",0.00604,4,4,") != std::string::npos);
         SessionData search;
         QVERIFY_THROWS_EXCEPTION(InputError, summarizeExploration(search));
     }
 
-    /// An exploration cut after Q quenches: the shorter walk recounted by hand, and only the
-    /// pairs and DWPs that walk would have analysed.
+    /// The trend over glasses against hand values: least squares on six glasses at three T_f
+    /// (slope 1.5, error sqrt(3/4/4)); values rising strictly with T_f are the largest slope of
+    /// the 6!/(2!2!2!) = 90 distinct T_f assignments, p = 1/90 exactly, and the seeded shuffles
+    /// agree within their binomial error and repeat bit for bit; no dependence gives p = 1.
+    void stabilityTrendAgainstHandValues() {
+        const std::vector<double> tf{1, 1, 2, 2, 3, 3};
+        const StabilityTrend a = stabilityTrend(tf, {1, 2, 2, 4, 4, 5});
+        QCOMPARE(a.glasses, 6);
+        QCOMPARE(a.temperatures, 3);
+        QVERIFY(std::abs(a.slope - 1.5) < 1e-14);
+        QVERIFY(std::abs(a.slopeError - std::sqrt(3.0 / 4.0 / 4.0)) < 1e-14);
+        QVERIFY(a.exact);
+        QCOMPARE(a.permutations, 90L);
+        // Independently: S = sum x (y - ym) (S_obs = 6) over all 720 index permutations (each
+        // distinct assignment 8 times), counting those with S >= S_obs.
+        std::vector<int> order{0, 1, 2, 3, 4, 5};
+        const std::vector<double> y{1, 2, 2, 4, 4, 5};
+        long atLeast = 0, all = 0;
+        do {
+            double s = 0.0;
+            for (int i = 0; i < 6; ++i) s += tf[static_cast<std::size_t>(order[static_cast<std::size_t>(i)])] * (y[static_cast<std::size_t>(i)] - 3.0);
+            atLeast += s >= 6.0 - 1e-12 ? 1 : 0, ++all;
+        } while (std::next_permutation(order.begin(), order.end()));
+        QCOMPARE(all, 720L);
+        QCOMPARE(atLeast, 32L); // 4 of the 90 distinct assignments
+        QVERIFY(std::abs(a.pValue - 4.0 / 90.0) < 1e-15);
+
+        const StabilityTrend strict = stabilityTrend(tf, {1, 2, 3, 4, 5, 6});
+        QVERIFY(std::abs(strict.pValue - 1.0 / 90.0) < 1e-15);
+        const StabilityTrend falling = stabilityTrend(tf, {6, 5, 4, 3, 2, 1});
+        QVERIFY(falling.slope < 0 && std::abs(falling.pValue - 1.0) < 1e-15); // one-sided: a fall is no rise
+        const StabilityTrend shuffled = stabilityTrend(tf, {1, 2, 3, 4, 5, 6}, 100000, 0, 5);
+        QVERIFY(!shuffled.exact);
+        QCOMPARE(shuffled.permutations, 100000L);
+        QVERIFY2(std::abs(shuffled.pValue - 1.0 / 90.0) < 5 * std::sqrt(1.0 / 90 / 100000), qPrintable(QString::number(shuffled.pValue)));
+        QCOMPARE(stabilityTrend(tf, {1, 2, 3, 4, 5, 6}, 100000, 0, 5).pValue, shuffled.pValue);
+        const StabilityTrend flat = stabilityTrend(tf, {2, 2, 2, 2, 2, 2});
+        QVERIFY(flat.slope == 0.0 && flat.pValue == 1.0);
+        const StabilityTrend one = stabilityTrend({1, 1, 1}, {1, 2, 3});
+        QVERIFY(one.temperatures == 1 && one.slope == 0.0 && one.pValue == 1.0);
+        QVERIFY_THROWS_EXCEPTION(InputError, stabilityTrend({1, 2}, {1}));
+
+        // From groups: every glass once, a T_f that is not a number left out.
+        std::vector<StabilityGroup> groups(3);
+        groups[0].fictiveTemperature = "0.1", groups[0].glassDwp = {0.03, 0.04}, groups[0].glassTls = {1e-4, 0}, groups[0].glassTlsFromSlope = {2e-4, 3e-4};
+        groups[1].fictiveTemperature = "0.05", groups[1].glassDwp = {0.01}, groups[1].glassTls = {0}, groups[1].glassTlsFromSlope = {1e-5};
+        groups[2].fictiveTemperature = "?", groups[2].glassDwp = {9}, groups[2].glassTls = {9}, groups[2].glassTlsFromSlope = {9};
+        const std::vector<StabilityTrend> t = stabilityTrends(groups);
+        QCOMPARE(int(t.size()), 3);
+        QCOMPARE(t[0].glasses, 3);
+        QVERIFY(std::abs(t[0].slope - stabilityTrend({0.1, 0.1, 0.05}, {0.03, 0.04, 0.01}).slope) < 1e-15);
+        QVERIFY(std::abs(t[2].slope - stabilityTrend({0.1, 0.1, 0.05}, {2e-4, 3e-4, 1e-5}).slope) < 1e-18);
+        QVERIFY(formatComparison(groups).find("Trend with stability") != std::string::npos);
+    }
+
     /// The low-E_qs estimate against a population of known flat density: E_qs uniform on
     /// [0, 0.03] eps, Poisson-distributed in number, so that the true TLS density is known. Over
     /// 400 independent catalogs the estimate is unbiased and its Poisson error covers the truth
@@ -415,6 +471,8 @@ private slots:
         QVERIFY2(std::abs(double(inWindow - lower) / double(lower) - 3.0) < 0.6, qPrintable(QString("%1 of %2").arg(lower).arg(inWindow)));
         QVERIFY2(std::abs(estimate / below - 4.0) < 0.5, qPrintable(QString("ratio %1").arg(estimate / below)));
     }
+    /// An exploration cut after Q quenches: the shorter walk recounted by hand, and only the
+    /// pairs and DWPs that walk would have analysed.
     void truncatedExplorationIsTheShorterWalk() {
         SessionData s;
         s.parameters.model = Model::preset("soft-spheres");
