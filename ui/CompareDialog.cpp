@@ -185,6 +185,15 @@ void CompareDialog::rebuild() {
     long partial = 0;
     for (const ExplorationSummary& s : sessions_) partial += s.candidatePairs < 0 || s.analysedPairs < s.candidatePairs ? 1 : 0;
     if (partial) note += tr(" %1 of them are not finished: their numbers are partial.").arg(partial);
+    // The headline of the comparison (the table below has all three trends).
+    const std::vector<StabilityTrend> trends = stabilityTrends(groups_);
+    if (trends.size() == 3 && trends[2].temperatures >= 2 && trends[2].slopeError > 0.0)
+        note += tr(" Trend over %1 glasses: TLS from n0 %2 (slope %3 +- %4 per unit T_f); permutation test: p = %5 for a rise this large by chance.")
+                    .arg(trends[2].glasses)
+                    .arg(trends[2].slope > 0 ? tr("rises with T_f, i.e. falls with stability") : tr("falls with T_f"))
+                    .arg(trends[2].slope, 0, 'g', 3)
+                    .arg(trends[2].slopeError, 0, 'g', 2)
+                    .arg(trends[2].pValue, 0, 'g', 2);
     note_->setText(note);
     table_->setText(tableText());
 }
